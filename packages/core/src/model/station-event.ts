@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import type { CameraState, CameraStatus } from './camera-status.js';
+import type { Segment } from './segment.js';
+
+/** An axis-aligned box in normalised picture coordinates (0..1). */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Kinds of picture tampering and quality problems. */
+export type TamperKind = 'covered' | 'black' | 'defocus' | 'scene-change' | 'low-light';
+
+/**
+ * The payload of each station event type, keyed by `type`. Plugins add their own types by
+ * declaration merging:
+ *
+ * ```ts
+ * declare module '@wardwatch/core' {
+ *   interface StationEventMap { 'crowd': { cameraId: string; count: number } }
+ * }
+ * ```
+ */
+export interface StationEventMap {
+  'camera.added': { cameraId: string };
+  'camera.updated': { cameraId: string };
+  'camera.removed': { cameraId: string };
+  'camera.status': { cameraId: string; status: CameraStatus; previous: CameraState };
+  motion: { cameraId: string; phase: 'start' | 'end'; source: 'camera' | 'analyzer'; boxes?: Box[]; score?: number };
+  tamper: { cameraId: string; kind: TamperKind; phase: 'start' | 'end'; source: 'camera' | 'analyzer'; score?: number };
+  'picture.quality': { cameraId: string; score: number; brightness: number; sharpness: number; noise: number; lowLight: boolean };
+  plate: {
+    cameraId: string;
+    plate: string;
+    raw: string;
+    confidence: number;
+    province?: string;
+    kind?: string;
+    box?: Box;
+    /** JPEG crop of the plate, base64. */
+    cropJpeg?: string;
+  };
+  face: {
+    cameraId: string;
+    box: Box;
+    confidence: number;
+    match?: { entryId: string; label: string; similarity: number };
+  };
+  'segment.closed': { cameraId: string; segment: Segment };
+  'recording.gap': { cameraId: string; from: number; to: number; cause: string };
+  'recording.error': { cameraId: string; code: string; message: string };
+  'incident.created': { incidentId: string; category: string };
+  'incident.updated': { incidentId: string; status: string; outcome?: string };
+  'evidence.exported': { evidenceId: string; cameraId: string; from: number; to: number; operator: string; incidentId?: string };
+  'hold.created': { holdId: string; cameraId: string; from: number; to: number };
+  'hold.released': { holdId: string; cameraId: string };
+  'storage.low': { path: string; usedRatio: number; freeBytes: number; action: 'warn' | 'purge' | 'alarm'; message: string };
+  'storage.purged': { cameraId: string; segments: number; bytes: number; from: number; to: number; reason: 'retention-days' | 'disk-watermark' };
+}
+
+/** Every station event type name, including plugin-added ones. */
+export type StationEventType = keyof StationEventMap;
+
+/** A station event of one type: `type`, time `at` (UTC ms) and that type's payload. */
+export type StationEventOf<K extends StationEventType> = { type: K; at: number } & StationEventMap[K];
+
+/** The discriminated union of every station event, discriminated on `type`. */
+export type StationEvent = { [K in StationEventType]: StationEventOf<K> }[StationEventType];
+
+/** A station event as stored: with a monotonic, lexicographically ordered id. */
+export type StoredEvent = StationEvent & { id: string };
+
+/** Runtime check of the common envelope of any station event (type, at, optional cameraId). */
+export const StationEventEnvelopeSchema = z
+  .object({
+    type: z.string().min(1).max(64),
+    at: z.number().int().nonnegative(),
+    cameraId: z.string().max(64).optional(),
+  })
+  .passthrough();
+
+/** True when `event` has the given `type`; narrows the union. */
+export function isEventType<K extends StationEventType>(event: StationEvent, type: K): event is StationEventOf<K> & StationEvent {
+  return event.type === type;
+}

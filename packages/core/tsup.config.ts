@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+  format: ['esm', 'cjs'],
+  dts: { compilerOptions: { paths: {} } },
+  clean: true,
+  sourcemap: true,
+  target: 'node20',
+  external: ['vitest', 'rxjs', 'zod'],
+  tsconfig: '../../tsconfig.base.json',
+});

@@ -1,0 +1,39 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/** Source aliases so tests run against `src/` without a build. */
+const alias = [
+  { find: /^@wardwatch\/core\/testing$/, replacement: `${root}packages/core/src/testing/index.ts` },
+  ...['core', 'simulator', 'onvif-driver', 'recorder', 'storage-level', 'analytics-plugin'].map((name) => ({
+    find: new RegExp(`^@wardwatch/${name}$`),
+    replacement: `${root}packages/${name}/src/index.ts`,
+  })),
+];
+
+/** One vitest project per package or example that has a `test/` folder. */
+const projects = ['packages', 'examples'].flatMap((group) =>
+  readdirSync(`${root}${group}`, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(`${root}${group}/${entry.name}/test`))
+    .map((entry) => ({
+      resolve: { alias },
+      test: {
+        name: `${group}/${entry.name}`,
+        root: `${root}${group}/${entry.name}`,
+        include: ['test/**/*.test.ts'],
+        typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: `${root}tsconfig.json` },
+        testTimeout: 60_000,
+        hookTimeout: 60_000,
+      },
+    })),
+);
+
+export default defineConfig({
+  test: {
+    projects,
+    pool: 'forks',
+    fileParallelism: true,
+  },
+});
