@@ -82,6 +82,72 @@ export type {
 } from './contracts/recorder.js';
 export type { Analyzer, AnalyzerContext, Detection } from './contracts/analyzer.js';
 
+// storage
+export { createMemoryStorage } from './storage/create-memory-storage.js';
+export type { MemoryStorageOptions } from './storage/create-memory-storage.js';
+export { checkStorageRecord, DEFAULT_MAX_RECORD_BYTES } from './storage/check-storage-record.js';
+export type { CheckedRecord } from './storage/check-storage-record.js';
+export { checkTimeRange, overlapsRange } from './storage/check-time-range.js';
+export { checkLimit, checkOptionalString, checkOptionalTime, MAX_PAGE_LIMIT } from './storage/check-query-options.js';
+export { eventIdBound, formatEventId, parseEventId } from './storage/event-id.js';
+export { DEFAULT_GAP_TOLERANCE_MS, findRecordingGaps } from './storage/find-recording-gaps.js';
+export { sumBytesPerDay, utcDay } from './storage/sum-bytes-per-day.js';
+
 // utilities
 export { canonicalJson } from './util/canonical-json.js';
 export { redactUrl } from './util/redact-url.js';
+
+// station
+export { createStation, STATION_HEALTH_DEFAULTS } from './station/create-station.js';
+export type { Station, StationOptions } from './station/station.js';
+export type { StationHealthOptions } from './station/station-options.js';
+export type { Camera } from './station/camera.js';
+
+// health
+export { cameraHealth, HEALTH_DEFAULTS } from './health/camera-health.js';
+export type { HealthOptions } from './health/camera-health.js';
+export type { HealthSignal } from './health/health-signal.js';
+export { computeUptime } from './health/compute-uptime.js';
+export type { UptimeSummary } from './health/compute-uptime.js';
+
+// plugins
+export { definePlugin } from './plugins/define-plugin.js';
+export type { Plugin, PluginContext, PluginTeardown } from './plugins/define-plugin.js';
+
+// incidents and reports
+export { createIncidentService } from './incidents/incident-service.js';
+export type { CreateIncidentInput, IncidentPatch, IncidentService, IncidentServiceOptions } from './incidents/incident-service.js';
+export { INCIDENT_TRANSITIONS, canTransitionIncident } from './incidents/incident-transitions.js';
+export { createReportService } from './reports/report-service.js';
+export type { ReportService } from './reports/report-service.js';
+export { aggregateIncidents } from './reports/aggregate-incidents.js';
+export type { IncidentCounts, IncidentReport, IncidentReportOptions, IncidentReportRow } from './reports/aggregate-incidents.js';
+export { parseUtcOffset, periodOf } from './reports/period-key.js';
+export type { ReportPeriod } from './reports/period-key.js';
+
+// evidence (trích xuất) and chain of custody
+export { EVIDENCE_PACKAGE_FILES } from './evidence/evidence-package-files.js';
+export { EVIDENCE_MANIFEST_FORMAT, EvidenceManifestSchema } from './evidence/evidence-manifest.js';
+export type { EvidenceManifest } from './evidence/evidence-manifest.js';
+export { STATION_PRIVATE_KEY_FILE, STATION_PUBLIC_KEY_FILE, createFileKeyStore, publicKeyFingerprint } from './evidence/file-key-store.js';
+export type { EvidenceKeyStore, FileKeyStoreOptions } from './evidence/file-key-store.js';
+export { hashFile } from './evidence/hash-file.js';
+export type { HashFileOptions } from './evidence/hash-file.js';
+export { writeZip } from './evidence/write-zip.js';
+export type { WriteZipOptions, ZipEntryInput, ZipEntryWritten } from './evidence/write-zip.js';
+export { readZip } from './evidence/read-zip.js';
+export type { ZipEntryInfo, ZipReader } from './evidence/read-zip.js';
+export { writeEvidencePackage } from './evidence/write-evidence-package.js';
+export type { EvidenceStill, WriteEvidencePackageInput, WrittenEvidencePackage } from './evidence/write-evidence-package.js';
+export { verifyEvidencePackage } from './evidence/verify-evidence-package.js';
+export type { PackageVerification, VerificationProblem, VerifiedFile, VerifyEvidencePackageOptions } from './evidence/verify-evidence-package.js';
+export { createEvidenceService } from './evidence/evidence-service.js';
+export type {
+  CreateHoldInput,
+  EvidenceExportEvent,
+  EvidenceExportPhase,
+  EvidenceExportRequest,
+  EvidenceService,
+  EvidenceServiceOptions,
+  EvidenceVerification,
+} from './evidence/evidence-service.js';

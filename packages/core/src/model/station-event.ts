@@ -51,6 +51,7 @@ export interface StationEventMap {
   'segment.closed': { cameraId: string; segment: Segment };
   'recording.gap': { cameraId: string; from: number; to: number; cause: string };
   'recording.error': { cameraId: string; code: string; message: string };
+  'analyzer.error': { cameraId: string; analyzer: string; code: string; message: string };
   'incident.created': { incidentId: string; category: string };
   'incident.updated': { incidentId: string; status: string; outcome?: string };
   'evidence.exported': { evidenceId: string; cameraId: string; from: number; to: number; operator: string; incidentId?: string };

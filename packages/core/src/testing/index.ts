@@ -1,1 +1,48 @@
+// storage conformance kit
+export { describeStorageAdapter } from './describe-storage-adapter.js';
+export type { DescribeStorageAdapterOptions } from './describe-storage-adapter.js';
+export {
+  runStorageCheck,
+  runStorageConformance,
+  selectStorageChecks,
+} from '../storage/conformance/run-storage-conformance.js';
+export type {
+  StorageAdapterFactory,
+  StorageAdapterHarness,
+  StorageConformanceFailure,
+  StorageConformanceOptions,
+  StorageConformanceReport,
+} from '../storage/conformance/run-storage-conformance.js';
+export { storageConformanceChecks } from '../storage/conformance/storage-conformance-checks.js';
+export type { StorageCheckContext, StorageConformanceCheck } from '../storage/conformance/storage-conformance-checks.js';
+export {
+  DAY,
+  HOUR,
+  MINUTE,
+  T0,
+  makeCamera,
+  makeEvidence,
+  makeHold,
+  makeIncident,
+  makeMotion,
+  makeSegment,
+  makeSegments,
+  makeStatusEvent,
+  sha,
+} from '../storage/conformance/storage-fixtures.js';
+
 export {};
+export {
+  cameraDriverChecks,
+  describeCameraDriver,
+  runCameraDriverChecks,
+} from './describe-camera-driver.js';
+export type {
+  CameraDriverCheck,
+  CameraDriverCheckResult,
+  CameraDriverFactory,
+  CameraDriverFixture,
+  DescribeCameraDriverOptions,
+} from './describe-camera-driver.js';
+export { FAKE_JPEG, createFakeCameraDriver } from './fake-camera-driver.js';
+export type { FakeCameraControl, FakeCameraDriver, FakeCameraDriverOptions } from './fake-camera-driver.js';

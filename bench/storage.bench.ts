@@ -1,0 +1,182 @@
+/**
+ * Storage benchmark: the LevelDB adapter against the in-memory adapter (baseline) in the same run.
+ *
+ * - segment ingest of 77 cameras × N days × one segment per minute (N = 3 by default, 30 with
+ *   `BENCH_FULL=1`, i.e. 3.3 million records), written hour by hour with `addMany`;
+ * - one-hour overlap query and latest-segment query on that index: p50 and p99;
+ * - event ingest with `appendMany`;
+ * - disk bytes per segment record.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMemoryStorage, type Segment, type StationEvent, type StorageAdapter } from '@wardwatch/core';
+import { createLevelStorage } from '@wardwatch/storage-level';
+import type { BenchFigure } from './bench-types.js';
+
+const FULL = process.env.BENCH_FULL === '1';
+const CAMERAS = 77;
+const DAYS = FULL ? 30 : 3;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const T0 = Date.UTC(2026, 0, 1);
+const QUERIES = 2000;
+const EVENTS = 200_000;
+const SIZE = `${CAMERAS} cameras × ${DAYS} days × 1/min = ${(CAMERAS * DAYS * 1440).toLocaleString('en-US')} segments${FULL ? '' : ', subset; BENCH_FULL=1 for 30 days'}`;
+
+const cameraIds = Array.from({ length: CAMERAS }, (_, i) => `cam-${String(i + 1).padStart(3, '0')}`);
+const hashes = Array.from({ length: 997 }, (_, i) => createHash('sha256').update(String(i)).digest('hex'));
+
+/** The segments of one hour of the whole station, all cameras, minute by minute. */
+function hourOfSegments(hour: number): Segment[] {
+  const out: Segment[] = [];
+  for (let m = 0; m < 60; m++) {
+    const start = T0 + hour * HOUR + m * MINUTE;
+    for (let c = 0; c < CAMERAS; c++) {
+      const cameraId = cameraIds[c] as string;
+      out.push({
+        cameraId,
+        start,
+        end: start + MINUTE,
+        path: `${cameraId}/${new Date(start).toISOString().slice(0, 16)}.mp4`,
+        bytes: 30_000_000 + ((start / MINUTE + c) % 1000) * 1000,
+        codec: 'h264',
+        sha256: hashes[(hour * 60 + m + c) % hashes.length] as string,
+      });
+    }
+  }
+  return out;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] as number;
+}
+
+/** Deterministic pseudo-random numbers in [0, 1). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+async function dirBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    total += entry.isDirectory() ? await dirBytes(path) : (await stat(path)).size;
+  }
+  return total;
+}
+
+interface Measured {
+  ingestPerSec: number;
+  queryP50: number;
+  queryP99: number;
+  latestP50: number;
+  latestP99: number;
+  eventsPerSec: number;
+  records: number;
+}
+
+async function measure(storage: StorageAdapter): Promise<Measured> {
+  const hours = DAYS * 24;
+  let records = 0;
+  let ingestMs = 0;
+  for (let h = 0; h < hours; h++) {
+    const batch = hourOfSegments(h); // generation is not timed
+    const t = performance.now();
+    await storage.segments.addMany(batch);
+    ingestMs += performance.now() - t;
+    records += batch.length;
+  }
+  const tf = performance.now();
+  await storage.flush();
+  ingestMs += performance.now() - tf;
+
+  const random = rng(42);
+  const queryMs: number[] = [];
+  const latestMs: number[] = [];
+  for (let i = 0; i < QUERIES; i++) {
+    const cameraId = cameraIds[Math.floor(random() * CAMERAS)] as string;
+    const from = T0 + Math.floor(random() * (hours - 1) * HOUR) + 17_000; // not aligned to segment starts
+    let t = performance.now();
+    const found = await storage.segments.query(cameraId, { from, to: from + HOUR });
+    queryMs.push(performance.now() - t);
+    if (found.length !== 61) throw new Error(`one-hour query returned ${found.length} segments, expected 61`);
+    t = performance.now();
+    const latest = await storage.segments.latest(cameraId);
+    latestMs.push(performance.now() - t);
+    if (latest?.start !== T0 + hours * HOUR - MINUTE) throw new Error('latest returned the wrong segment');
+  }
+  queryMs.sort((a, b) => a - b);
+  latestMs.sort((a, b) => a - b);
+
+  const types = ['motion', 'camera.status', 'plate'] as const;
+  let eventMs = 0;
+  for (let done = 0; done < EVENTS; ) {
+    const chunk: StationEvent[] = [];
+    for (let i = 0; i < 1000; i++, done++) {
+      const cameraId = cameraIds[done % CAMERAS] as string;
+      const at = T0 + done * 50;
+      const type = types[done % 3];
+      chunk.push(
+        type === 'motion'
+          ? { type, at, cameraId, phase: 'start', source: 'analyzer', score: 0.7 }
+          : type === 'plate'
+            ? { type, at, cameraId, plate: '51F12345', raw: '51F-123.45', confidence: 0.93, province: 'HCM' }
+            : { type, at, cameraId, status: { state: 'online', since: at }, previous: 'connecting' },
+      );
+    }
+    const t = performance.now();
+    await storage.events.appendMany(chunk);
+    eventMs += performance.now() - t;
+  }
+  const tf2 = performance.now();
+  await storage.flush();
+  eventMs += performance.now() - tf2;
+
+  return {
+    ingestPerSec: records / (ingestMs / 1000),
+    queryP50: percentile(queryMs, 0.5),
+    queryP99: percentile(queryMs, 0.99),
+    latestP50: percentile(latestMs, 0.5),
+    latestP99: percentile(latestMs, 0.99),
+    eventsPerSec: EVENTS / (eventMs / 1000),
+    records,
+  };
+}
+
+export default async function storageBench(): Promise<BenchFigure[]> {
+  const memoryStorage = createMemoryStorage();
+  const memory = await measure(memoryStorage);
+  await memoryStorage.close();
+
+  const dir = await mkdtemp(join(tmpdir(), 'ww-bench-level-'));
+  try {
+    const levelStorage = await createLevelStorage({ path: dir });
+    const level = await measure(levelStorage);
+    await levelStorage.close();
+    // Disk use of the segment index alone: a second database with only the segments.
+    const segDir = join(dir, 'segments-only');
+    const segStorage = await createLevelStorage({ path: segDir });
+    for (let h = 0; h < DAYS * 24; h++) await segStorage.segments.addMany(hourOfSegments(h));
+    await segStorage.close();
+    const bytesPerRecord = (await dirBytes(segDir)) / level.records;
+
+    const base = { baselineName: 'memory adapter' };
+    return [
+      { name: `storage-level: segment ingest (${SIZE})`, value: level.ingestPerSec, unit: 'records/s', baseline: memory.ingestPerSec, ...base, target: '>= 200000 records/s', met: level.ingestPerSec >= 200_000 },
+      { name: `storage-level: one-hour overlap query p50 (${SIZE})`, value: level.queryP50, unit: 'ms', baseline: memory.queryP50, ...base },
+      { name: `storage-level: one-hour overlap query p99 (${SIZE})`, value: level.queryP99, unit: 'ms', baseline: memory.queryP99, ...base, target: 'p99 <= 2 ms', met: level.queryP99 <= 2 },
+      { name: `storage-level: latest-segment query p50 (${SIZE})`, value: level.latestP50, unit: 'ms', baseline: memory.latestP50, ...base },
+      { name: `storage-level: latest-segment query p99 (${SIZE})`, value: level.latestP99, unit: 'ms', baseline: memory.latestP99, ...base, target: 'p99 <= 2 ms', met: level.latestP99 <= 2 },
+      { name: `storage-level: event ingest (${EVENTS.toLocaleString('en-US')} events, appendMany × 1000)`, value: level.eventsPerSec, unit: 'events/s', baseline: memory.eventsPerSec, ...base, target: '>= 50000 events/s', met: level.eventsPerSec >= 50_000 },
+      { name: `storage-level: disk bytes per segment record (${SIZE})`, value: bytesPerRecord, unit: 'bytes' },
+    ];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,72 @@
+/** The station's user roles; a `viewer` is a household/business owner who sees only their own cameras. */
+export const ROLES = ['admin', 'duty-officer', 'investigator', 'viewer'] as const;
+/** One of {@link ROLES}. */
+export type Role = (typeof ROLES)[number];
+
+/** Everything the API lets a user do; each route requires one permission. */
+export type Permission =
+  | 'cameras.view'
+  | 'cameras.manage'
+  | 'live.view'
+  | 'ptz.control'
+  | 'recordings.view'
+  | 'events.view'
+  | 'incidents.view'
+  | 'incidents.manage'
+  | 'exports.create'
+  | 'exports.view'
+  | 'reports.view'
+  | 'health.view'
+  | 'users.manage'
+  | 'audit.view';
+
+const ALL: readonly Permission[] = [
+  'cameras.view',
+  'cameras.manage',
+  'live.view',
+  'ptz.control',
+  'recordings.view',
+  'events.view',
+  'incidents.view',
+  'incidents.manage',
+  'exports.create',
+  'exports.view',
+  'reports.view',
+  'health.view',
+  'users.manage',
+  'audit.view',
+];
+
+/** The permissions of each role. Viewers are further restricted to cameras whose `owner` is theirs. */
+export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
+  admin: new Set(ALL),
+  'duty-officer': new Set<Permission>([
+    'cameras.view',
+    'live.view',
+    'ptz.control',
+    'recordings.view',
+    'events.view',
+    'incidents.view',
+    'incidents.manage',
+    'health.view',
+    'exports.view',
+  ]),
+  investigator: new Set<Permission>([
+    'cameras.view',
+    'live.view',
+    'recordings.view',
+    'events.view',
+    'incidents.view',
+    'incidents.manage',
+    'exports.create',
+    'exports.view',
+    'reports.view',
+    'health.view',
+  ]),
+  viewer: new Set<Permission>(['cameras.view', 'live.view', 'recordings.view', 'events.view']),
+};
+
+/** True when `role` grants `permission`. */
+export function can(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].has(permission);
+}

@@ -1,0 +1,244 @@
+import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { lastValueFrom, tap } from 'rxjs';
+import { WardwatchError, toWardwatchError, verifyEvidencePackage, type EvidenceExportEvent } from '@wardwatch/core';
+import { openEvidenceData, readStationIdentity, type EvidenceData, type OpenEvidenceDataOptions } from './open-evidence-data.js';
+import { parseCliTime } from './parse-cli-time.js';
+import { createProgressBar } from './progress-bar.js';
+
+/** Exit codes of `wardwatch-evidence`, stable for scripts. */
+export const EVIDENCE_CLI_EXIT = {
+  /** Done; for `verify` and `audit-verify`: everything verified. */
+  ok: 0,
+  /** `verify`: a hash or the signature failed; `audit-verify`: the chain is broken; `export`: integrity mismatch. */
+  failed: 1,
+  /** Bad command line. */
+  usage: 2,
+  /** Any other error (database locked, no footage, I/O ...); the message carries its code. */
+  error: 3,
+  /** Cancelled (Ctrl-C). */
+  cancelled: 130,
+} as const;
+
+/** Where the CLI writes and how it opens data (tests inject their own). */
+export interface EvidenceCliIo {
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  /** Aborted on Ctrl-C by the bin script. */
+  signal?: AbortSignal;
+  /** @default openEvidenceData */
+  open?: (options: OpenEvidenceDataOptions) => Promise<EvidenceData>;
+  /** ffmpeg binary for exports. */
+  ffmpegPath?: string;
+}
+
+/** Help text of `wardwatch-evidence`. */
+export const EVIDENCE_CLI_USAGE = `wardwatch-evidence — evidence export (trích xuất) and chain of custody
+
+  export --data DIR --camera ID --from T --to T --reason TEXT [--case ID] [--incident ID] [--operator NAME] [--json]
+      Cut a signed evidence package from the recordings (stream copy, never re-encoded), with a progress bar.
+      T is ISO-8601 with a zone (2026-11-20T15:00:00+07:00, ...Z) or epoch ms.
+  verify PACKAGE [--public-key FILE] [--json]
+      Check every hash and the Ed25519 signature of a package folder or .zip.
+  audit-verify DATA_DIR [--json]
+      Re-hash the station's audit chain.
+  list --data DIR [--camera ID] [--incident ID] [--json]
+  public-key --data DIR                 Print the station public key (PEM) for verifiers.
+  holds --data DIR [--camera ID] [--all] [--json]
+  hold --data DIR --camera ID --from T --to T --reason TEXT [--operator NAME]
+  release --data DIR --id HOLD_ID --reason TEXT [--operator NAME]
+
+Exit codes: 0 ok/verified, 1 verification failed (or integrity mismatch on export), 2 usage, 3 other error, 130 cancelled.
+`;
+
+class UsageError extends Error {}
+
+function need(values: Record<string, unknown>, name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+function defaultOperator(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Runs `wardwatch-evidence` with `argv` (without node and script); resolves the exit code. */
+export async function runEvidenceCli(argv: readonly string[], io: EvidenceCliIo): Promise<number> {
+  const out = (text: string): void => void io.stdout.write(text);
+  const err = (text: string): void => void io.stderr.write(text);
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    out(EVIDENCE_CLI_USAGE);
+    return command ? EVIDENCE_CLI_EXIT.ok : EVIDENCE_CLI_EXIT.usage;
+  }
+  const open = io.open ?? openEvidenceData;
+  let data: EvidenceData | undefined;
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...rest],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        data: { type: 'string' },
+        camera: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        reason: { type: 'string' },
+        case: { type: 'string' },
+        incident: { type: 'string' },
+        operator: { type: 'string' },
+        'public-key': { type: 'string' },
+        id: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        all: { type: 'boolean', default: false },
+      },
+    });
+    const json = values.json === true;
+    const openData = async (dataDir: string): Promise<EvidenceData> => {
+      data = await open({ dataDir, ...(io.ffmpegPath ? { ffmpegPath: io.ffmpegPath } : {}) });
+      return data;
+    };
+
+    switch (command) {
+      case 'verify': {
+        const path = positionals[0];
+        if (!path) throw new UsageError('verify needs a package folder or .zip');
+        let publicKey: string | undefined;
+        if (typeof values['public-key'] === 'string') {
+          try {
+            publicKey = await readFile(values['public-key'], 'utf8');
+          } catch (error) {
+            throw new WardwatchError('EVIDENCE_KEY_ERROR', `Cannot read the public key ${values['public-key']}: ${(error as Error).message}`, { cause: error });
+          }
+        }
+        const result = await verifyEvidencePackage(path, { ...(publicKey === undefined ? {} : { publicKey }), ...(io.signal ? { signal: io.signal } : {}) });
+        if (json) out(`${JSON.stringify({ ok: result.ok, verdict: result.verdict, kind: result.kind, signature: result.signature, problems: result.problems, files: result.files, evidenceId: result.manifest?.id }, null, 2)}\n`);
+        else {
+          for (const file of result.files) out(`  ${file.status === 'ok' ? 'OK      ' : file.status.toUpperCase().padEnd(8)} ${file.path}\n`);
+          out(`  signature: ${result.signature.status} (key ${result.signature.keySource}${result.signature.fingerprint ? `, fingerprint ${result.signature.fingerprint}` : ''})\n`);
+          for (const problem of result.problems) out(`  ! ${problem.message}\n`);
+          if (result.manifest) {
+            const m = result.manifest;
+            out(`  evidence ${m.id}: camera ${m.camera.id} "${m.camera.name}", ${m.actual.fromIso} → ${m.actual.toIso}, by ${m.operator}, exported ${m.exportedAtIso}\n`);
+          }
+          out(`${result.verdict}\n`);
+        }
+        return result.ok ? EVIDENCE_CLI_EXIT.ok : EVIDENCE_CLI_EXIT.failed;
+      }
+
+      case 'audit-verify': {
+        const dataDir = positionals[0] ?? (typeof values.data === 'string' ? values.data : undefined);
+        if (!dataDir) throw new UsageError('audit-verify needs the station data directory');
+        const result = await (await openData(dataDir)).storage.audit.verify();
+        if (json) out(`${JSON.stringify(result)}\n`);
+        else if (result.ok) out(`AUDIT CHAIN OK: ${result.entries} entries, last hash ${result.lastHash}\n`);
+        else out(`AUDIT CHAIN BROKEN at entry ${result.brokenAt}: ${result.reason} (${result.entries} entries read)\n`);
+        return result.ok ? EVIDENCE_CLI_EXIT.ok : EVIDENCE_CLI_EXIT.failed;
+      }
+
+      case 'export': {
+        const dataDir = need(values, 'data');
+        const cameraId = need(values, 'camera');
+        const from = parseCliTime(need(values, 'from'), 'from');
+        const to = parseCliTime(need(values, 'to'), 'to');
+        const reason = need(values, 'reason');
+        const opened = await openData(dataDir);
+        const camera = await opened.storage.cameras.get(cameraId);
+        const station = await readStationIdentity(dataDir, camera ? { id: camera.site.station, name: camera.site.station, ward: camera.site.ward } : undefined);
+        const service = await opened.service(station);
+        const bar = createProgressBar(io.stderr, { tty: io.stderr.isTTY === true });
+        const done = (await lastValueFrom(
+          service
+            .exportEvidence({
+              cameraId,
+              from,
+              to,
+              reason,
+              operator: typeof values.operator === 'string' ? values.operator : defaultOperator(),
+              ...(typeof values.case === 'string' ? { caseId: values.case } : {}),
+              ...(typeof values.incident === 'string' ? { incidentId: values.incident } : {}),
+              ...(io.signal ? { signal: io.signal } : {}),
+            })
+            .pipe(tap((event: EvidenceExportEvent) => event.type === 'progress' && bar.update(event.ratio, event.phase))),
+        )) as Extract<EvidenceExportEvent, { type: 'done' }>;
+        bar.finish();
+        if (json) out(`${JSON.stringify({ evidenceId: done.record.id, packageDir: done.packageDir, zipPath: done.zipPath, record: done.record }, null, 2)}\n`);
+        else {
+          out(`Exported ${done.record.id}\n  folder: ${done.packageDir}\n  zip:    ${done.zipPath}\n`);
+          out(`  actual range: ${done.manifest.actual.fromIso} → ${done.manifest.actual.toIso}, ${done.manifest.sourceSegments.length} source segments verified, ${done.manifest.gaps.length} gaps\n`);
+          out(`  clip SHA-256: ${done.record.clipSha256}\n  manifest SHA-256: ${done.record.manifestSha256}\n`);
+        }
+        return EVIDENCE_CLI_EXIT.ok;
+      }
+
+      case 'list': {
+        const opened = await openData(need(values, 'data'));
+        const records = (await opened.storage.evidence.list({
+          ...(typeof values.camera === 'string' ? { cameraId: values.camera } : {}),
+          ...(typeof values.incident === 'string' ? { incidentId: values.incident } : {}),
+        })).sort((a, b) => b.createdAt - a.createdAt);
+        if (json) out(`${JSON.stringify(records, null, 2)}\n`);
+        else for (const r of records) out(`${r.id}  ${r.cameraId}  ${new Date(r.actual.from).toISOString()} → ${new Date(r.actual.to).toISOString()}  ${r.operator}  ${r.reason}\n`);
+        return EVIDENCE_CLI_EXIT.ok;
+      }
+
+      case 'public-key': {
+        const opened = await openData(need(values, 'data'));
+        out(await opened.keyStore.publicKeyPem());
+        return EVIDENCE_CLI_EXIT.ok;
+      }
+
+      case 'holds': {
+        const opened = await openData(need(values, 'data'));
+        const holds = await opened.storage.holds.list({ ...(typeof values.camera === 'string' ? { cameraId: values.camera } : {}), ...(values.all ? {} : { active: true }) });
+        if (json) out(`${JSON.stringify(holds, null, 2)}\n`);
+        else {
+          for (const h of holds) {
+            out(`${h.id}  ${h.cameraId}  ${new Date(h.from).toISOString()} → ${new Date(h.to).toISOString()}  ${h.owner.kind}:${h.owner.id}  ${h.releasedAt ? `released by ${h.releasedBy}` : 'active'}  ${h.reason}\n`);
+          }
+        }
+        return EVIDENCE_CLI_EXIT.ok;
+      }
+
+      case 'hold':
+      case 'release': {
+        const dataDir = need(values, 'data');
+        const reason = need(values, 'reason');
+        const actor = typeof values.operator === 'string' ? values.operator : defaultOperator();
+        const opened = await openData(dataDir);
+        const service = await opened.service(await readStationIdentity(dataDir));
+        const hold =
+          command === 'hold'
+            ? await service.createHold({ cameraId: need(values, 'camera'), from: parseCliTime(need(values, 'from'), 'from'), to: parseCliTime(need(values, 'to'), 'to'), reason, actor })
+            : await service.releaseHold(need(values, 'id'), { actor, reason });
+        out(json ? `${JSON.stringify(hold, null, 2)}\n` : `${command === 'hold' ? 'Created' : 'Released'} hold ${hold.id} on ${hold.cameraId}\n`);
+        return EVIDENCE_CLI_EXIT.ok;
+      }
+
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))) {
+      err(`wardwatch-evidence: ${error.message}\n\n${EVIDENCE_CLI_USAGE}`);
+      return EVIDENCE_CLI_EXIT.usage;
+    }
+    const coded = toWardwatchError(error);
+    if (coded.code === 'CANCELLED') {
+      err('\nwardwatch-evidence: cancelled; no partial package was left\n');
+      return EVIDENCE_CLI_EXIT.cancelled;
+    }
+    const hint = coded.code === 'STORAGE_LOCKED' ? ' (the station is running: stop it or use the web UI)' : '';
+    err(`\nwardwatch-evidence: ${coded.code}: ${coded.message}${hint}\n`);
+    if (coded.code === 'INVALID_ARGUMENT') return EVIDENCE_CLI_EXIT.usage;
+    return coded.code === 'EVIDENCE_INTEGRITY_MISMATCH' || coded.code === 'AUDIT_CHAIN_BROKEN' ? EVIDENCE_CLI_EXIT.failed : EVIDENCE_CLI_EXIT.error;
+  } finally {
+    if (data) await data.close();
+  }
+}

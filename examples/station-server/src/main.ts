@@ -1,0 +1,93 @@
+/**
+ * `pnpm station --config station.json`: the station server against real cameras.
+ *
+ * - `--config FILE` (required): the station config, validated with clear errors.
+ * - `--create-user --username NAME --role ROLE [--owner OWNER]`: creates a user (the password is read
+ *   from the `WARDWATCH_PASSWORD` environment variable, or generated and printed) and exits.
+ * - `--check`: validates the config and exits.
+ *
+ * There is no default password: a station without users refuses to start and says how to create one.
+ */
+import { createInterface } from 'node:readline/promises';
+import { isWardwatchError } from '@wardwatch/core';
+import { randomPassword } from './auth/random-password.js';
+import { ROLES, type Role } from './auth/roles.js';
+import { createUserStore } from './auth/user-store.js';
+import { loadStationConfig } from './config/station-config.js';
+import { buildDashboard } from './runtime/build-dashboard.js';
+import { parseArgs } from './runtime/parse-args.js';
+import { dataPaths, startStationRuntime } from './runtime/start-station-runtime.js';
+
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2), {
+    config: 'string',
+    'create-user': 'boolean',
+    username: 'string',
+    role: 'string',
+    owner: 'string',
+    check: 'boolean',
+  });
+  if (typeof args['config'] !== 'string') {
+    process.stderr.write('Usage: pnpm station --config station.json [--check] [--create-user --username NAME --role ROLE [--owner OWNER]]\n');
+    return 2;
+  }
+  const config = await loadStationConfig(args['config']);
+  if (args['check']) {
+    say(`Config OK: ${config.station.name}, ${config.cameras.length} cameras, data in ${config.dataDir}`);
+    return 0;
+  }
+  const users = createUserStore({ path: dataPaths(config.dataDir).users });
+  if (args['create-user']) {
+    const username = args['username'];
+    const role = args['role'] as Role;
+    if (typeof username !== 'string' || !ROLES.includes(role)) {
+      process.stderr.write(`--create-user needs --username NAME and --role (${ROLES.join(' | ')})\n`);
+      return 2;
+    }
+    let password = process.env['WARDWATCH_PASSWORD'];
+    let generated = false;
+    if (!password && process.stdin.isTTY) {
+      const rl = createInterface({ input: process.stdin, output: process.stdout });
+      password = (await rl.question('Password (empty = generate one): ')).trim();
+      rl.close();
+    }
+    if (!password) {
+      password = randomPassword();
+      generated = true;
+    }
+    const user = await users.create({ username, password, role, ...(typeof args['owner'] === 'string' ? { owner: args['owner'] } : {}) });
+    say(`Created ${user.role} ${user.username}${generated ? ` with password ${password}` : ''}`);
+    return 0;
+  }
+  if ((await users.count()) === 0) {
+    process.stderr.write(
+      `No users yet: there is no default password. Create an admin first:\n  pnpm station --config ${args['config']} --create-user --username admin --role admin\n`,
+    );
+    return 2;
+  }
+  const webRoot = await buildDashboard({ log: say });
+  const runtime = await startStationRuntime({ config, webRoot });
+  say(`WardWatch station "${config.station.name}" on ${runtime.url} (${config.cameras.length} configured cameras)`);
+  if (runtime.liveProblem) say(`Live view unavailable: ${runtime.liveProblem}`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      say(`${signal}: stopping…`);
+      void runtime.stop().then(resolve);
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  say('Stopped cleanly.');
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (isWardwatchError(error)) process.stderr.write(`${error.code}: ${error.message}\n`);
+    else process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,226 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { WardwatchError, type Station } from '@wardwatch/core';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { can, type Permission } from '../auth/roles.js';
+import { createSessionStore, type SessionStore } from '../auth/session-store.js';
+import type { PublicUser, UserStore } from '../auth/user-store.js';
+import type { LiveUrlProvider } from '../live/live-url-provider.js';
+import { registerAuditRoutes } from '../routes/audit-routes.js';
+import { registerAuthRoutes } from '../routes/auth-routes.js';
+import { registerCameraRoutes } from '../routes/camera-routes.js';
+import { registerEventRoutes } from '../routes/event-routes.js';
+import { registerExportRoutes } from '../routes/export-routes.js';
+import { registerHealthRoutes } from '../routes/health-routes.js';
+import { registerIncidentRoutes } from '../routes/incident-routes.js';
+import { registerRecordingRoutes } from '../routes/recording-routes.js';
+import { registerReportRoutes } from '../routes/report-routes.js';
+import { registerUserRoutes } from '../routes/user-routes.js';
+import type { ExportJobs } from './export-jobs.js';
+import { toApiError } from './http-error.js';
+import type { ServerContext } from './server-context.js';
+
+/** Name of the httpOnly session cookie. */
+export const SESSION_COOKIE = 'ww_session';
+
+/**
+ * A route registrar mounted under `/api/evidence` (the evidence issue's routes): it receives the
+ * scoped Fastify instance and the {@link ServerContext} (auth preHandlers, audit writer, station).
+ */
+export type EvidenceRoutes = (app: FastifyInstance, context: ServerContext) => void | Promise<void>;
+
+/** Options of {@link createStationServer}. */
+export interface StationServerOptions {
+  /** The running (or about to run) station. */
+  station: Station;
+  /** Station users. */
+  users: UserStore;
+  /** Sessions. @default an in-memory store with 12 h sliding expiry */
+  sessions?: SessionStore;
+  /** Signed live URLs; without it tiles show "live unavailable". */
+  live?: LiveUrlProvider;
+  /** Clip exports; without it export endpoints answer 503-like `STATION_NOT_RUNNING`. */
+  exports?: ExportJobs;
+  /** Recorder root directory: segment paths are relative to it. Without it playback is unavailable. */
+  recordingsRoot?: string;
+  /** The built dashboard (`web/dist`); not served when absent. */
+  webRoot?: string;
+  /** Evidence routes mounted at `/api/evidence` (see {@link EvidenceRoutes}). */
+  evidenceRoutes?: EvidenceRoutes;
+  /** PEM certificate and key: the server then speaks HTTPS only. */
+  https?: { cert: string | Buffer; key: string | Buffer };
+  /** Station display name. @default 'WardWatch station' */
+  stationName?: string;
+  /** Ward of new cameras. @default 'ward' */
+  ward?: string;
+  /** Default discovery probe target (port/address), e.g. the simulator's WS-Discovery responder. */
+  discovery?: { port?: number; address?: string };
+  /** Demo mode (shown in the UI). @default false */
+  demo?: boolean;
+  /** Login attempts allowed per IP and username per window. @default { max: 5, windowMs: 60000 } */
+  loginRateLimit?: { max: number; windowMs: number };
+  /** Fastify logger option. @default false */
+  logger?: boolean | Record<string, unknown>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The logged-in user, set by the auth preHandlers. */
+    wwUser?: PublicUser;
+  }
+}
+
+/** Builds the Fastify server of a station: REST API with OpenAPI at `/api/docs`, SSE events, the dashboard. */
+export async function createStationServer(options: StationServerOptions): Promise<FastifyInstance> {
+  const { station, users } = options;
+  const sessions = options.sessions ?? createSessionStore();
+  const app = Fastify({
+    logger: options.logger ?? false,
+    ...(options.https ? { https: { cert: options.https.cert, key: options.https.key } } : {}),
+    trustProxy: false,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' } },
+  }) as unknown as FastifyInstance;
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'WardWatch station API',
+        description: 'Cameras, live view, recordings, events, incidents, exports, reports and health of a ward police station.',
+        version: '0.1.0',
+      },
+      tags: ['auth', 'cameras', 'recordings', 'events', 'incidents', 'exports', 'reports', 'health', 'users', 'audit'].map((name) => ({ name })),
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+      security: [{ session: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  const sendError: ServerContext['sendError'] = (reply, error) => {
+    const { status, body } = toApiError(error);
+    return reply.code(status).type('application/json').send(body);
+  };
+
+  app.setErrorHandler((error, request, reply) => {
+    const e = error as { validation?: Array<{ instancePath?: string; message?: string; params?: Record<string, unknown> }>; validationContext?: string; statusCode?: number; code?: string };
+    if (e.validation) {
+      const problems = e.validation.map((v) => {
+        const missing = v.params && typeof v.params['missingProperty'] === 'string' ? `/${v.params['missingProperty']}` : '';
+        const extra = v.params && typeof v.params['additionalProperty'] === 'string' ? `/${v.params['additionalProperty']}` : '';
+        const path = `${e.validationContext ?? 'body'}${(v.instancePath ?? '') + missing + extra}`.replace(/\//g, '.');
+        return { path, message: v.message ?? 'is invalid' };
+      });
+      return sendError(
+        reply,
+        new WardwatchError('INVALID_ARGUMENT', `Invalid request: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, { details: { problems } }),
+      );
+    }
+    if (e.statusCode === 429) return sendError(reply, new WardwatchError('RATE_LIMITED', 'Too many attempts; try again later'));
+    if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || e.statusCode === 400) {
+      return sendError(reply, new WardwatchError('INVALID_ARGUMENT', (error as Error).message));
+    }
+    const { status, body } = toApiError(error);
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    return reply.code(status).send(body);
+  });
+
+  const authenticate = (request: FastifyRequest): PublicUser => {
+    if (request.wwUser) return request.wwUser;
+    const session = sessions.get(request.cookies[SESSION_COOKIE]);
+    if (!session) throw new WardwatchError('UNAUTHENTICATED', 'Log in first');
+    request.wwUser = session.user;
+    return session.user;
+  };
+
+  const context: ServerContext = {
+    station,
+    users,
+    sessions,
+    live: options.live,
+    exports: options.exports,
+    recordingsRoot: options.recordingsRoot ? resolve(options.recordingsRoot) : undefined,
+    stationName: options.stationName ?? 'WardWatch station',
+    site: { ward: options.ward ?? 'ward', station: options.stationName ?? 'WardWatch station' },
+    discovery: options.discovery,
+    demo: options.demo ?? false,
+    requirePermission(permission: Permission) {
+      return async (request) => {
+        const user = authenticate(request);
+        if (!can(user.role, permission)) {
+          throw new WardwatchError('FORBIDDEN', `Role ${user.role} may not do this (${permission})`, { details: { permission } });
+        }
+      };
+    },
+    userOf(request) {
+      return authenticate(request);
+    },
+    canSeeCamera(user, spec) {
+      return user.role !== 'viewer' || (user.owner !== undefined && spec.owner === user.owner);
+    },
+    cameraFor(request, cameraId) {
+      const user = authenticate(request);
+      const camera = station.camera(cameraId);
+      if (!camera || !context.canSeeCamera(user, camera.spec)) {
+        throw new WardwatchError('NOT_FOUND', `Camera ${cameraId} does not exist`, { details: { cameraId } });
+      }
+      return camera;
+    },
+    async audit(request, action, target, details) {
+      const actor = request.wwUser?.username ?? 'anonymous';
+      await station.storage.audit.append({
+        at: Date.now(),
+        actor,
+        action,
+        ...(target ? { target } : {}),
+        details: { ip: request.ip, ...(details ?? {}) },
+      });
+    },
+    sendError,
+  };
+
+  const loginLimit = options.loginRateLimit ?? { max: 5, windowMs: 60_000 };
+  await app.register(
+    async (api) => {
+      registerAuthRoutes(api, context, loginLimit);
+      registerCameraRoutes(api, context);
+      registerRecordingRoutes(api, context);
+      registerEventRoutes(api, context);
+      registerIncidentRoutes(api, context);
+      registerExportRoutes(api, context);
+      registerReportRoutes(api, context);
+      registerHealthRoutes(api, context);
+      registerUserRoutes(api, context);
+      registerAuditRoutes(api, context);
+      if (options.evidenceRoutes) {
+        const evidence = options.evidenceRoutes;
+        await api.register(async (scope) => evidence(scope, context), { prefix: '/evidence' });
+      }
+    },
+    { prefix: '/api' },
+  );
+
+  const webRoot = options.webRoot && existsSync(options.webRoot) ? resolve(options.webRoot) : undefined;
+  if (webRoot) {
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: true, index: ['index.html'] });
+  } else {
+    // sendFile is still needed for recordings.
+    await app.register(fastifyStatic, { root: context.recordingsRoot ?? process.cwd(), serve: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    if (webRoot && request.method === 'GET' && !request.url.startsWith('/api/')) return reply.sendFile('index.html', webRoot);
+    return sendError(reply.code(404), new WardwatchError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`));
+  });
+
+  app.addHook('onClose', async () => {
+    await options.exports?.close();
+  });
+  return app;
+}

@@ -1,0 +1,121 @@
+/** Dashboard languages. */
+export type Lang = 'vi' | 'en';
+
+const dict = {
+  appTitle: ['Giám sát an ninh trật tự', 'Ward security monitoring'],
+  login: ['Đăng nhập', 'Log in'],
+  logout: ['Đăng xuất', 'Log out'],
+  username: ['Tên đăng nhập', 'Username'],
+  password: ['Mật khẩu', 'Password'],
+  loginFailed: ['Sai tên đăng nhập hoặc mật khẩu', 'Wrong username or password'],
+  wall: ['Màn hình giám sát', 'Video wall'],
+  cameras: ['Camera', 'Cameras'],
+  events: ['Sự kiện', 'Events'],
+  incidents: ['Vụ việc', 'Incidents'],
+  exports: ['Trích xuất', 'Exports'],
+  layout: ['Bố cục', 'Layout'],
+  online: ['Trực tuyến', 'Online'],
+  offline: ['Mất tín hiệu', 'Offline'],
+  degraded: ['Suy giảm', 'Degraded'],
+  connecting: ['Đang kết nối', 'Connecting'],
+  disabled: ['Tắt', 'Disabled'],
+  liveUnavailable: ['Không có hình trực tiếp', 'Live unavailable'],
+  map: ['Bản đồ vị trí', 'Map of positions'],
+  list: ['Danh sách', 'List'],
+  needRepair: ['Camera cần sửa chữa', 'Cameras needing repair'],
+  none: ['Không có', 'None'],
+  since: ['Từ lúc', 'Since'],
+  cause: ['Nguyên nhân', 'Cause'],
+  uptime: ['Thời gian hoạt động (24h)', 'Uptime (24 h)'],
+  name: ['Tên', 'Name'],
+  status: ['Trạng thái', 'Status'],
+  ownership: ['Sở hữu', 'Ownership'],
+  address: ['Địa chỉ', 'Address'],
+  station: ['Công an phường', 'Station'],
+  household: ['Hộ gia đình', 'Household'],
+  business: ['Doanh nghiệp', 'Business'],
+  'boarding-house': ['Nhà trọ', 'Boarding house'],
+  snapshot: ['Ảnh chụp', 'Snapshot'],
+  refresh: ['Làm mới', 'Refresh'],
+  ptz: ['Điều khiển PTZ', 'PTZ control'],
+  noPtz: ['Camera không có PTZ', 'This camera has no PTZ'],
+  recordings: ['Bản ghi', 'Recordings'],
+  day: ['Ngày', 'Day'],
+  playback: ['Xem lại', 'Playback'],
+  playFrom: ['Phát từ', 'Play from'],
+  play: ['Phát', 'Play'],
+  gap: ['Khoảng trống', 'Gap'],
+  noRecording: ['Không có bản ghi', 'No recording'],
+  type: ['Loại', 'Type'],
+  time: ['Thời gian', 'Time'],
+  camera: ['Camera', 'Camera'],
+  details: ['Chi tiết', 'Details'],
+  live: ['Trực tiếp', 'Live'],
+  newIncident: ['Tạo vụ việc', 'New incident'],
+  title: ['Tiêu đề', 'Title'],
+  category: ['Loại vụ việc', 'Category'],
+  occurredAt: ['Thời điểm xảy ra', 'Occurred at'],
+  description: ['Mô tả', 'Description'],
+  create: ['Tạo', 'Create'],
+  outcome: ['Kết quả xử lý', 'Outcome'],
+  setStatus: ['Chuyển trạng thái', 'Set status'],
+  setOutcome: ['Ghi kết quả', 'Record outcome'],
+  linkRange: ['Gắn camera và thời gian', 'Link camera and time range'],
+  from: ['Từ', 'From'],
+  to: ['Đến', 'To'],
+  add: ['Thêm', 'Add'],
+  save: ['Lưu', 'Save'],
+  report: ['Báo cáo', 'Report'],
+  total: ['Tổng số', 'Total'],
+  clarified: ['Làm rõ nhờ camera', 'Clarified with footage'],
+  newExport: ['Trích xuất đoạn video', 'Export a clip'],
+  start: ['Bắt đầu', 'Start'],
+  download: ['Tải xuống', 'Download'],
+  progress: ['Tiến độ', 'Progress'],
+  cancel: ['Huỷ', 'Cancel'],
+  running: ['Đang chạy', 'Running'],
+  done: ['Hoàn tất', 'Done'],
+  failed: ['Lỗi', 'Failed'],
+  cancelled: ['Đã huỷ', 'Cancelled'],
+  reason: ['Lý do', 'Reason'],
+  demoMode: ['Chế độ trình diễn', 'Demo mode'],
+  open: ['Mới', 'Open'],
+  investigating: ['Đang xác minh', 'Investigating'],
+  resolved: ['Đã giải quyết', 'Resolved'],
+  closed: ['Đã đóng', 'Closed'],
+  forbidden: ['Bạn không có quyền xem trang này', 'You may not see this page'],
+  lastFrame: ['Khung hình cuối', 'Last frame'],
+  fps: ['Khung/giây', 'fps'],
+  all: ['Tất cả', 'All'],
+  back: ['Quay lại', 'Back'],
+} satisfies Record<string, [string, string]>;
+
+/** A label key. */
+export type Key = keyof typeof dict;
+
+let lang: Lang = (localStorage.getItem('ww-lang') as Lang | null) ?? 'vi';
+
+/** The current language. */
+export function currentLang(): Lang {
+  return lang;
+}
+
+/** Switches the language (remembered in localStorage). */
+export function setLang(next: Lang): void {
+  lang = next;
+  localStorage.setItem('ww-lang', next);
+  document.documentElement.lang = next;
+}
+
+/** The label of `key` in the current language (the key itself for unknown keys such as new categories). */
+export function t(key: Key | string): string {
+  const entry = (dict as Record<string, [string, string]>)[key];
+  if (!entry) return key;
+  return lang === 'vi' ? entry[0] : entry[1];
+}
+
+/** A date-time in the station's local style. */
+export function formatTime(ms: number | undefined): string {
+  if (ms === undefined || ms === null) return '—';
+  return new Date(ms).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { hour12: false });
+}

@@ -1,0 +1,19 @@
+/** Health and reconnection tuning of a station; durations in ms of the station clock. */
+export interface StationHealthOptions {
+  /** No media for this long makes a camera `offline`. @default 3000 */
+  offlineAfterMs?: number;
+  /** Media (and probes) must be steady this long before `offline`/`degraded` turns `online`. @default 10000 */
+  recoverAfterMs?: number;
+  /** Consecutive failed probes (while media flows) that make a camera `degraded`. @default 2 */
+  probeFailuresToDegrade?: number;
+  /** Media later than this makes a camera `degraded`; 0 turns it off. @default 0 */
+  lateAfterMs?: number;
+  /** How often the driver session is probed. @default 5000 */
+  probeIntervalMs?: number;
+  /** First reconnect delay after a retryable connect failure. @default 1000 */
+  retryInitialMs?: number;
+  /** Longest reconnect delay (retryable failures). @default 30000 */
+  retryMaxMs?: number;
+  /** Delay between attempts after a non-retryable failure such as `CAMERA_AUTH_FAILED`. @default 300000 */
+  retryNonRetryableMs?: number;
+}

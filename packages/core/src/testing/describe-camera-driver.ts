@@ -1,0 +1,226 @@
+import { describe, it } from 'vitest';
+import type { CameraDriver, CameraSession } from '../contracts/camera-driver.js';
+import { isWardwatchError } from '../errors/wardwatch-error.js';
+import type { CameraSpec } from '../model/camera-spec.js';
+
+/** What a driver's conformance run needs; the factory builds a fresh one for every check. */
+export interface CameraDriverFixture {
+  /** The driver under test. */
+  driver: CameraDriver;
+  /** A spec of a reachable camera (e.g. a simulator camera on 127.0.0.1). */
+  spec: CameraSpec;
+  /** A spec of a host nothing answers on (e.g. a closed 127.0.0.1 port); give it a password to check it is not leaked. */
+  unreachableSpec: CameraSpec;
+  /** Whether the camera at `spec` has PTZ. */
+  supportsPtz: boolean;
+  /** Makes the camera at `spec` stop answering (stop the simulator, drop its port), for the failing-probe check. */
+  makeUnreachable(): Promise<void> | void;
+  /** Releases everything the fixture started. */
+  cleanup?(): Promise<void> | void;
+}
+
+/** Builds a fresh {@link CameraDriverFixture}. */
+export type CameraDriverFactory = () => Promise<CameraDriverFixture> | CameraDriverFixture;
+
+/** One contract check of a camera driver. */
+export interface CameraDriverCheck {
+  /** What the check asserts, used as the test name. */
+  name: string;
+  /** Throws when the driver breaks the contract. */
+  run(fixture: CameraDriverFixture): Promise<void>;
+}
+
+/** The outcome of one check in {@link runCameraDriverChecks}. */
+export interface CameraDriverCheckResult {
+  name: string;
+  ok: boolean;
+  /** The failure message, when not ok. */
+  error?: string;
+}
+
+function fail(message: string): never {
+  throw new Error(`camera driver contract: ${message}`);
+}
+
+async function withSession<T>(fixture: CameraDriverFixture, fn: (session: CameraSession) => Promise<T>): Promise<T> {
+  const session = await fixture.driver.connect(fixture.spec);
+  try {
+    return await fn(session);
+  } finally {
+    await session.close();
+  }
+}
+
+async function expectCodedRejection(promise: Promise<unknown>, what: string): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    if (!isWardwatchError(error)) fail(`${what} rejected with ${String(error)}, expected a WardwatchError`);
+    return error;
+  }
+  return fail(`${what} resolved, expected a rejection`);
+}
+
+const PTZ_METHODS = ['continuousMove', 'absoluteMove', 'relativeMove', 'stop', 'position', 'presets', 'gotoPreset', 'setPreset', 'home'] as const;
+
+/** The checks {@link describeCameraDriver} runs, usable directly (e.g. to show a broken driver fails). */
+export const cameraDriverChecks: readonly CameraDriverCheck[] = [
+  {
+    name: 'has a non-empty string id',
+    async run({ driver }) {
+      if (typeof driver.id !== 'string' || driver.id.length === 0) fail(`id is ${JSON.stringify(driver.id)}`);
+    },
+  },
+  {
+    name: 'connect returns a session with a usable main stream URI',
+    async run(fixture) {
+      await withSession(fixture, async (session) => {
+        const uri = session.streams?.main?.uri;
+        if (typeof uri !== 'string') fail('streams.main.uri is missing');
+        let parsed: URL;
+        try {
+          parsed = new URL(uri);
+        } catch {
+          return fail('streams.main.uri is not a URL');
+        }
+        if (!/^(rtsp|rtsps|rtmp|http|https):$/.test(parsed.protocol)) fail(`streams.main.uri has protocol ${parsed.protocol}, expected rtsp/rtsps/rtmp/http(s)`);
+        if (!parsed.hostname) fail('streams.main.uri has no host');
+      });
+    },
+  },
+  {
+    name: 'snapshot returns a JPEG (FF D8 ... )',
+    async run(fixture) {
+      await withSession(fixture, async (session) => {
+        const bytes = await session.snapshot();
+        if (!(bytes instanceof Uint8Array)) fail('snapshot() did not return a Uint8Array');
+        if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) fail(`snapshot() is not a JPEG (starts ${[...bytes.slice(0, 2)].map((b) => b.toString(16)).join(' ')})`);
+      });
+    },
+  },
+  {
+    name: 'probe is ok on a reachable camera',
+    async run(fixture) {
+      await withSession(fixture, async (session) => {
+        const result = await session.probe();
+        if (result.ok !== true) fail(`probe() was not ok: ${result.cause ?? 'no cause'}`);
+        if (typeof result.latencyMs !== 'number' || !(result.latencyMs >= 0)) fail('probe() latencyMs is not a non-negative number');
+      });
+    },
+  },
+  {
+    name: 'probe is not ok (or rejects with a coded error) once the camera is unreachable',
+    async run(fixture) {
+      await withSession(fixture, async (session) => {
+        await fixture.makeUnreachable();
+        let result;
+        try {
+          result = await session.probe();
+        } catch (error) {
+          if (!isWardwatchError(error)) fail(`probe() rejected with ${String(error)}, expected a WardwatchError or { ok: false }`);
+          return;
+        }
+        if (result.ok !== false) fail('probe() was ok on an unreachable camera');
+      });
+    },
+  },
+  {
+    name: 'events$ completes after close',
+    async run(fixture) {
+      const session = await fixture.driver.connect(fixture.spec);
+      let completed = false;
+      const sub = session.events$.subscribe({ complete: () => (completed = true), error: () => (completed = true) });
+      await session.close();
+      // allow drivers that complete on the next tick
+      for (let i = 0; i < 50 && !completed; i++) await new Promise((r) => setTimeout(r, 10));
+      sub.unsubscribe();
+      if (!completed) fail('events$ did not complete within 500 ms of close()');
+    },
+  },
+  {
+    name: 'close is idempotent',
+    async run(fixture) {
+      const session = await fixture.driver.connect(fixture.spec);
+      await session.close();
+      await session.close();
+      await Promise.all([session.close(), session.close()]);
+    },
+  },
+  {
+    name: 'ptz is present only when supported',
+    async run(fixture) {
+      await withSession(fixture, async (session) => {
+        if (fixture.supportsPtz) {
+          if (!session.ptz) fail('the camera supports PTZ but session.ptz is missing');
+          for (const m of PTZ_METHODS) if (typeof session.ptz[m] !== 'function') fail(`session.ptz.${m} is not a function`);
+        } else if (session.ptz !== undefined) {
+          fail('the camera has no PTZ but session.ptz is present');
+        }
+      });
+    },
+  },
+  {
+    name: 'connect to an unreachable host rejects with a coded retryable error without leaking the password',
+    async run(fixture) {
+      const error = (await expectCodedRejection(fixture.driver.connect(fixture.unreachableSpec), 'connect(unreachableSpec)')) as {
+        code: string;
+        retryable: boolean;
+        message: string;
+        details: unknown;
+      };
+      if (error.code !== 'CAMERA_UNREACHABLE' && error.code !== 'CAMERA_TIMEOUT') fail(`code is ${error.code}, expected CAMERA_UNREACHABLE or CAMERA_TIMEOUT`);
+      if (error.retryable !== true) fail(`${error.code} is not retryable`);
+      const password = fixture.unreachableSpec.connection.password;
+      if (password && password.length >= 4 && (error.message.includes(password) || JSON.stringify(error.details ?? {}).includes(password))) {
+        fail('the error message or details contain the password');
+      }
+    },
+  },
+];
+
+/** Runs every check against fresh fixtures and reports each outcome (never throws for a failed check). */
+export async function runCameraDriverChecks(factory: CameraDriverFactory, checks: readonly CameraDriverCheck[] = cameraDriverChecks): Promise<CameraDriverCheckResult[]> {
+  const results: CameraDriverCheckResult[] = [];
+  for (const check of checks) {
+    const fixture = await factory();
+    try {
+      await check.run(fixture);
+      results.push({ name: check.name, ok: true });
+    } catch (error) {
+      results.push({ name: check.name, ok: false, error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      await fixture.cleanup?.();
+    }
+  }
+  return results;
+}
+
+/** Options of {@link describeCameraDriver}. */
+export interface DescribeCameraDriverOptions {
+  /** Per-check timeout, ms. @default 30000 */
+  timeoutMs?: number;
+}
+
+/**
+ * Declares a vitest suite that checks a {@link CameraDriver} against the contract: id, connect and
+ * main stream URI, JPEG snapshot, probe ok/not ok, events$ completion, idempotent close, PTZ presence
+ * and coded retryable errors for unreachable hosts. Each check gets a fresh fixture from `factory`.
+ */
+export function describeCameraDriver(name: string, factory: CameraDriverFactory, options: DescribeCameraDriverOptions = {}): void {
+  describe(`CameraDriver contract: ${name}`, () => {
+    for (const check of cameraDriverChecks) {
+      it(
+        check.name,
+        async () => {
+          const fixture = await factory();
+          try {
+            await check.run(fixture);
+          } finally {
+            await fixture.cleanup?.();
+          }
+        },
+        options.timeoutMs ?? 30_000,
+      );
+    }
+  });
+}

@@ -1,0 +1,202 @@
+import { Observable } from 'rxjs';
+import { WardwatchError, toWardwatchError, type Clock, type Logger } from '@wardwatch/core';
+import { normaliseNotification, type RawNotification, type TopicRule } from './event-topics.js';
+import { rebaseServiceUrl } from './onvif-cam.js';
+import type { SoapClient } from './soap-client.js';
+import { xmlEscape } from './ws-username-token.js';
+import { asArray, attr, child, path, text, type XmlNode } from './xml-tree.js';
+import type { DriverEvent } from '@wardwatch/core';
+
+/** Timing of the pull-point loop. */
+export interface PullPointTiming {
+  /** PullMessages long-poll timeout, ms. @default 5000 */
+  pullTimeoutMs: number;
+  /** Requested subscription lifetime, ms; renewed at half of it. @default 60000 */
+  terminationMs: number;
+  /** First resubscribe delay after a failure, doubling up to `retryMaxMs`, ms. @default 1000 */
+  retryMinMs: number;
+  /** Largest resubscribe delay, ms. @default 15000 */
+  retryMaxMs: number;
+  /** Resubscribe when no notification at all arrived for this long, ms. @default 600000 */
+  silentResubscribeMs: number;
+}
+
+/** What the pull-point loop needs from its session. */
+export interface PullPointContext {
+  soap: SoapClient;
+  eventsUrl: string;
+  deviceUrl: string;
+  clock: Clock;
+  logger: Logger;
+  /** Camera clock minus station clock, ms. */
+  clockOffsetMs: () => number;
+  /** The per-call SOAP deadline, ms (added to the long-poll timeout). */
+  callTimeoutMs: number;
+  timing: PullPointTiming;
+  table: readonly TopicRule[];
+}
+
+const WSA = 'http://www.w3.org/2005/08/addressing';
+
+function envelope(to: string, action: string, body: string): string {
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>' +
+    `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="${WSA}">` +
+    `<s:Header><a:Action s:mustUnderstand="1">${xmlEscape(action)}</a:Action><a:To s:mustUnderstand="1">${xmlEscape(to)}</a:To></s:Header>` +
+    `<s:Body>${body}</s:Body></s:Envelope>`
+  );
+}
+
+const isoDuration = (ms: number): string => `PT${Math.max(1, Math.round(ms / 1000))}S`;
+
+function simpleItems(node: XmlNode | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of asArray<XmlNode>(node?.SimpleItem)) {
+    const name = attr(item, 'Name');
+    if (name !== undefined) out[name] = attr(item, 'Value') ?? '';
+  }
+  return out;
+}
+
+/** Extracts the notifications of a PullMessagesResponse body. */
+export function parseNotifications(body: XmlNode, toStationTime: (cameraMs: number | undefined) => number): RawNotification[] {
+  const response = child(body, 'PullMessagesResponse');
+  return asArray<XmlNode>(response?.NotificationMessage).flatMap((message) => {
+    const topic = text(message, 'Topic');
+    const inner = path(message, 'Message', 'Message');
+    if (!topic || !inner) return [];
+    const utc = attr(inner, 'UtcTime');
+    const parsed = utc ? Date.parse(utc) : NaN;
+    return [
+      {
+        topic,
+        data: simpleItems(child(inner, 'Data')),
+        source: simpleItems(child(inner, 'Source')),
+        at: toStationTime(Number.isFinite(parsed) ? parsed : undefined),
+      },
+    ];
+  });
+}
+
+/**
+ * Device events through an ONVIF pull-point subscription: created on subscribe, renewed before it
+ * terminates, and re-created (with backoff) after a fault, a dropped connection, a reboot or a
+ * silent period. Errors never end the stream; it completes only when unsubscribed.
+ */
+export function pullPointEvents(ctx: PullPointContext): Observable<DriverEvent> {
+  return new Observable<DriverEvent>((subscriber) => {
+    const abort = new AbortController();
+    const { signal } = abort;
+    const log = ctx.logger.child({ component: 'onvif-events' });
+    const sleep = (ms: number): Promise<void> =>
+      new Promise((resolve) => {
+        const task = ctx.clock.schedule(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        }, ms);
+        const onAbort = (): void => {
+          task.unsubscribe();
+          resolve();
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
+    const toStationTime = (cameraMs: number | undefined): number => {
+      const now = ctx.clock.now();
+      if (cameraMs === undefined) return now;
+      const station = cameraMs - ctx.clockOffsetMs();
+      return Math.abs(station - now) < 60_000 ? Math.round(station) : now;
+    };
+
+    const run = async (): Promise<void> => {
+      let backoff = ctx.timing.retryMinMs;
+      while (!signal.aborted) {
+        let address: string | undefined;
+        try {
+          const created = await ctx.soap.call(
+            ctx.eventsUrl,
+            envelope(
+              ctx.eventsUrl,
+              'http://www.onvif.org/ver10/events/wsdl/EventPortType/CreatePullPointSubscriptionRequest',
+              `<CreatePullPointSubscription xmlns="http://www.onvif.org/ver10/events/wsdl"><InitialTerminationTime>${isoDuration(ctx.timing.terminationMs)}</InitialTerminationTime></CreatePullPointSubscription>`,
+            ),
+            'CreatePullPointSubscription',
+            { signal },
+          );
+          const reference = text(path(created.body, 'CreatePullPointSubscriptionResponse', 'SubscriptionReference'), 'Address');
+          if (!reference) {
+            throw new WardwatchError('CAMERA_PROTOCOL_ERROR', 'CreatePullPointSubscriptionResponse has no SubscriptionReference/Address', {
+              details: { address: ctx.eventsUrl, operation: 'CreatePullPointSubscription' },
+            });
+          }
+          const subscription = rebaseServiceUrl(reference, ctx.deviceUrl);
+          address = subscription;
+          log.debug({ address: new URL(subscription).pathname }, 'pull-point subscription created');
+          backoff = ctx.timing.retryMinMs;
+          let renewAt = ctx.clock.now() + ctx.timing.terminationMs / 2;
+          let lastMessageAt = ctx.clock.now();
+          while (!signal.aborted) {
+            if (ctx.clock.now() >= renewAt) {
+              await ctx.soap.call(
+                subscription,
+                envelope(
+                  subscription,
+                  'http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/RenewRequest',
+                  `<Renew xmlns="http://docs.oasis-open.org/wsn/b-2"><TerminationTime>${isoDuration(ctx.timing.terminationMs)}</TerminationTime></Renew>`,
+                ),
+                'Renew',
+                { signal },
+              );
+              renewAt = ctx.clock.now() + ctx.timing.terminationMs / 2;
+            }
+            const started = ctx.clock.now();
+            const pulled = await ctx.soap.call(
+              subscription,
+              envelope(
+                subscription,
+                'http://www.onvif.org/ver10/events/wsdl/PullPointSubscription/PullMessagesRequest',
+                `<PullMessages xmlns="http://www.onvif.org/ver10/events/wsdl"><Timeout>${isoDuration(ctx.timing.pullTimeoutMs)}</Timeout><MessageLimit>64</MessageLimit></PullMessages>`,
+              ),
+              'PullMessages',
+              { signal, timeoutMs: ctx.timing.pullTimeoutMs + ctx.callTimeoutMs },
+            );
+            const notifications = parseNotifications(pulled.body, toStationTime);
+            if (notifications.length > 0) lastMessageAt = ctx.clock.now();
+            for (const notification of notifications) {
+              const event = normaliseNotification(notification, ctx.table);
+              if (event) subscriber.next(event);
+            }
+            if (ctx.clock.now() - lastMessageAt > ctx.timing.silentResubscribeMs) {
+              throw new WardwatchError('CAMERA_TIMEOUT', `No event for ${ctx.timing.silentResubscribeMs} ms; resubscribing`, {
+                details: { address: ctx.eventsUrl, operation: 'PullMessages' },
+              });
+            }
+            // A camera that answers an empty pull at once must not make us spin.
+            if (notifications.length === 0 && ctx.clock.now() - started < 200) await sleep(500);
+          }
+        } catch (error) {
+          if (signal.aborted) break;
+          const coded = toWardwatchError(error, 'CAMERA_PROTOCOL_ERROR', { address: ctx.eventsUrl, operation: 'events' });
+          log.warn({ code: coded.code, operation: coded.details.operation, retryInMs: backoff }, `event subscription lost: ${coded.message}`);
+          await sleep(backoff);
+          backoff = Math.min(backoff * 2, ctx.timing.retryMaxMs);
+        } finally {
+          if (address !== undefined && signal.aborted) {
+            ctx.soap
+              .call(
+                address,
+                envelope(address, 'http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/UnsubscribeRequest', '<Unsubscribe xmlns="http://docs.oasis-open.org/wsn/b-2"/>'),
+                'Unsubscribe',
+                { timeoutMs: 2000 },
+              )
+              .catch((error: unknown) => log.debug({ code: toWardwatchError(error).code }, 'unsubscribe failed'));
+          }
+        }
+      }
+    };
+    run().then(
+      () => subscriber.complete(),
+      (error: unknown) => subscriber.error(toWardwatchError(error)),
+    );
+    return () => abort.abort();
+  });
+}

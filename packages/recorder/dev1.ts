@@ -1,0 +1,18 @@
+import { spawn } from 'node:child_process';
+import { createRecorder } from './src/index.js';
+import { makeContext, makeSession, makeSpec, tempDir } from './test/helpers.js';
+const { dir } = tempDir();
+const src = spawn('ffmpeg', ['-hide_banner','-loglevel','error','-re','-f','lavfi','-i','testsrc2=size=320x180:rate=10','-c:v','libx264','-preset','ultrafast','-tune','zerolatency','-g','10','-f','mpegts','-listen','1','http://127.0.0.1:18081/s.ts'], { stdio: 'inherit' });
+await new Promise((r) => setTimeout(r, 800));
+const ctx = makeContext();
+const rec = createRecorder({ root: dir, segmentSeconds: 2 });
+await rec.start(ctx);
+const t0 = Date.now();
+const sub = rec.record(makeSpec('cam-a'), makeSession('http://127.0.0.1:18081/s.ts')).subscribe({ next: (s) => { if (s.type !== 'progress' || Math.random() < 0.2) console.log(Date.now() - t0, JSON.stringify(s)); }, error: (e) => console.log('ERR', e) });
+await new Promise((r) => setTimeout(r, 7000));
+console.log('pids', rec.pids());
+await rec.stop();
+sub.unsubscribe();
+console.log('after stop pids', rec.pids(), 'events', ctx.events.length);
+src.kill();
+console.log(dir);

@@ -1,0 +1,22 @@
+import { startSimulator } from '@wardwatch/simulator';
+import { createRecorder } from './src/index.js';
+import { makeContext, makeSession, makeSpec, tempDir } from './test/helpers.js';
+const { dir } = tempDir();
+const sim = await startSimulator({ cameras: [{ id: 'cam-a', rtspAuth: 'none', main: { width: 320, height: 180, fps: 10, gop: 10, bitrateKbps: 300 }, sub: { width: 320, height: 180, fps: 5, gop: 10, bitrateKbps: 150 } }] });
+const cam = sim.camera('cam-a');
+console.log(cam.rtspUrl);
+const ctx = makeContext();
+const rec = createRecorder({ root: dir, segmentSeconds: 2 });
+await rec.start(ctx);
+const t0 = Date.now();
+const sub = rec.record(makeSpec('cam-a'), makeSession(cam.rtspUrl.main, cam.rtspUrl.sub)).subscribe({ next: (s) => { if (s.type !== 'progress' || Math.random() < 0.1) console.log(Date.now() - t0, JSON.stringify(s)); }, error: (e) => console.log('ERR', e) });
+await new Promise((r) => setTimeout(r, 6000));
+
+console.log('stall'); cam.stall(); 
+await new Promise((r) => setTimeout(r, 4000));
+cam.resume(); console.log('resume', Date.now()-t0);
+await new Promise((r) => setTimeout(r, 6000));
+await rec.stop();
+sub.unsubscribe();
+await sim.stop();
+console.log('after stop pids', rec.pids(), dir);
