@@ -1,14 +1,6 @@
-import { createRequire } from 'node:module';
+import { Subject } from 'rxjs';
 import { createMemoryStorage, createStation, type StationEvent } from '@wardwatch/core';
 import type { Bench, BenchFigure } from './bench-types.js';
-
-// rxjs is a dependency of packages/core, not of the repo root: load it from there.
-const requireFromCore = createRequire(new URL('../packages/core/package.json', import.meta.url));
-interface MinimalSubject<T> {
-  next(value: T): void;
-  subscribe(next: (value: T) => void): unknown;
-}
-const { Subject } = requireFromCore('rxjs') as { Subject: new <T>() => MinimalSubject<T> };
 
 const N = 200_000;
 const CHUNK = 1000;

@@ -6,6 +6,7 @@ export default defineConfig({
   dts: { compilerOptions: { paths: {} } },
   clean: true,
   sourcemap: true,
+  shims: true,
   target: 'node20',
   tsconfig: '../../tsconfig.base.json',
 });

@@ -300,6 +300,30 @@ describe('recordings and exports', () => {
   }, 60_000);
 });
 
+describe('evidence routes mounted on the server', () => {
+  it('exports an evidence package as an investigator, guarded by roles', async () => {
+    const segs = await waitFor('segments', async () => {
+      const now = Date.now();
+      const r = await as['inv']!.get(`/api/cameras/cam-a/recordings?from=${now - 600_000}&to=${now}`);
+      return r.json.segments.length >= 2 ? r.json.segments : undefined;
+    }, 40_000);
+    const body = { cameraId: 'cam-a', from: segs[0].start + 100, to: segs[1].end - 100, reason: 'Yêu cầu của cơ quan điều tra' };
+    expect((await as['duty']!.post('/api/evidence', body)).status).toBe(403);
+    expect((await as['hh']!.get('/api/evidence')).status).toBe(403);
+    const started = await as['inv']!.post('/api/evidence', body);
+    expect(started.status).toBeLessThan(300);
+    const jobId = started.json.id;
+    const job = await waitFor('evidence job', async () => {
+      const r = await as['inv']!.get(`/api/evidence/jobs/${jobId}`);
+      return r.json.state === 'running' ? undefined : r.json;
+    }, 40_000);
+    expect(job.state).toBe('done');
+    const list = await as['duty']!.get('/api/evidence');
+    expect(list.status).toBe(200);
+    expect(JSON.stringify(list.json)).toContain(job.evidenceId);
+  }, 60_000);
+});
+
 describe('incidents and reports', () => {
   it('runs an incident through its workflow with linked ranges and outcome, and reports it', async () => {
     const now = Date.now();

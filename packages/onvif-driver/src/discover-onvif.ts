@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { randomUUID } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
 import { Observable } from 'rxjs';
 import { WardwatchError, silentLogger, systemClock, type Clock, type DiscoverOptions, type DiscoveredCamera, type Logger } from '@wardwatch/core';
 import { parseScopes } from './parse-scopes.js';
@@ -101,19 +102,34 @@ export function discoverOnvif(options: DiscoverOptions = {}, settings: DiscoverO
       }
     });
     const probe = Buffer.from(wsDiscoveryProbe(messageId), 'utf8');
+    const multicast = /^2(2[4-9]|3\d)\./.test(address);
+    // Multicast from every IPv4 interface (a station PC often has one card for cameras, one for the office).
+    const outgoing = options.interfaceAddress
+      ? [options.interfaceAddress]
+      : multicast
+        ? Object.values(networkInterfaces())
+            .flat()
+            .filter((i) => i !== undefined && i.family === 'IPv4' && !i.internal)
+            .map((i) => i!.address)
+        : [];
     socket.bind({ port: 0, ...(options.interfaceAddress ? { address: options.interfaceAddress } : {}) }, () => {
       if (closed) return;
-      try {
-        if (options.interfaceAddress && address.startsWith('239.')) socket.setMulticastInterface(options.interfaceAddress);
-      } catch (error) {
-        logger.warn({ error: (error as Error).message }, 'could not select the multicast interface');
-      }
-      socket.send(probe, port, address, (error) => {
-        if (error) {
-          close();
-          subscriber.error(new WardwatchError('CAMERA_UNREACHABLE', `WS-Discovery probe to ${address}:${port} failed: ${error.message}`, { cause: error, details: { operation: 'discover' } }));
+      // One send at a time: the multicast interface applies to the datagram being sent.
+      const queue: (string | undefined)[] = outgoing.length === 0 ? [undefined] : [...outgoing];
+      const sendNext = (): void => {
+        if (closed || queue.length === 0) return;
+        const iface = queue.shift();
+        try {
+          if (iface && multicast) socket.setMulticastInterface(iface);
+        } catch (error) {
+          logger.warn({ interface: iface, error: (error as Error).message }, 'could not select the multicast interface');
         }
-      });
+        socket.send(probe, port, address, (error) => {
+          if (error) logger.warn({ interface: iface, error: error.message }, 'WS-Discovery probe could not be sent');
+          sendNext();
+        });
+      };
+      sendNext();
     });
     const timer = clock.schedule(() => {
       close();

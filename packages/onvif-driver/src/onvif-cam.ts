@@ -148,7 +148,7 @@ export class OnvifCam {
           ? rebaseServiceUrl((request.url as { href: string }).href, this.options.deviceUrl)
           : this.serviceUrl(request.service);
     const operation = /<(?:[\w-]+:)?Body[^>]*>\s*<(?:[\w-]+:)?([A-Za-z]+)/.exec(request.body)?.[1] ?? 'SOAP';
-    this.options.soap.call(url, request.body, operation).then(
+    this.options.soap.call(url, request.body, operation, request.action ? { action: request.action } : {}).then(
       ({ xml }) => {
         onvifUtils.parseSOAPString(xml, (error, body, rawXml) => callback(error, body, rawXml), 200);
       },
@@ -225,6 +225,7 @@ export class OnvifCam {
       this.services.device ?? this.options.deviceUrl,
       soapEnvelope('<GetDeviceInformation xmlns="http://www.onvif.org/ver10/device/wsdl"/>'),
       'GetDeviceInformation',
+      { action: 'http://www.onvif.org/ver10/device/wsdl/GetDeviceInformation' },
     );
     const info = child(body, 'GetDeviceInformationResponse');
     const out: OnvifDeviceInformation = {};

@@ -61,6 +61,7 @@ export class OnvifSession implements CameraSession {
   private offset: number;
   private closed = false;
   private readonly closed$ = new ReplaySubject<void>(1);
+  private readonly pending = new Set<Promise<void>>();
 
   /** @internal */
   constructor(
@@ -102,6 +103,10 @@ export class OnvifSession implements CameraSession {
               clockOffsetMs: () => this.offset,
               callTimeoutMs: ctx.options.timeoutMs ?? 5000,
               table: ctx.options.topicTable ?? EVENT_TOPIC_TABLE,
+              track: (work) => {
+                this.pending.add(work);
+                void work.finally(() => this.pending.delete(work));
+              },
               timing: {
                 pullTimeoutMs: ev.pullTimeoutMs ?? 5000,
                 terminationMs: ev.terminationMs ?? 60_000,
@@ -143,10 +148,10 @@ export class OnvifSession implements CameraSession {
       this.assertOpen('probe');
       const measured = await measureClock(this.ctx.soap, this.info.deviceUrl, this.ctx.clock, this.ctx.timeNeedsAuth, this.ctx.options.probeTimeoutMs ?? 3000);
       this.offset = measured.offsetMs;
-      return { ok: true, latencyMs: Math.round(performance.now() - started) };
+      return { ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
     } catch (error) {
       const coded = toWardwatchError(error, 'CAMERA_PROTOCOL_ERROR');
-      return { ok: false, latencyMs: Math.round(performance.now() - started), cause: coded.code };
+      return { ok: false, latencyMs: Math.round((performance.now() - started) * 10) / 10, cause: coded.code };
     }
   }
 
@@ -156,6 +161,9 @@ export class OnvifSession implements CameraSession {
     this.closed = true;
     this.closed$.next();
     this.closed$.complete();
+    // The aborted pull settles on the next turn and starts its Unsubscribe (bounded by a 2 s deadline): wait for it.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await Promise.allSettled([...this.pending]);
   }
 
   private assertOpen(operation: string): void {
@@ -178,6 +186,7 @@ export async function measureClock(
     const t0 = clock.now();
     const { body } = await soap.call(deviceUrl, soapEnvelope(GET_SYSTEM_DATE_AND_TIME), 'GetSystemDateAndTime', {
       authenticate: auth,
+      action: 'http://www.onvif.org/ver10/device/wsdl/GetSystemDateAndTime',
       ...(timeoutMs ? { timeoutMs } : {}),
       ...(signal ? { signal } : {}),
     });

@@ -34,6 +34,8 @@ export interface PullPointContext {
   callTimeoutMs: number;
   timing: PullPointTiming;
   table: readonly TopicRule[];
+  /** Registers background work (unsubscribes) that `close()` waits for. */
+  track: (work: Promise<void>) => void;
 }
 
 const WSA = 'http://www.w3.org/2005/08/addressing';
@@ -120,7 +122,7 @@ export function pullPointEvents(ctx: PullPointContext): Observable<DriverEvent> 
               `<CreatePullPointSubscription xmlns="http://www.onvif.org/ver10/events/wsdl"><InitialTerminationTime>${isoDuration(ctx.timing.terminationMs)}</InitialTerminationTime></CreatePullPointSubscription>`,
             ),
             'CreatePullPointSubscription',
-            { signal },
+            { signal, action: 'http://www.onvif.org/ver10/events/wsdl/EventPortType/CreatePullPointSubscriptionRequest' },
           );
           const reference = text(path(created.body, 'CreatePullPointSubscriptionResponse', 'SubscriptionReference'), 'Address');
           if (!reference) {
@@ -144,7 +146,7 @@ export function pullPointEvents(ctx: PullPointContext): Observable<DriverEvent> 
                   `<Renew xmlns="http://docs.oasis-open.org/wsn/b-2"><TerminationTime>${isoDuration(ctx.timing.terminationMs)}</TerminationTime></Renew>`,
                 ),
                 'Renew',
-                { signal },
+                { signal, action: 'http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/RenewRequest' },
               );
               renewAt = ctx.clock.now() + ctx.timing.terminationMs / 2;
             }
@@ -157,7 +159,11 @@ export function pullPointEvents(ctx: PullPointContext): Observable<DriverEvent> 
                 `<PullMessages xmlns="http://www.onvif.org/ver10/events/wsdl"><Timeout>${isoDuration(ctx.timing.pullTimeoutMs)}</Timeout><MessageLimit>64</MessageLimit></PullMessages>`,
               ),
               'PullMessages',
-              { signal, timeoutMs: ctx.timing.pullTimeoutMs + ctx.callTimeoutMs },
+              {
+                signal,
+                timeoutMs: ctx.timing.pullTimeoutMs + ctx.callTimeoutMs,
+                action: 'http://www.onvif.org/ver10/events/wsdl/PullPointSubscription/PullMessagesRequest',
+              },
             );
             const notifications = parseNotifications(pulled.body, toStationTime);
             if (notifications.length > 0) lastMessageAt = ctx.clock.now();
@@ -180,15 +186,22 @@ export function pullPointEvents(ctx: PullPointContext): Observable<DriverEvent> 
           await sleep(backoff);
           backoff = Math.min(backoff * 2, ctx.timing.retryMaxMs);
         } finally {
-          if (address !== undefined && signal.aborted) {
-            ctx.soap
-              .call(
-                address,
-                envelope(address, 'http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/UnsubscribeRequest', '<Unsubscribe xmlns="http://docs.oasis-open.org/wsn/b-2"/>'),
-                'Unsubscribe',
-                { timeoutMs: 2000 },
-              )
-              .catch((error: unknown) => log.debug({ code: toWardwatchError(error).code }, 'unsubscribe failed'));
+          // Release the old pull point (cameras allow only a few) on close and before resubscribing.
+          if (address !== undefined) {
+            const target = address;
+            ctx.track(
+              ctx.soap
+                .call(
+                  target,
+                  envelope(target, 'http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/UnsubscribeRequest', '<Unsubscribe xmlns="http://docs.oasis-open.org/wsn/b-2"/>'),
+                  'Unsubscribe',
+                  { timeoutMs: 2000, action: 'http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/UnsubscribeRequest' },
+                )
+                .then(
+                  () => undefined,
+                  (error: unknown) => log.debug({ code: toWardwatchError(error).code }, 'unsubscribe failed (the pull point may be gone already)'),
+                ),
+            );
           }
         }
       }

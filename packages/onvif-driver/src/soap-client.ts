@@ -36,6 +36,8 @@ export interface SoapCallOptions {
   /** Send credentials (default true); `false` for calls ONVIF allows anonymously. */
   authenticate?: boolean;
   signal?: AbortSignal;
+  /** SOAP action URI, sent as the `action` parameter of the content type (some firmwares route by it). */
+  action?: string;
 }
 
 const AUTH_SUBCODES = /NotAuthorized|FailedAuthentication|InvalidSecurity|FailedCheck|SecurityTokenUnavailable|Unauthori[sz]ed/i;
@@ -115,7 +117,7 @@ export class SoapClient {
 
     const send = async (challenge: DigestChallenge | undefined) => {
       const headers: Record<string, string> = {
-        'Content-Type': `application/soap+xml; charset=utf-8`,
+        'Content-Type': `application/soap+xml; charset=utf-8${callOptions.action ? `; action="${callOptions.action.replace(/"/g, '')}"` : ''}`,
       };
       if (challenge && creds) {
         this.nc += 1;

@@ -174,6 +174,37 @@ describe('onvif driver against the simulator (real HTTP/SOAP, RTSP, UDP)', () =>
     }
   }, 60_000);
 
+  it('renews the pull point before it terminates, and unsubscribes on close', async () => {
+    const cam = sim.camera('cam-ws');
+    const session = await driver({ terminationMs: 2000, pullTimeoutMs: 500 }).connect(simSpec(cam));
+    const sub = session.events$.subscribe();
+    try {
+      await waitFor(() => cam.events.subscriptions.size === 1, 10_000, 'subscription');
+      const [id] = [...cam.events.subscriptions.keys()];
+      await new Promise((r) => setTimeout(r, 3500));
+      // Without Renew the simulator would have expired it at 2 s and the loop would hold a new id.
+      expect([...cam.events.subscriptions.keys()]).toEqual([id]);
+    } finally {
+      sub.unsubscribe();
+      await session.close();
+    }
+    expect(cam.events.subscriptions.size).toBe(0);
+  });
+
+  it('replaces a pull point that stays silent, releasing the old one', async () => {
+    const cam = sim.camera('cam-ws');
+    const session = await driver({ silentResubscribeMs: 1000, pullTimeoutMs: 500 }).connect(simSpec(cam));
+    const sub = session.events$.subscribe();
+    try {
+      await waitFor(() => cam.events.subscriptions.size === 1, 10_000, 'subscription');
+      const [first] = [...cam.events.subscriptions.keys()];
+      await waitFor(() => cam.events.subscriptions.size === 1 && !cam.events.subscriptions.has(first!), 10_000, 'a fresh subscription');
+    } finally {
+      sub.unsubscribe();
+      await session.close();
+    }
+  });
+
   it('synthesises motion end when the camera never sends one', async () => {
     const cam = sim.camera('cam-ws');
     const session = await driver({ motionHoldMs: 800 }).connect(simSpec(cam));

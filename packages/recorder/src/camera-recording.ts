@@ -185,6 +185,7 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
       if (!(p.frame > lastFrame && p.outTimeUs !== undefined)) return;
       const pausedMs = now - lastAdvance;
       const previousOutUs = lastOutUs;
+      const previousFrame = lastFrame;
       lastFrame = p.frame;
       lastOutUs = p.outTimeUs;
       lastAdvance = now;
@@ -210,9 +211,11 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
         }
       } else if (journal.anchor !== undefined && pausedMs > Math.max(2000, config.gapToleranceMs)) {
         // media stopped and came back within the same connection (a stall): the timeline has a hole. ffmpeg's
-        // out_time does not follow timestamp jumps, so the resume time is taken from the wall clock.
+        // out_time does not reliably follow timestamp jumps, so the resume time is the wall clock minus the
+        // frames received since, at the frame rate seen before the stall.
         const from = journal.anchor + Math.round(previousOutUs / 1000);
-        const to = Math.round(now - (p.outTimeUs - previousOutUs) / 1000);
+        const frameMs = previousFrame > 0 && previousOutUs > 0 ? previousOutUs / 1000 / previousFrame : 0;
+        const to = Math.max(from, Math.round(now - (p.frame - previousFrame) * frameMs));
         if (to - from > config.gapToleranceMs) emit({ type: 'gap', from, to, cause: 'stalled' });
       }
       lastMediaEnd = Math.max(lastMediaEnd ?? 0, now);

@@ -35,8 +35,9 @@ export function buildRecordArgs(options: RecordCommandOptions): string[] {
     'f=segment',
     `segment_time=${options.segmentSeconds}`,
     'segment_format=mp4',
-    // fragmented MP4: every finished fragment stays readable after a crash
-    'segment_format_options=movflags=+frag_keyframe+empty_moov+default_base_moof',
+    // Fragmented MP4, flushed per fragment: every finished fragment (one GOP) stays readable after a crash.
+    // The ':' between the inner options is escaped for three parsers (tee spec, slave options, segment options).
+    'segment_format_options=movflags=+frag_keyframe+empty_moov+default_base_moof\\\\\\:flush_packets=1',
     'reset_timestamps=1',
     // the list goes to fd 3 (a socket/pipe read by the recorder); ':' is escaped twice (tee spec, then slave options)
     'segment_list=pipe\\\\:3',

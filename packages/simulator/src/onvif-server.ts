@@ -169,7 +169,9 @@ export class OnvifServer {
       if (!wsOk && !digestOk) {
         const hasDigest = /^digest /i.test(req.headers.authorization ?? '');
         const hasWs = header !== undefined && typeof header === 'object' && 'Security' in header;
-        if (mode === 'digest' || (mode === 'both' && !hasWs && !hasDigest)) {
+        const digestAllowed = mode === 'digest' || mode === 'both';
+        // A failed or missing Digest gets a fresh challenge (401); a failed WS-UsernameToken gets a SOAP fault (400).
+        if (digestAllowed && (hasDigest || !hasWs || mode === 'digest')) {
           return this.send(res, 401, soapFault('env:Sender', 'ter:NotAuthorized', undefined, 'Sender not authorized'), { 'WWW-Authenticate': this.challenge() });
         }
         return this.send(res, 400, soapFault('env:Sender', 'ter:NotAuthorized', undefined, 'Sender not authorized'));

@@ -69,6 +69,8 @@ export class RtspServer {
   private housekeeping: NodeJS.Timeout | undefined;
   /** Bound TCP port. */
   port = 0;
+  /** RTP packets sent since start, over every session. */
+  packetsSent = 0;
 
   constructor(private readonly host: string, private readonly ctx: RtspContext) {}
 
@@ -403,6 +405,7 @@ export class RtspServer {
       session.seq = (session.seq + 1) & 0xffff;
       session.packets++;
       session.octets += payload.length;
+      this.packetsSent++;
       buffers.push(packet);
     }
     session.lastRtpTs = ts;

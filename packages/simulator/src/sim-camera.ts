@@ -192,6 +192,11 @@ export class SimCamera {
     return this.rtsp.sessionCount;
   }
 
+  /** RTP packets this camera has sent since start (all sessions, TCP and UDP). */
+  get rtpPacketsSent(): number {
+    return this.rtsp.packetsSent;
+  }
+
   /** Pids of the ffmpeg encoders this camera owns (not shared ones). */
   get encoderPids(): number[] {
     const f = this.privateFeeds;

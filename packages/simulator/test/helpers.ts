@@ -85,13 +85,14 @@ export function lumaStats(frame: Buffer): { mean: number; std: number } {
   return { mean, std: Math.sqrt(Math.max(0, sq / frame.length - mean * mean)) };
 }
 
-/** Mean absolute horizontal gradient (sharpness) of a gray frame of width `w`. */
+/** Mean squared horizontal gradient (sharpness; blur lowers it, noise raises it) of a gray frame of width `w`. */
 export function sharpness(frame: Buffer, w: number): number {
   let sum = 0;
   let n = 0;
   for (let i = 0; i + 1 < frame.length; i++) {
     if ((i + 1) % w === 0) continue;
-    sum += Math.abs(frame[i + 1]! - frame[i]!);
+    const d = frame[i + 1]! - frame[i]!;
+    sum += d * d;
     n++;
   }
   return sum / n;
@@ -156,4 +157,47 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
     await new Promise((r) => setTimeout(r, stepMs));
   }
   throw new Error(`condition not met within ${timeoutMs} ms`);
+}
+
+/** A long-running ffmpeg RTSP client decoding gray frames; records every frame it receives. */
+export class FrameCollector {
+  readonly frames: Array<{ at: number; data: Buffer }> = [];
+  exitCode: number | null | undefined = undefined;
+  stderr = '';
+  private readonly child;
+  private pending = Buffer.alloc(0);
+  readonly exited: Promise<number | null>;
+
+  constructor(ffmpeg: string, url: string, transport: 'tcp' | 'udp', readonly w: number, readonly h: number, extra: string[] = []) {
+    this.child = spawn(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-rtsp_transport', transport, ...extra, '-i', url, '-vf', `scale=${w}:${h},format=gray`, '-f', 'rawvideo', 'pipe:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const size = w * h;
+    this.child.stdout.on('data', (c: Buffer) => {
+      this.pending = Buffer.concat([this.pending, c]);
+      while (this.pending.length >= size) {
+        this.frames.push({ at: Date.now(), data: Buffer.from(this.pending.subarray(0, size)) });
+        this.pending = this.pending.subarray(size);
+        if (this.frames.length > 400) this.frames.shift();
+      }
+    });
+    this.child.stderr.on('data', (c: Buffer) => {
+      this.stderr = (this.stderr + c.toString()).slice(-4000);
+    });
+    this.exited = new Promise((resolve) =>
+      this.child.on('close', (code) => {
+        this.exitCode = code;
+        resolve(code);
+      }),
+    );
+  }
+
+  /** Frames received after `t`. */
+  since(t: number): Buffer[] {
+    return this.frames.filter((f) => f.at > t).map((f) => f.data);
+  }
+
+  /** Kills the client (by its own pid) and waits for it. */
+  async stop(): Promise<void> {
+    if (this.exitCode === undefined) this.child.kill('SIGKILL');
+    await this.exited;
+  }
 }

@@ -34,19 +34,20 @@ export async function createLevelEventRepository(ctx: LevelContext): Promise<Eve
     async appendMany(input) {
       ctx.assertOpen();
       if (!Array.isArray(input)) throw new WardwatchError('INVALID_ARGUMENT', 'appendMany expects an array of events');
-      const checked = input.map((e) => checkStorageRecord(StationEventEnvelopeSchema, e, `${String((e as { type?: unknown } | null)?.type)} event`, ctx.maxRecordBytes).value);
+      const checked = input.map((e) => checkStorageRecord(StationEventEnvelopeSchema, e, `${String((e as { type?: unknown } | null)?.type)} event`, ctx.maxRecordBytes));
       const ops: WriteOp[] = [];
-      const stored: string[] = [];
-      for (const value of checked) {
+      const stored: StoredEvent[] = [];
+      for (const { value, json } of checked) {
         const id = formatEventId(value.at, ++seq);
-        const json = JSON.stringify({ ...value, id });
-        stored.push(json);
-        ops.push({ type: 'put', sublevel: ctx.sub.events, key: id, value: json });
-        if (typeof value.cameraId === 'string') ops.push({ type: 'put', sublevel: ctx.sub.eventsByCamera, key: `${value.cameraId}!${id}`, value: json });
+        // The envelope JSON is a non-empty object: append the id instead of serialising again.
+        const withId = `${json.slice(0, -1)},"id":"${id}"}`;
+        stored.push({ ...value, id } as StoredEvent);
+        ops.push({ type: 'put', sublevel: ctx.sub.events, key: id, value: withId });
+        if (typeof value.cameraId === 'string') ops.push({ type: 'put', sublevel: ctx.sub.eventsByCamera, key: `${value.cameraId}!${id}`, value: withId });
       }
       if (ops.length > 0) ops.push({ type: 'put', sublevel: ctx.sub.meta, key: 'event-seq', value: String(seq) });
       await ctx.write(ops);
-      return stored.map((json) => JSON.parse(json) as StoredEvent);
+      return stored;
     },
     query(query: EventQuery = {}) {
       return ctx.read(async () => {

@@ -143,7 +143,9 @@ export async function createLevelSegmentRepository(ctx: LevelContext): Promise<S
     },
     async remove(keys) {
       ctx.assertOpen();
-      if (!Array.isArray(keys)) throw new WardwatchError('INVALID_ARGUMENT', 'remove expects an array of { cameraId, start }');
+      if (!Array.isArray(keys) || keys.some((k) => typeof k?.cameraId !== 'string' || k.cameraId.includes('!') || !Number.isSafeInteger(k.start) || k.start < 0)) {
+        throw new WardwatchError('INVALID_ARGUMENT', 'remove expects an array of { cameraId, start } with camera ids and non-negative integer starts');
+      }
       const ops = await ctx.read(async () => {
         const storedKeys = keys.map((k) => segmentKey(k.cameraId, k.start));
         const values = await ctx.sub.segments.getMany(storedKeys);

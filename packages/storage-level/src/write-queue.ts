@@ -1,6 +1,9 @@
 import { toWardwatchError, type WardwatchError } from '@wardwatch/core';
 import type { LevelDb, Sublevel } from './level-database.js';
 
+/** An enqueue of at least this many operations is written without waiting for the batch delay. */
+const EAGER_OPS = 512;
+
 /** One buffered write: a put or del on a sublevel. */
 export type WriteOp = { type: 'put'; sublevel: Sublevel; key: string; value: string } | { type: 'del'; sublevel: Sublevel; key: string };
 
@@ -49,7 +52,8 @@ export class WriteQueue {
     if (ops.length === 0) return Promise.resolve();
     for (const op of ops) this.pending.push(op);
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
-    if (this.pending.length >= this.options.maxOps) void this.kick();
+    // A full buffer, or one large enqueue (addMany), gains nothing from waiting for company.
+    if (this.pending.length >= this.options.maxOps || ops.length >= EAGER_OPS) void this.kick();
     else if (this.timer === undefined) this.timer = setTimeout(() => void this.kick(), this.options.delayMs);
     return done;
   }
@@ -81,10 +85,12 @@ export class WriteQueue {
       return;
     }
     try {
+      // Keys are prefixed here rather than with the batch's `sublevel` option, which costs several
+      // times more per operation; the stored keys are identical (sublevel prefix + utf8 key).
       const batch = this.db.batch();
       for (const op of ops) {
-        if (op.type === 'put') batch.put(op.key, op.value, { sublevel: op.sublevel });
-        else batch.del(op.key, { sublevel: op.sublevel });
+        if (op.type === 'put') batch.put(op.sublevel.prefix + op.key, op.value);
+        else batch.del(op.sublevel.prefix + op.key);
       }
       await batch.write(this.options.sync ? { sync: true } : {});
       for (const w of waiters) w.resolve();

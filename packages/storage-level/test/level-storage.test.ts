@@ -2,10 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INCIDENT_STATUSES, type Incident, type StorageAdapter } from '@wardwatch/core';
-import { makeIncident, makeSegment, makeSegments, MINUTE, T0 } from '@wardwatch/core/testing';
+import { storageFixtures } from '@wardwatch/core/testing';
 import { Level } from 'level';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLevelStorage } from '../src/index.js';
+
+const { makeIncident, makeSegment, makeSegments, MINUTE, T0 } = storageFixtures;
 
 const dirs: string[] = [];
 const opened: StorageAdapter[] = [];
@@ -26,7 +28,7 @@ async function fresh(): Promise<{ path: string; storage: StorageAdapter }> {
 async function rawKeys(path: string, sublevel: string): Promise<string[]> {
   const db = new Level<string, string>(path);
   try {
-    return await db.sublevel<string, string>(sublevel).keys().all();
+    return await db.sublevel(sublevel).keys().all();
   } finally {
     await db.close();
   }

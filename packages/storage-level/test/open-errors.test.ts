@@ -128,7 +128,7 @@ describe('opening a database', () => {
     const storage = await createLevelStorage({ path: dir });
     await storage.close();
     const raw = new Level<string, string>(dir);
-    const meta = raw.sublevel<string, string>('meta');
+    const meta = raw.sublevel('meta');
     expect(JSON.parse((await meta.get('schema')) as string)).toEqual({ format: LEVEL_STORAGE_FORMAT, version: LEVEL_STORAGE_SCHEMA_VERSION });
     await meta.put('schema', JSON.stringify({ format: LEVEL_STORAGE_FORMAT, version: LEVEL_STORAGE_SCHEMA_VERSION + 1 }));
     await raw.close();

@@ -10,10 +10,10 @@ function recordingDb(options: { failAt?: number } = {}) {
       const keys: string[] = [];
       return {
         put(key: string) {
-          keys.push(`put:${key}`);
+          keys.push(`put:${key.replace('!t!', '')}`);
         },
         del(key: string) {
-          keys.push(`del:${key}`);
+          keys.push(`del:${key.replace('!t!', '')}`);
         },
         async write() {
           await new Promise((r) => setTimeout(r, 1));
@@ -29,7 +29,7 @@ function recordingDb(options: { failAt?: number } = {}) {
   return { db: db as unknown as LevelDb, batches };
 }
 
-const sub = {} as Sublevel;
+const sub = { prefix: '!t!' } as Sublevel;
 const put = (key: string): WriteOp => ({ type: 'put', sublevel: sub, key, value: 'v' });
 
 describe('WriteQueue', () => {

@@ -23,6 +23,8 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext, lim
       },
       config: {
         rateLimit: {
+          // After body parsing, so the key can include the username.
+          hook: 'preHandler',
           max: limit.max,
           timeWindow: limit.windowMs,
           keyGenerator: (request) => {

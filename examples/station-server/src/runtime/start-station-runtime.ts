@@ -11,6 +11,7 @@ import type { StationConfig } from '../config/station-config.js';
 import { createGatewayLiveUrls } from '../live/create-gateway-live-urls.js';
 import { createExportJobs } from '../server/export-jobs.js';
 import { createStationServer, type EvidenceRoutes } from '../server/create-server.js';
+import { evidenceMount } from './evidence-mount.js';
 
 /** The data directory layout shared with the evidence tools. */
 export function dataPaths(dataDir: string): { db: string; recordings: string; evidence: string; keys: string; exports: string; users: string } {
@@ -31,8 +32,10 @@ export interface StationRuntimeOptions {
   webRoot?: string;
   /** Demo mode flag shown by the UI. @default false */
   demo?: boolean;
-  /** Evidence routes (mounted at `/api/evidence`). */
+  /** Evidence routes (mounted under `/api`). @default the evidence service over this station ({@link evidenceMount}) */
   evidenceRoutes?: EvidenceRoutes;
+  /** `false` turns the evidence routes off. @default true */
+  evidence?: boolean;
   /** Station plugins (e.g. analytics). @default [] */
   plugins?: readonly Plugin[];
   /** Storage to use instead of LevelDB under `<data>/db` (tests). */
@@ -130,6 +133,17 @@ export async function startStationRuntime(options: StationRuntimeOptions): Promi
     await options.beforeListen?.({ station, users });
 
     const exportJobs = createExportJobs({ recorder, dir: paths.exports });
+    const evidenceRoutes =
+      options.evidenceRoutes ??
+      (options.evidence === false
+        ? undefined
+        : await evidenceMount({
+            station,
+            recorder,
+            dataDir: config.dataDir,
+            paths,
+            identity: { id: config.station.name, name: config.station.name, ward: config.station.ward },
+          }));
     const https = config.http.tls
       ? { cert: await readFile(config.http.tls.certFile), key: await readFile(config.http.tls.keyFile) }
       : undefined;
@@ -143,7 +157,7 @@ export async function startStationRuntime(options: StationRuntimeOptions): Promi
       demo: options.demo ?? false,
       ...(gateway ? { live: createGatewayLiveUrls(gateway, { ttlMs: config.live.urlTtlSeconds * 1000, ...(config.live.publicHost ? { publicHost: config.live.publicHost } : {}) }) } : {}),
       ...(options.webRoot ? { webRoot: options.webRoot } : {}),
-      ...(options.evidenceRoutes ? { evidenceRoutes: options.evidenceRoutes } : {}),
+      ...(evidenceRoutes ? { evidenceRoutes } : {}),
       ...(https ? { https } : {}),
       ...(config.discovery ? { discovery: config.discovery } : {}),
       ...(options.httpLogger !== undefined ? { logger: options.httpLogger } : {}),

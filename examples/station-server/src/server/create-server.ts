@@ -29,8 +29,9 @@ import type { ServerContext } from './server-context.js';
 export const SESSION_COOKIE = 'ww_session';
 
 /**
- * A route registrar mounted under `/api/evidence` (the evidence issue's routes): it receives the
- * scoped Fastify instance and the {@link ServerContext} (auth preHandlers, audit writer, station).
+ * A route registrar mounted under `/api` (the evidence routes, which start with `/evidence`): it
+ * receives an encapsulated Fastify scope and the {@link ServerContext} (auth preHandlers, audit
+ * writer, station).
  */
 export type EvidenceRoutes = (app: FastifyInstance, context: ServerContext) => void | Promise<void>;
 
@@ -50,7 +51,7 @@ export interface StationServerOptions {
   recordingsRoot?: string;
   /** The built dashboard (`web/dist`); not served when absent. */
   webRoot?: string;
-  /** Evidence routes mounted at `/api/evidence` (see {@link EvidenceRoutes}). */
+  /** Evidence routes mounted under `/api` (see {@link EvidenceRoutes}). */
   evidenceRoutes?: EvidenceRoutes;
   /** PEM certificate and key: the server then speaks HTTPS only. */
   https?: { cert: string | Buffer; key: string | Buffer };
@@ -201,7 +202,7 @@ export async function createStationServer(options: StationServerOptions): Promis
       registerAuditRoutes(api, context);
       if (options.evidenceRoutes) {
         const evidence = options.evidenceRoutes;
-        await api.register(async (scope) => evidence(scope, context), { prefix: '/evidence' });
+        await api.register(async (scope) => evidence(scope, context));
       }
     },
     { prefix: '/api' },

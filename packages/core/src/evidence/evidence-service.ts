@@ -274,12 +274,14 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
     let hold: Hold | undefined;
     let renamed = false;
     const totalSource = segments.reduce((sum, s) => sum + s.bytes, 0) || 1;
-    const weights = { 'verify-sources': [0, 0.35], cut: [0.35, 0.3], package: [0.65, 0.03], zip: [0.68, 0.32] } as const;
+    // Overall progress: a weighted sum of each phase's own progress (verify-sources and cut run together).
+    const weights: Record<EvidenceExportPhase, number> = { 'verify-sources': 0.35, cut: 0.3, package: 0.03, zip: 0.32 };
+    const parts: Record<EvidenceExportPhase, number> = { 'verify-sources': 0, cut: 0, package: 0, zip: 0 };
     let lastRatio = -1;
     const report = (phase: EvidenceExportPhase, within: number): void => {
-      const [base, span] = weights[phase];
-      const ratio = Math.min(1, base + span * Math.max(0, Math.min(1, within)));
-      if (ratio - lastRatio >= 0.005 || within >= 1) {
+      parts[phase] = Math.max(parts[phase], Math.max(0, Math.min(1, within)));
+      const ratio = Math.min(1, (Object.keys(parts) as EvidenceExportPhase[]).reduce((sum, p) => sum + weights[p] * parts[p], 0));
+      if (ratio - lastRatio >= 0.005 || (within >= 1 && ratio > lastRatio) || lastRatio < 0) {
         lastRatio = ratio;
         progress({ type: 'progress', phase, ratio });
       }
@@ -325,31 +327,60 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
         }
         verified.set(`${segment.path}:${segment.sha256}`, segment);
       };
+      // The cut runs while the sources are re-hashed (ffmpeg is another process): a mismatch aborts the
+      // cut, so nothing is published unless every source matched its closing hash.
       report('verify-sources', 0);
-      for (const segment of segments) {
-        check();
-        await verifySegment(segment);
-      }
-      report('verify-sources', 1);
-
-      // 2. The clip: a stream copy by the recorder.
-      check();
       const clipPath = join(staging, F.clip);
-      const result = await new Promise<ClipResult>((resolvePromise, reject) => {
+      const cutController = new AbortController();
+      const abortCut = (): void => cutController.abort();
+      signal.addEventListener('abort', abortCut, { once: true });
+      const verifying = (async () => {
+        for (const segment of segments) {
+          check();
+          await verifySegment(segment);
+        }
+        report('verify-sources', 1);
+      })();
+      verifying.catch(abortCut);
+      const cutting = new Promise<ClipResult>((resolvePromise, reject) => {
         let done: ClipResult | undefined;
-        const subscription = recorder.exportClip({ cameraId: request.cameraId, from: request.from, to: request.to, outPath: clipPath, signal }).subscribe({
-          next: (event: ClipEvent) => {
-            if (event.type === 'progress') report('cut', event.ratio);
-            else done = event.result;
-          },
-          error: (error: unknown) => reject(toWardwatchError(error, 'FFMPEG_FAILED')),
-          complete: () => (done ? resolvePromise(done) : reject(new WardwatchError('INTERNAL', 'The recorder finished the clip without a result'))),
-        });
-        signal.addEventListener('abort', () => {
-          subscription.unsubscribe();
-          reject(cancelled());
+        let graceTimer: ReturnType<typeof setTimeout> | undefined;
+        const settle = (): void => {
+          if (graceTimer) clearTimeout(graceTimer);
+        };
+        const subscription = recorder
+          .exportClip({ cameraId: request.cameraId, from: request.from, to: request.to, outPath: clipPath, signal: cutController.signal })
+          .subscribe({
+            next: (event: ClipEvent) => {
+              if (event.type === 'progress') report('cut', event.ratio);
+              else done = event.result;
+            },
+            error: (error: unknown) => {
+              settle();
+              reject(cutController.signal.aborted ? cancelled() : toWardwatchError(error, 'FFMPEG_FAILED'));
+            },
+            complete: () => {
+              settle();
+              if (cutController.signal.aborted) reject(cancelled());
+              else if (done) resolvePromise(done);
+              else reject(new WardwatchError('INTERNAL', 'The recorder finished the clip without a result'));
+            },
+          });
+        // On abort the recorder stops its process and then errors; wait for that (so no process outlives the
+        // export), but never longer than the grace period.
+        cutController.signal.addEventListener('abort', () => {
+          graceTimer = setTimeout(() => {
+            logger.warn({ evidenceId: id }, 'the recorder did not end the cancelled clip in time');
+            subscription.unsubscribe();
+            reject(cancelled());
+          }, 15_000);
         }, { once: true });
       });
+      const [verifiedOutcome, cutOutcome] = await Promise.allSettled([verifying, cutting]);
+      signal.removeEventListener('abort', abortCut);
+      if (verifiedOutcome.status === 'rejected') throw verifiedOutcome.reason;
+      if (cutOutcome.status === 'rejected') throw cutOutcome.reason;
+      const result = cutOutcome.value;
       check();
       if (resolve(result.path) !== resolve(clipPath)) {
         throw new WardwatchError('INTERNAL', `The recorder wrote the clip to ${result.path} instead of ${clipPath}`);
@@ -401,18 +432,19 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
       });
       report('package', 1);
 
-      // 4. The zip; its single read pass re-checks every file against SHA256SUMS (the clip included).
+      // 4. The zip; its read pass re-checks every small file against SHA256SUMS.
       check();
       const order = [F.manifest, F.signature, F.publicKey, F.sums, ...written.sums.map((s) => s.path).filter((p) => !([F.manifest, F.signature, F.publicKey] as string[]).includes(p))];
       const totalZip = result.bytes || 1;
       const zipped = await writeZip(
         stagingZip,
-        order.map((name) => ({ name, path: join(staging, name), deflate: name !== F.clip && !name.startsWith(`${F.stillsDir}/`) })),
+        // The clip's SHA-256 is already known from the cut; the zip pass checks its size and CRC-32 only.
+        order.map((name) => ({ name, path: join(staging, name), deflate: name !== F.clip && !name.startsWith(`${F.stillsDir}/`), sha256: name !== F.clip })),
         { signal, mtime: new Date(exportedAt), onBytes: (b) => report('zip', b / totalZip) },
       );
       for (const entry of zipped) {
         const expected = written.sums.find((s) => s.path === entry.name);
-        if (expected && expected.sha256 !== entry.sha256) {
+        if (expected && entry.sha256 !== undefined && expected.sha256 !== entry.sha256) {
           throw new WardwatchError('EVIDENCE_INTEGRITY_MISMATCH', `${entry.name} changed while the package was being written; export stopped`, { details: { file: entry.name } });
         }
       }

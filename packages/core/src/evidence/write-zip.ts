@@ -11,6 +11,8 @@ export type ZipEntryInput = {
   name: string;
   /** Deflate the entry; stored (no compression) otherwise — right for video, which does not compress. @default false */
   deflate?: boolean;
+  /** Compute the entry's SHA-256 while writing (skip it when the hash is already known). @default true */
+  sha256?: boolean;
 } & ({ path: string; data?: never } | { data: Uint8Array | string; path?: never });
 
 /** What {@link writeZip} wrote for one entry. */
@@ -20,8 +22,8 @@ export interface ZipEntryWritten {
   bytes: number;
   /** CRC-32 of the uncompressed bytes. */
   crc32: number;
-  /** Hex SHA-256 of the uncompressed bytes, computed in the same pass. */
-  sha256: string;
+  /** Hex SHA-256 of the uncompressed bytes, computed in the same pass (absent when the entry asked for none). */
+  sha256?: string;
 }
 
 /** Options of {@link writeZip}. */
@@ -34,6 +36,8 @@ export interface WriteZipOptions {
   mtime?: Date;
   /** Writes Zip64 records even for small archives (they are used automatically past 4 GiB). @default false */
   zip64?: boolean;
+  /** Flushes the file to the disk (fsync) before resolving. @default false */
+  fsync?: boolean;
 }
 
 const U32 = 0xffffffff;
@@ -90,7 +94,7 @@ export async function writeZip(outPath: string, entries: readonly ZipEntryInput[
       local.writeUInt16LE(localExtra.length, 28);
       await write(Buffer.concat([local, name, localExtra]));
 
-      const hash = createHash('sha256');
+      const hash = entry.sha256 === false ? undefined : createHash('sha256');
       let crc = 0;
       let raw = 0;
       let compressed = 0;
@@ -100,7 +104,7 @@ export async function writeZip(outPath: string, entries: readonly ZipEntryInput[
         for await (const chunk of source) {
           if (signal?.aborted) throw new WardwatchError('CANCELLED', 'ZIP writing was cancelled');
           crc = crc32(chunk, crc);
-          hash.update(chunk);
+          hash?.update(chunk);
           raw += chunk.length;
           consumed += chunk.length;
           onBytes?.(consumed);
@@ -148,7 +152,7 @@ export async function writeZip(outPath: string, entries: readonly ZipEntryInput[
       header.writeUInt32LE((0o100644 << 16) >>> 0, 38);
       header.writeUInt32LE(bigSizes ? U32 : localOffset, 42);
       central.push(Buffer.concat([header, name, centralExtra]));
-      written.push({ name: entry.name, bytes: raw, crc32: crc >>> 0, sha256: hash.digest('hex') });
+      written.push({ name: entry.name, bytes: raw, crc32: crc >>> 0, ...(hash ? { sha256: hash.digest('hex') } : {}) });
     }
 
     const cdOffset = offset;
@@ -182,7 +186,7 @@ export async function writeZip(outPath: string, entries: readonly ZipEntryInput[
     eocd.writeUInt32LE(needs64 ? U32 : cd.length, 12);
     eocd.writeUInt32LE(needs64 ? U32 : cdOffset, 16);
     await write(eocd);
-    await handle.sync();
+    if (options.fsync) await handle.sync();
   } catch (error) {
     throw toWardwatchError(error, 'STORAGE_IO', { path: outPath });
   } finally {

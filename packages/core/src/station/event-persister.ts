@@ -71,7 +71,7 @@ export function createEventPersister(options: {
         buffer.splice(0, dropped);
         logger.error({ dropped }, 'event buffer full: oldest unpersisted station events dropped');
       }
-      if (buffer.length >= batchSize && !writing) void startWrite();
+      if (buffer.length >= batchSize && !writing && failures === 0) void startWrite();
       else schedule();
     },
     async flush() {

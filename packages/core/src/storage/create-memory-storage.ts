@@ -234,9 +234,10 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
       assertOpen();
       if (!Array.isArray(input)) throw new WardwatchError('INVALID_ARGUMENT', 'appendMany expects an array of events');
       const checked = input.map((e) => checkStorageRecord(StationEventEnvelopeSchema, e, `${String((e as { type?: unknown })?.type)} event`, maxBytes));
-      return checked.map(({ value }) => {
+      return checked.map(({ value, json: envelope }) => {
         const id = formatEventId(value.at, ++eventSeq);
-        const json = JSON.stringify({ ...value, id });
+        // The envelope JSON is a non-empty object: append the id instead of serialising again.
+        const json = `${envelope.slice(0, -1)},"id":"${id}"}`;
         const entry: StoredEventEntry = { id, type: value.type, json };
         insertSorted(allEvents, entry);
         if (typeof value.cameraId === 'string') {

@@ -15,6 +15,8 @@ export type {
 } from '../storage/conformance/run-storage-conformance.js';
 export { storageConformanceChecks } from '../storage/conformance/storage-conformance-checks.js';
 export type { StorageCheckContext, StorageConformanceCheck } from '../storage/conformance/storage-conformance-checks.js';
+/** Fixture builders of the storage conformance kit (valid segments, incidents, holds, events...). */
+export * as storageFixtures from '../storage/conformance/storage-fixtures.js';
 export {
   DAY,
   HOUR,

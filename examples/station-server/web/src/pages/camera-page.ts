@@ -94,6 +94,13 @@ export function renderCameraPage(root: HTMLElement, params: string[]): () => voi
 
   // Timeline and playback
   const dayInput = h('input', { type: 'date', value: todayInput() });
+  const spanSelect = h(
+    'select',
+    { 'data-testid': 'timeline-span' },
+    h('option', { value: String(24 * 3600_000) }, '24 h'),
+    h('option', { value: String(3600_000), selected: true }, '1 h'),
+    h('option', { value: String(10 * 60_000) }, '10 min'),
+  );
   const timeline = h('div', { class: 'timeline', 'data-testid': 'timeline' });
   const timelineInfo = h('div', { class: 'muted' });
   const playVideo = h('video', { controls: true, class: 'playback-video', 'data-testid': 'playback' });
@@ -117,8 +124,11 @@ export function renderCameraPage(root: HTMLElement, params: string[]): () => voi
   });
 
   const drawTimeline = (): void => {
-    const from = dayStart(dayInput.value);
-    const to = from + 24 * 3600_000;
+    const day = dayStart(dayInput.value);
+    const span = Number(spanSelect.value);
+    // A window of `span` ending now (today) or at the end of the chosen day.
+    const to = Math.min(day + 24 * 3600_000, span >= 24 * 3600_000 ? day + 24 * 3600_000 : Math.max(day + span, Date.now()));
+    const from = Math.max(day, to - span);
     api<Recordings>(`/cameras/${encodeURIComponent(id)}/recordings?from=${from}&to=${to}`)
       .then((rec) => {
         const pct = (ms: number): string => `${(((ms - from) / (to - from)) * 100).toFixed(4)}%`;
@@ -128,7 +138,12 @@ export function renderCameraPage(root: HTMLElement, params: string[]): () => voi
           ...rec.gaps
             .filter((g) => rec.segments.length > 0 && g.from >= rec.segments[0]!.start && g.to <= Math.min(Date.now(), rec.segments[rec.segments.length - 1]!.end))
             .map((g) => h('div', { class: 'gap', style: `left:${pct(g.from)};width:${width(g.from, g.to)}`, title: `${t('gap')} ${formatTime(g.from)} – ${formatTime(g.to)}` })),
-          ...Array.from({ length: 25 }, (_, hour) => h('div', { class: 'tick', style: `left:${(hour / 24) * 100}%` }, hour % 3 === 0 ? String(hour) : '')),
+          ...Array.from({ length: 13 }, (_, i) => {
+            const at = from + ((to - from) * i) / 12;
+            const d = new Date(at);
+            const label = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+            return h('div', { class: 'tick', style: `left:${(i / 12) * 100}%` }, i % 2 === 0 && i < 12 ? label : '');
+          }),
         ];
         timeline.replaceChildren(...bars);
         timeline.dataset['segments'] = String(rec.segments.length);
@@ -142,6 +157,7 @@ export function renderCameraPage(root: HTMLElement, params: string[]): () => voi
       .catch((error: unknown) => showError(timelineInfo, error));
   };
   dayInput.addEventListener('change', drawTimeline);
+  spanSelect.addEventListener('change', drawTimeline);
   drawTimeline();
 
   root.replaceChildren(
@@ -161,7 +177,7 @@ export function renderCameraPage(root: HTMLElement, params: string[]): () => voi
       'div',
       { class: 'panel' },
       h('h3', {}, t('recordings')),
-      h('div', { class: 'toolbar' }, h('label', {}, `${t('day')} `, dayInput), h('button', { onclick: drawTimeline }, t('refresh')), timelineInfo),
+      h('div', { class: 'toolbar' }, h('label', {}, `${t('day')} `, dayInput), spanSelect, h('button', { onclick: drawTimeline }, t('refresh')), timelineInfo),
       timeline,
       h(
         'div',

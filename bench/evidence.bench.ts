@@ -1,0 +1,129 @@
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { openSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  createEvidenceService,
+  createFileKeyStore,
+  createMemoryStorage,
+  parseCameraSpec,
+  silentLogger,
+  systemClock,
+  type EvidenceExportEvent,
+  type Segment,
+} from '@wardwatch/core';
+import { createRecorder, resolveFfmpegPath, segmentRelativePath } from '@wardwatch/recorder';
+import type { Bench, BenchFigure } from './bench-types.js';
+
+const run = promisify(execFile);
+const SEGMENT_SECONDS = 10;
+const COUNT = 180; // 30 minutes
+const KBPS = 4000;
+const T = Date.UTC(2026, 10, 20, 8, 0, 0);
+
+/** `cat` of every segment file into one output file: the floor for reading and writing the same bytes. */
+function catAll(files: string[], out: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const fd = openSync(out, 'w');
+    const child = spawn('cat', files, { stdio: ['ignore', fd, 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      closeSync(fd);
+      if (code === 0) resolve(performance.now() - started);
+      else reject(new Error(`cat exited ${code}`));
+    });
+  });
+}
+
+/**
+ * Evidence export of 30 minutes of 4 Mbps footage (re-hash of every source segment, stream-copy cut,
+ * manifest, Ed25519 signature, SHA256SUMS and the .zip) against a plain `cat` of the same bytes.
+ */
+const bench: Bench = async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ww-evidence-bench-'));
+  try {
+    const recordings = join(dir, 'recordings');
+    await mkdir(recordings, { recursive: true });
+    const template = join(dir, 'template.mp4');
+    await run(resolveFfmpegPath(), [
+      '-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=15', '-vf', 'noise=alls=100:allf=t',
+      '-t', String(SEGMENT_SECONDS), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', '30', '-sc_threshold', '0',
+      '-b:v', `${KBPS}k`, '-minrate', `${KBPS}k`, '-maxrate', `${KBPS}k`, '-bufsize', `${KBPS}k`, '-x264-params', 'nal-hrd=cbr', '-f', 'mp4', template,
+    ], { timeout: 170_000 });
+    const data = await readFile(template);
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    const storage = createMemoryStorage();
+    await storage.cameras.put(parseCameraSpec({ id: 'cam-a', name: 'bench', site: { ward: 'w', station: 's' }, location: { lat: 0, lon: 0 }, ownership: 'station', driver: 'onvif', connection: { host: '127.0.0.1' } }));
+    const segments: Segment[] = [];
+    for (let i = 0; i < COUNT; i++) {
+      const start = T + i * SEGMENT_SECONDS * 1000;
+      const path = segmentRelativePath('cam-a', start);
+      await mkdir(dirname(join(recordings, path)), { recursive: true });
+      await copyFile(template, join(recordings, path));
+      segments.push({ cameraId: 'cam-a', start, end: start + SEGMENT_SECONDS * 1000, path, bytes: data.length, codec: 'h264', sha256 });
+    }
+    await storage.segments.addMany(segments);
+    const totalBytes = data.length * COUNT;
+    const files = segments.map((s) => join(recordings, s.path));
+
+    // Warm the page cache the same way for both: one cat first (discarded).
+    await catAll(files, join(dir, 'warm.bin'));
+    await rm(join(dir, 'warm.bin'));
+    const catMs = await catAll(files, join(dir, 'cat.bin'));
+    await rm(join(dir, 'cat.bin'));
+
+    const recorder = createRecorder({ root: recordings, retention: { intervalMs: 2_000_000_000 } });
+    await recorder.start({ storage, clock: systemClock, logger: silentLogger, emit: () => undefined });
+    const service = createEvidenceService({
+      storage,
+      recorder,
+      keyStore: createFileKeyStore({ dir: join(dir, 'keys') }),
+      evidenceRoot: join(dir, 'evidence'),
+      recordingsRoot: recordings,
+      station: { id: 'bench', name: 'bench', ward: 'bench' },
+    });
+    const started = performance.now();
+    let done: Extract<EvidenceExportEvent, { type: 'done' }> | undefined;
+    const phaseStart = new Map<string, number>();
+    await new Promise<void>((resolve, reject) =>
+      service.exportEvidence({ cameraId: 'cam-a', from: T, to: T + COUNT * SEGMENT_SECONDS * 1000, operator: 'bench', reason: 'bench' }).subscribe({
+        next: (e) => {
+          if (e.type === 'done') done = e;
+          else if (!phaseStart.has(e.phase)) phaseStart.set(e.phase, performance.now());
+        },
+        error: reject,
+        complete: resolve,
+      }),
+    );
+    const exportMs = performance.now() - started;
+    const phases = [...phaseStart.entries(), ['end', started + exportMs] as [string, number]];
+    const phaseFigures: BenchFigure[] = phases.slice(0, -1).map(([phase, at], i) => ({ name: `evidence: phase ${phase}`, value: phases[i + 1]![1] - at, unit: 'ms' }));
+    await recorder.stop();
+    await storage.close();
+    const clipBytes = (await stat(join(done!.packageDir, 'clip.mp4'))).size;
+    const ratio = exportMs / catMs;
+    const figures: BenchFigure[] = [
+      {
+        name: `evidence: export 30 min of ${KBPS / 1000} Mbps (${(totalBytes / 1e6).toFixed(0)} MB; re-hash + cut + sign + zip)`,
+        value: exportMs,
+        unit: 'ms',
+        baseline: catMs,
+        baselineName: 'cat of the segments',
+        target: '<= 3x cat',
+        met: ratio <= 3,
+      },
+      { name: 'evidence: export throughput', value: totalBytes / 1e6 / (exportMs / 1000), unit: 'MB/s' },
+      { name: 'evidence: clip size / source size', value: clipBytes / totalBytes, unit: 'ratio' },
+      ...phaseFigures,
+    ];
+    return figures;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+};
+
+export default bench;
