@@ -11,3 +11,5 @@ export { resolveFfmpegPath, resolveFfprobePath } from './ffmpeg-binaries.js';
 export { probeMedia } from './probe-media.js';
 export type { MediaInfo } from './probe-media.js';
 export { segmentRelativePath } from './segment-path.js';
+export { createLiveGateway, liveStreamName } from './live-gateway.js';
+export type { LiveGateway, LiveGatewayOptions, LivePlayUrls } from './live-gateway.js';

@@ -61,7 +61,8 @@ export function clockDrawtext(fontFile: string, height: number, startEpochMs: nu
 /** Region (x, y, w, h) of the picture covered by the burned-in clock; used by the time check. */
 export function clockRegion(height: number): { x: number; y: number; w: number; h: number } {
   const fs = osdFontSize(height);
-  return { x: 4, y: height - fs - 16, w: Math.round(fs * 12.5), h: fs + 8 };
+  const even = (v: number): number => v - (v % 2);
+  return { x: 4, y: even(height - fs - 16), w: even(Math.round(fs * 12.5)), h: even(fs + 8) };
 }
 
 function staticBase(w: number, h: number, fps: number): string {

@@ -73,13 +73,12 @@ export function parseStationConfig(input: unknown, baseDir: string = process.cwd
     result.data.cameras.forEach((raw, index) => {
       const withSite = raw && typeof raw === 'object' && !Array.isArray(raw) ? { site, ...(raw as object) } : raw;
       const parsed = CameraSpecSchema.safeParse(withSite);
-      if (parsed.success) cameras.push(parsed.data);
-      else problems.push(...describeIssues(parsed.error).map((p) => ({ path: `cameras.${index}.${p.path}`, message: p.message })));
-    });
-    const ids = new Set<string>();
-    cameras.forEach((c, index) => {
-      if (ids.has(c.id)) problems.push({ path: `cameras.${index}.id`, message: `duplicate camera id "${c.id}"` });
-      ids.add(c.id);
+      if (!parsed.success) {
+        problems.push(...describeIssues(parsed.error).map((p) => ({ path: `cameras.${index}.${p.path}`, message: p.message })));
+        return;
+      }
+      if (cameras.some((c) => c.id === parsed.data.id)) problems.push({ path: `cameras.${index}.id`, message: `duplicate camera id "${parsed.data.id}"` });
+      else cameras.push(parsed.data);
     });
   }
   if (problems.length > 0 || !result.success) {

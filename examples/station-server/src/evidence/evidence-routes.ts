@@ -237,7 +237,7 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: EvidenceRoute
     async (request, reply) => {
       const record = await service().getEvidence(request.params.id);
       await check(request, record.cameraId);
-      const { zip } = await service().packagePaths(record.id);
+      const zip = await service().ensureZip(record.id);
       const info = await stat(zip).catch((error: unknown) => {
         throw toWardwatchError(error, 'NOT_FOUND', { evidenceId: record.id });
       });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { Observable } from 'rxjs';
 import type { KeyObject } from 'node:crypto';
@@ -20,7 +20,7 @@ import type { EvidenceKeyStore } from './file-key-store.js';
 import { hashFile } from './hash-file.js';
 import { verifyEvidencePackage, type PackageVerification } from './verify-evidence-package.js';
 import { writeEvidencePackage, type EvidenceStill } from './write-evidence-package.js';
-import { writeZip } from './write-zip.js';
+import { zipEvidencePackage } from './zip-evidence-package.js';
 
 /** Options of {@link createEvidenceService}. */
 export interface EvidenceServiceOptions {
@@ -51,6 +51,11 @@ export interface EvidenceServiceOptions {
   extractStill?: (clipPath: string, offsetMs: number, signal: AbortSignal) => Promise<Uint8Array>;
   /** Longest exportable range. @default 86_400_000 (24 h) */
   maxRangeMs?: number;
+  /**
+   * When the `.zip` is written: at export (`eager`), or at the first `ensureZip` (download), after the folder
+   * verified (`on-demand`, which halves the bytes written by an export). @default 'eager'
+   */
+  zip?: 'eager' | 'on-demand';
 }
 
 /** A request to export evidence (trích xuất). */
@@ -81,7 +86,14 @@ export type EvidenceExportPhase = 'verify-sources' | 'cut' | 'package' | 'zip';
 /** Progress and completion of an evidence export. */
 export type EvidenceExportEvent =
   | { type: 'progress'; phase: EvidenceExportPhase; /** Overall 0..1. */ ratio: number }
-  | { type: 'done'; record: EvidenceRecord; manifest: EvidenceManifest; packageDir: string; zipPath: string };
+  | {
+      type: 'done';
+      record: EvidenceRecord;
+      manifest: EvidenceManifest;
+      packageDir: string;
+      /** Where the `.zip` is (with `zip: 'on-demand'`: where `ensureZip` will write it). */
+      zipPath: string;
+    };
 
 /** Input of {@link EvidenceService.createHold}. */
 export interface CreateHoldInput {
@@ -110,6 +122,8 @@ export interface EvidenceService {
   listEvidence(filter?: { cameraId?: string; incidentId?: string }): Promise<EvidenceRecord[]>;
   /** Absolute paths of an export's folder and `.zip`. */
   packagePaths(id: string): Promise<{ dir: string; zip: string }>;
+  /** The path of the export's `.zip`, writing it first from the verified folder when it does not exist yet. */
+  ensureZip(id: string): Promise<string>;
   /** Verifies a stored export (folder, or `.zip` when `zip` is true) and checks its manifest against the index; audited when `actor` is given. */
   verifyEvidence(id: string, options?: { publicKey?: string | KeyObject; zip?: boolean; actor?: string }): Promise<EvidenceVerification>;
   /** Verifies any package folder or `.zip` by path. */
@@ -148,6 +162,8 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
   const evidenceRoot = resolve(options.evidenceRoot);
   const recordingsRoot = resolve(options.recordingsRoot);
   const maxRangeMs = options.maxRangeMs ?? 86_400_000;
+  const zipMode = options.zip ?? 'eager';
+  const zipping = new Map<string, Promise<string>>();
   const emit = (event: StationEvent): void => {
     try {
       options.emit?.(event);
@@ -275,7 +291,8 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
     let renamed = false;
     const totalSource = segments.reduce((sum, s) => sum + s.bytes, 0) || 1;
     // Overall progress: a weighted sum of each phase's own progress (verify-sources and cut run together).
-    const weights: Record<EvidenceExportPhase, number> = { 'verify-sources': 0.35, cut: 0.3, package: 0.03, zip: 0.32 };
+    const weights: Record<EvidenceExportPhase, number> =
+      zipMode === 'eager' ? { 'verify-sources': 0.35, cut: 0.3, package: 0.03, zip: 0.32 } : { 'verify-sources': 0.5, cut: 0.45, package: 0.05, zip: 0 };
     const parts: Record<EvidenceExportPhase, number> = { 'verify-sources': 0, cut: 0, package: 0, zip: 0 };
     let lastRatio = -1;
     const report = (phase: EvidenceExportPhase, within: number): void => {
@@ -432,29 +449,19 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
       });
       report('package', 1);
 
-      // 4. The zip; its read pass re-checks every small file against SHA256SUMS.
-      check();
-      const order = [F.manifest, F.signature, F.publicKey, F.sums, ...written.sums.map((s) => s.path).filter((p) => !([F.manifest, F.signature, F.publicKey] as string[]).includes(p))];
-      const totalZip = result.bytes || 1;
-      const zipped = await writeZip(
-        stagingZip,
-        // The clip's SHA-256 is already known from the cut; the zip pass checks its size and CRC-32 only.
-        order.map((name) => ({ name, path: join(staging, name), deflate: name !== F.clip && !name.startsWith(`${F.stillsDir}/`), sha256: name !== F.clip })),
-        { signal, mtime: new Date(exportedAt), onBytes: (b) => report('zip', b / totalZip) },
-      );
-      for (const entry of zipped) {
-        const expected = written.sums.find((s) => s.path === entry.name);
-        if (expected && entry.sha256 !== undefined && expected.sha256 !== entry.sha256) {
-          throw new WardwatchError('EVIDENCE_INTEGRITY_MISMATCH', `${entry.name} changed while the package was being written; export stopped`, { details: { file: entry.name } });
-        }
+      // 4. The zip (unless it is made on demand at the first download).
+      if (zipMode === 'eager') {
+        check();
+        const totalZip = result.bytes || 1;
+        await zipEvidencePackage({ dir: staging, outPath: stagingZip, sums: written.sums, mtime: new Date(exportedAt), signal, onBytes: (b) => report('zip', b / totalZip) });
+        report('zip', 1);
       }
-      report('zip', 1);
       check();
 
       // 5. Publish atomically, then index, link, audit and announce.
       await rename(staging, finalDir);
-      await rename(stagingZip, finalZip);
       renamed = true;
+      if (zipMode === 'eager') await rename(stagingZip, finalZip);
       const record: EvidenceRecord = {
         id,
         cameraId: request.cameraId,
@@ -538,6 +545,45 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
     return { dir: insideRoot(evidenceRoot, record.packagePath), zip: insideRoot(evidenceRoot, `${record.packagePath}.zip`) };
   }
 
+  async function buildZip(id: string): Promise<string> {
+    const paths = await packagePaths(id);
+    try {
+      await stat(paths.zip);
+      return paths.zip;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw toWardwatchError(error, 'STORAGE_IO');
+    }
+    const check = await verifyEvidencePackage(paths.dir, { publicKey: await keyStore.publicKeyPem() });
+    if (!check.ok) {
+      throw new WardwatchError('EVIDENCE_INTEGRITY_MISMATCH', `The package folder of ${id} no longer verifies, so it is not zipped: ${check.verdict}`, {
+        details: { evidenceId: id, problems: check.problems },
+      });
+    }
+    const partial = `${paths.zip}.partial-${randomBytes(3).toString('hex')}`;
+    try {
+      await zipEvidencePackage({
+        dir: paths.dir,
+        outPath: partial,
+        sums: check.files.map((f) => ({ path: f.path, sha256: f.sha256 })).filter((f) => f.path !== F.sums),
+        mtime: new Date(check.manifest!.exportedAt),
+      });
+      await rename(partial, paths.zip);
+    } catch (error) {
+      await rm(partial, { force: true });
+      throw toWardwatchError(error, 'STORAGE_IO');
+    }
+    return paths.zip;
+  }
+
+  function ensureZip(id: string): Promise<string> {
+    let pending = zipping.get(id);
+    if (!pending) {
+      pending = buildZip(id).finally(() => zipping.delete(id));
+      zipping.set(id, pending);
+    }
+    return pending;
+  }
+
   return {
     exportEvidence(request) {
       return new Observable<EvidenceExportEvent>((subscriber) => {
@@ -565,9 +611,11 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
       return [...records].sort((a, b) => b.createdAt - a.createdAt);
     },
     packagePaths,
+    ensureZip,
     async verifyEvidence(id, verifyOptions = {}) {
       const record = await getEvidence(id);
       const paths = await packagePaths(id);
+      if (verifyOptions.zip) await ensureZip(id);
       const result = await verifyEvidencePackage(verifyOptions.zip ? paths.zip : paths.dir, verifyOptions.publicKey === undefined ? {} : { publicKey: verifyOptions.publicKey });
       const manifestFile = result.files.find((f) => f.path === F.manifest);
       if (manifestFile && manifestFile.sha256 !== record.manifestSha256) {

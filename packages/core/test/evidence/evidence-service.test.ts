@@ -34,7 +34,7 @@ describe('createEvidenceService', () => {
   let evidenceRoot: string;
   let now: number;
 
-  function build(options: { delayMs?: number } = {}): EvidenceService {
+  function build(options: { delayMs?: number; zip?: 'eager' | 'on-demand' } = {}): EvidenceService {
     return createEvidenceService({
       storage,
       recorder: fakeRecorder(storage, recordings, options),
@@ -46,6 +46,7 @@ describe('createEvidenceService', () => {
       clock: fixedClock(() => now),
       emit: (e) => events.push(e),
       clockOffsetOf: (id) => (id === 'cam-a' ? -1500 : undefined),
+      ...(options.zip ? { zip: options.zip } : {}),
     });
   }
 
@@ -216,5 +217,23 @@ describe('createEvidenceService', () => {
     const result = await service.verifyEvidence(first.record.id);
     expect(result.ok).toBe(false);
     expect(result.verdict).toMatch(/differs from the manifest recorded in the station index/);
+  });
+
+  it('with zip on demand, writes the .zip at the first ensureZip from the verified folder, and refuses a tampered folder', async () => {
+    service = build({ zip: 'on-demand' });
+    await seedSegments(storage, recordings, 'cam-a', T, 3);
+    const run = async (to: number) =>
+      (await lastValueFrom(service.exportEvidence({ cameraId: 'cam-a', from: T, to, operator: 'a', reason: 'r' }))) as Extract<EvidenceExportEvent, { type: 'done' }>;
+    const first = await run(T + 20_000);
+    expect(await readdir(evidenceRoot)).toEqual([first.record.id]);
+    const [zipA, zipB] = await Promise.all([service.ensureZip(first.record.id), service.ensureZip(first.record.id)]);
+    expect(zipA).toBe(first.zipPath);
+    expect(zipB).toBe(first.zipPath);
+    expect((await verifyEvidencePackage(first.zipPath, { publicKey: await service.publicKeyPem() })).ok).toBe(true);
+    now += 1000;
+    const second = await run(T + 10_000);
+    await flipByte(join(second.packageDir, 'clip.mp4'), 10);
+    await expect(service.ensureZip(second.record.id)).rejects.toMatchObject({ code: 'EVIDENCE_INTEGRITY_MISMATCH' });
+    expect((await readdir(evidenceRoot)).sort()).toEqual([first.record.id, `${first.record.id}.zip`, second.record.id].sort());
   });
 });

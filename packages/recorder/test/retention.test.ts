@@ -1,0 +1,113 @@
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Segment, StationEvent } from '@wardwatch/core';
+import { createRecorder, segmentRelativePath, type DiskUsage } from '../src/index.js';
+import { makeContext, tempDir } from './helpers.js';
+
+const DAY = 86_400_000;
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+/** Writes fake segment files and indexes them: `count` segments of 1 MB, 10 minutes apart, from `start`. */
+async function seed(root: string, ctx: ReturnType<typeof makeContext>, cameraId: string, start: number, count: number): Promise<Segment[]> {
+  const segments: Segment[] = [];
+  for (let i = 0; i < count; i++) {
+    const s = start + i * 600_000;
+    const path = segmentRelativePath(cameraId, s);
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), Buffer.alloc(16, i));
+    segments.push({ cameraId, start: s, end: s + 600_000, path, bytes: 1_000_000, codec: 'h264', sha256: 'a'.repeat(64) });
+  }
+  await ctx.storage.segments.addMany(segments);
+  return segments;
+}
+
+function setup(disk: () => DiskUsage, days?: number) {
+  const { dir, cleanup } = tempDir('ww-ret-');
+  cleanups.push(cleanup);
+  const ctx = makeContext();
+  const recorder = createRecorder({ root: dir, retention: { diskUsage: async () => disk(), intervalMs: 3_600_000, ...(days ? { days } : {}) } });
+  return { dir, ctx, recorder };
+}
+
+const types = (events: StationEvent[]) => events.map((e) => (e.type === 'storage.low' ? `storage.low:${e.action}` : e.type));
+
+describe('retention', () => {
+  it('purges segments older than the retention days, except held ones', async () => {
+    const { dir, ctx, recorder } = setup(() => ({ totalBytes: 100e9, freeBytes: 90e9 }), 7);
+    const now = Date.now();
+    const old = await seed(dir, ctx, 'cam-a', now - 10 * DAY, 4);
+    const fresh = await seed(dir, ctx, 'cam-a', now - DAY, 2);
+    await ctx.storage.holds.put({
+      id: 'h1', cameraId: 'cam-a', from: old[1]!.start + 1000, to: old[1]!.start + 2000,
+      owner: { kind: 'incident', id: 'inc-1' }, reason: 'theft', createdBy: 'officer', createdAt: now,
+    });
+    await recorder.start(ctx);
+    await recorder.enforceRetention();
+    await recorder.stop();
+    const left = await ctx.storage.segments.query('cam-a', { from: 0, to: now + DAY });
+    expect(left.map((s) => s.start)).toEqual([old[1]!.start, ...fresh.map((s) => s.start)]);
+    expect(existsSync(join(dir, old[0]!.path))).toBe(false);
+    expect(existsSync(join(dir, old[1]!.path))).toBe(true);
+    const purged = ctx.events.filter((e) => e.type === 'storage.purged');
+    expect(purged).toHaveLength(1);
+    expect(purged[0]).toMatchObject({ cameraId: 'cam-a', segments: 3, bytes: 3_000_000, reason: 'retention-days' });
+  });
+
+  it('warns at the warn watermark without deleting anything', async () => {
+    const { dir, ctx, recorder } = setup(() => ({ totalBytes: 100e6, freeBytes: 15e6 }));
+    await seed(dir, ctx, 'cam-a', Date.now() - DAY, 5);
+    await recorder.start(ctx);
+    await recorder.enforceRetention();
+    await recorder.stop();
+    expect(types(ctx.events)).toEqual(['storage.low:warn']);
+    expect(await ctx.storage.segments.query('cam-a', { from: 0, to: Date.now() })).toHaveLength(5);
+  });
+
+  it('above the purge watermark, announces then deletes the oldest unheld segments down to the target', async () => {
+    let free = 5e6; // 95 % used of 100 MB
+    const { dir, ctx, recorder } = setup(() => ({ totalBytes: 100e6, freeBytes: free }));
+    const start = Date.now() - 2 * DAY;
+    const a = await seed(dir, ctx, 'cam-a', start, 8);
+    const b = await seed(dir, ctx, 'cam-b', start + 300_000, 8);
+    await ctx.storage.holds.put({
+      id: 'h2', cameraId: 'cam-a', from: a[0]!.start, to: a[2]!.end,
+      owner: { kind: 'evidence', id: 'ev-1' }, reason: 'export', createdBy: 'officer', createdAt: Date.now(),
+    });
+    await recorder.start(ctx);
+    await recorder.enforceRetention();
+    await recorder.stop();
+    const t = types(ctx.events);
+    expect(t[0]).toBe('storage.low:purge');
+    expect(t.slice(1).every((x) => x === 'storage.purged')).toBe(true);
+    // (95 % - 85 %) of 100 MB = 10 MB = ten 1 MB segments, oldest unheld first across cameras
+    const purgedCount = ctx.events.filter((e) => e.type === 'storage.purged').reduce((n, e) => n + (e.type === 'storage.purged' ? e.segments : 0), 0);
+    expect(purgedCount).toBe(10);
+    const leftA = await ctx.storage.segments.query('cam-a', { from: 0, to: Date.now() });
+    for (const held of a.slice(0, 3)) expect(leftA.map((s) => s.start)).toContain(held.start);
+    for (const held of a.slice(0, 3)) expect(existsSync(join(dir, held.path))).toBe(true);
+    const leftB = await ctx.storage.segments.query('cam-b', { from: 0, to: Date.now() });
+    expect(leftA.length + leftB.length).toBe(16 - 10);
+    // b[0] is older than a[3] (interleaved by 5 minutes); the survivors are the newest
+    expect(leftB.map((s) => s.start)).toEqual(b.slice(5).map((s) => s.start).filter((s) => leftB.some((x) => x.start === s)));
+    free = 50e6;
+  });
+
+  it('raises an alarm instead of deleting when only held segments remain', async () => {
+    const { dir, ctx, recorder } = setup(() => ({ totalBytes: 100e6, freeBytes: 2e6 }));
+    const segs = await seed(dir, ctx, 'cam-a', Date.now() - DAY, 3);
+    await ctx.storage.holds.put({
+      id: 'h3', cameraId: 'cam-a', from: segs[0]!.start, to: segs[2]!.end,
+      owner: { kind: 'incident', id: 'inc-9' }, reason: 'assault', createdBy: 'officer', createdAt: Date.now(),
+    });
+    await recorder.start(ctx);
+    await recorder.enforceRetention();
+    await recorder.stop();
+    expect(types(ctx.events)).toEqual(['storage.low:purge', 'storage.low:alarm']);
+    expect(await ctx.storage.segments.query('cam-a', { from: 0, to: Date.now() })).toHaveLength(3);
+    for (const s of segs) expect(existsSync(join(dir, s.path))).toBe(true);
+  });
+});
