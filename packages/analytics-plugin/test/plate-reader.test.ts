@@ -53,6 +53,15 @@ describe('plate reader (PaddleOCR on onnxruntime-node)', () => {
     expect(reads[0]!.parsed.province).toBe('Thanh Hóa');
   });
 
+  it('searches only a region of interest when given one, keeping boxes relative to the whole image', async () => {
+    const png = await renderPng(carPlateGraph('30A-123.45'));
+    const inside = await reader.read(png, { roi: { x: 0.2, y: 0.3, width: 0.6, height: 0.4 } });
+    expect(inside.map((r) => r.plate)).toEqual(['30A-123.45']);
+    expect(inside[0]!.box.x).toBeGreaterThan(0.25);
+    expect(inside[0]!.box.x).toBeLessThan(0.35);
+    expect(await reader.read(png, { roi: { x: 0, y: 0.7, width: 1, height: 0.3 } })).toEqual([]);
+  });
+
   it('rejects text that is not a plate (a shop sign)', async () => {
     const png = await renderPng(signGraph('PHO BO 35000'));
     const lines = await reader.lines(png);

@@ -139,6 +139,8 @@ export { readZip } from './evidence/read-zip.js';
 export type { ZipEntryInfo, ZipReader } from './evidence/read-zip.js';
 export { writeEvidencePackage } from './evidence/write-evidence-package.js';
 export type { EvidenceStill, WriteEvidencePackageInput, WrittenEvidencePackage } from './evidence/write-evidence-package.js';
+export { zipEvidencePackage } from './evidence/zip-evidence-package.js';
+export type { ZipEvidencePackageInput } from './evidence/zip-evidence-package.js';
 export { verifyEvidencePackage } from './evidence/verify-evidence-package.js';
 export type { PackageVerification, VerificationProblem, VerifiedFile, VerifyEvidencePackageOptions } from './evidence/verify-evidence-package.js';
 export { createEvidenceService } from './evidence/evidence-service.js';

@@ -19,7 +19,7 @@ import {
 import { debounceDriverEvents } from './debounce-driver-events.js';
 import { EVENT_TOPIC_TABLE } from './event-topics.js';
 import { fetchSnapshot } from './fetch-snapshot.js';
-import { rewriteMediaHost, withCredentials } from './media-uri.js';
+import { rewriteMediaHost, withCredentials, withoutCredentials } from './media-uri.js';
 import { OnvifCam, type OnvifProfile } from './onvif-cam.js';
 import type { OnvifDriverOptions } from './onvif-driver-options.js';
 import { OnvifPtz } from './onvif-ptz.js';
@@ -191,7 +191,9 @@ export async function measureClock(
       ...(signal ? { signal } : {}),
     });
     const t1 = clock.now();
-    const camera = parseSystemDateAndTime(body, deviceUrl);
+    // ONVIF reports whole seconds (truncated): the camera's true time lies in [T, T + 1 s), so the
+    // unbiased estimate is T + 500 ms, giving an offset within ±0.5 s plus half the round trip.
+    const camera = parseSystemDateAndTime(body, deviceUrl) + 500;
     return Math.round(camera - (t0 + t1) / 2);
   };
   if (authenticate) return { offsetMs: await once(true), needsAuth: true };
@@ -278,7 +280,7 @@ export async function connectOnvif(spec: CameraSpec, options: OnvifDriverOptions
     check();
     let snapshotUri: string | undefined;
     try {
-      snapshotUri = rewriteMediaHost(await cam.snapshotUri(selected.main.token), host, internalHosts, address);
+      snapshotUri = withoutCredentials(rewriteMediaHost(await cam.snapshotUri(selected.main.token), host, internalHosts, address));
     } catch (error) {
       if (!isWardwatchError(error, 'CAMERA_SOAP_FAULT')) throw error;
       logger.info({ address }, 'camera has no snapshot URI');

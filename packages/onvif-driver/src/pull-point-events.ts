@@ -133,7 +133,6 @@ export function pullPointEvents(ctx: PullPointContext): Observable<DriverEvent> 
           const subscription = rebaseServiceUrl(reference, ctx.deviceUrl);
           address = subscription;
           log.debug({ address: new URL(subscription).pathname }, 'pull-point subscription created');
-          backoff = ctx.timing.retryMinMs;
           let renewAt = ctx.clock.now() + ctx.timing.terminationMs / 2;
           let lastMessageAt = ctx.clock.now();
           while (!signal.aborted) {
@@ -165,6 +164,8 @@ export function pullPointEvents(ctx: PullPointContext): Observable<DriverEvent> 
                 action: 'http://www.onvif.org/ver10/events/wsdl/PullPointSubscription/PullMessagesRequest',
               },
             );
+            // Only a working pull proves the subscription healthy: reset the backoff here, not after Create.
+            backoff = ctx.timing.retryMinMs;
             const notifications = parseNotifications(pulled.body, toStationTime);
             if (notifications.length > 0) lastMessageAt = ctx.clock.now();
             for (const notification of notifications) {

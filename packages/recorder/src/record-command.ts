@@ -51,6 +51,12 @@ export function buildRecordArgs(options: RecordCommandOptions): string[] {
   if (inputOptions.length > 0) command.inputOptions(...inputOptions);
   command
     .output(slaves.join('|'))
-    .outputOptions('-map', '0:v:0', ...(options.includeAudio ? ['-map', '0:a:0?'] : []), '-c', 'copy', '-f', 'tee');
-  return ['-hide_banner', '-nostats', '-loglevel', 'info', '-progress', 'pipe:1', ...command._getArguments()];
+    .outputOptions(
+      '-map', '0:v:0', ...(options.includeAudio ? ['-map', '0:a:0?'] : []),
+      // copy with the demuxer's 90 kHz time base: no re-encode, no rounding of jittery camera timestamps
+      '-c', 'copy', '-copytb', '1', '-f', 'tee',
+    );
+  // progress once a second where the binary lets us choose (5.x); 4.x reports every 0.5 s
+  const period = options.capabilities.statsPeriod ? ['-stats_period', '1'] : [];
+  return ['-hide_banner', '-nostats', '-loglevel', 'info', '-progress', 'pipe:1', ...period, ...command._getArguments()];
 }

@@ -132,8 +132,9 @@ export class H264Feed {
       '-re', '-f', 'lavfi', '-i', this.graph(this.epochMs),
       '-an', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-threads', '1',
       '-pix_fmt', 'yuv420p', '-g', String(s.gop), '-keyint_min', String(s.gop), '-sc_threshold', '0', '-bf', '0',
-      '-b:v', `${s.bitrateKbps}k`, '-maxrate', `${s.bitrateKbps}k`, '-bufsize', `${s.bitrateKbps * 2}k`,
-      '-x264-params', 'aud=1:repeat-headers=1',
+      // Constant bitrate with filler data, as IP cameras in CBR mode send.
+      '-b:v', `${s.bitrateKbps}k`, '-minrate', `${s.bitrateKbps}k`, '-maxrate', `${s.bitrateKbps}k`, '-bufsize', `${s.bitrateKbps * 2}k`,
+      '-x264-params', 'aud=1:repeat-headers=1:nal-hrd=cbr',
       '-f', 'h264', 'pipe:1',
     ];
     const child = spawn(this.ffmpeg, args, { stdio: ['pipe', 'pipe', 'pipe'] });

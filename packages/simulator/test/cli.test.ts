@@ -6,7 +6,7 @@ import { parseCliArgs } from '../src/cli-args.js';
 import { BUNDLED_FFPROBE, alive, run, waitFor, withCredentials } from './helpers.js';
 
 const require = createRequire(import.meta.url);
-const tsxCli = require.resolve('tsx/cli');
+const tsxLoader = require.resolve('tsx');
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 
 describe('wardwatch-sim CLI', () => {
@@ -19,7 +19,7 @@ describe('wardwatch-sim CLI', () => {
   });
 
   it('prints URLs and credentials, serves them, and stops every ffmpeg on Ctrl-C', async () => {
-    const child = spawn(process.execPath, [tsxCli, cli, '--cameras', '2', '--scene', 'static', '--main', '320x180', '--sub', '160x90', '--fps', '5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', tsxLoader, cli, '--cameras', '2', '--scene', 'static', '--main', '320x180', '--sub', '160x90', '--fps', '5'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { DEFAULT_MAX_RECORD_BYTES, WardwatchError, type StorageAdapter } from '@wardwatch/core';
+import { DEFAULT_MAX_RECORD_BYTES, toWardwatchError, WardwatchError, type StorageAdapter } from '@wardwatch/core';
 import { createLevelAuditLog } from './level-audit-log.js';
 import { createLevelCameraRepository } from './level-camera-repository.js';
 import { createLevelContext } from './level-context.js';
@@ -102,6 +102,12 @@ export async function createLevelStorage(options: LevelStorageOptions): Promise<
   } catch (error) {
     closed = true;
     await db.close().catch(() => undefined);
-    throw error;
+    if (error instanceof SyntaxError) {
+      throw new WardwatchError('STORAGE_CORRUPT', `The database at ${opts.path} holds an unreadable record (${error.message}); restore it from a backup`, {
+        cause: error,
+        details: { path: opts.path },
+      });
+    }
+    throw toWardwatchError(error, 'STORAGE_IO', { path: opts.path });
   }
 }

@@ -1,5 +1,5 @@
 import { toWardwatchError, WardwatchError } from '@wardwatch/core';
-import type { LevelDb, Sublevel, Sublevels } from './level-database.js';
+import type { LevelDb, Sublevels } from './level-database.js';
 import type { WriteOp, WriteQueue } from './write-queue.js';
 
 /** What every repository of the LevelDB adapter shares: the database, its sublevels, the write queue and the open state. */
@@ -53,9 +53,4 @@ export function createLevelContext(
       return queue.enqueue(ops);
     },
   };
-}
-
-/** Reads every `[key, value]` of `sublevel` within the bounds. */
-export function scan(sublevel: Sublevel, bounds: { gt?: string; gte?: string; lt?: string; lte?: string; reverse?: boolean; limit?: number }): Promise<Array<[string, string]>> {
-  return sublevel.iterator(bounds).all();
 }

@@ -16,8 +16,9 @@ import type { LevelContext } from './level-context.js';
 import type { WriteOp } from './write-queue.js';
 
 /**
- * Station events on LevelDB: keyed by their time-ordered id in `events`, and again under
- * `cameraId!id` in `events-by-camera`, so time, camera and paging filters are range scans. The append
+ * Station events on LevelDB: keyed by their time-ordered id in `events`, and indexed under
+ * `cameraId!id` (value: the event type) in `events-by-camera`, so time, camera, type and paging
+ * filters are range scans. The append
  * counter is stored in `meta` in the same batch as the events, so ids stay unique across restarts.
  */
 export async function createLevelEventRepository(ctx: LevelContext): Promise<EventRepository> {
@@ -43,7 +44,7 @@ export async function createLevelEventRepository(ctx: LevelContext): Promise<Eve
         const withId = `${json.slice(0, -1)},"id":"${id}"}`;
         stored.push({ ...value, id } as StoredEvent);
         ops.push({ type: 'put', sublevel: ctx.sub.events, key: id, value: withId });
-        if (typeof value.cameraId === 'string') ops.push({ type: 'put', sublevel: ctx.sub.eventsByCamera, key: `${value.cameraId}!${id}`, value: withId });
+        if (typeof value.cameraId === 'string') ops.push({ type: 'put', sublevel: ctx.sub.eventsByCamera, key: `${value.cameraId}!${id}`, value: value.type });
       }
       if (ops.length > 0) ops.push({ type: 'put', sublevel: ctx.sub.meta, key: 'event-seq', value: String(seq) });
       await ctx.write(ops);
@@ -83,7 +84,16 @@ export async function createLevelEventRepository(ctx: LevelContext): Promise<Eve
           outer: for (;;) {
             const chunk = await iterator.nextv(Math.min(1000, limit + 1));
             if (chunk.length === 0) break;
-            for (const [, json] of chunk) {
+            let events: Array<string | undefined>;
+            if (cameraId === undefined) {
+              events = chunk.map(([, json]) => json);
+            } else {
+              // The camera index holds the type: fetch only the events that pass the type filter.
+              const wanted = chunk.filter(([, type]) => types === undefined || types.has(type)).map(([key]) => key.slice(prefix.length));
+              events = wanted.length === 0 ? [] : await ctx.sub.events.getMany(wanted);
+            }
+            for (const json of events) {
+              if (json === undefined) continue;
               const event = JSON.parse(json) as StoredEvent;
               if (types !== undefined && !types.has(event.type)) continue;
               if (cameraId !== undefined && (event as { cameraId?: string }).cameraId !== cameraId) continue;

@@ -26,8 +26,12 @@ interface CameraSegmentStats {
   maxDuration: number;
 }
 
-/** A segment schema is bounded (path ≤ 1024, codec ≤ 64 chars): its JSON stays under this many bytes. */
-const SEGMENT_JSON_BOUND = 4 * 1024;
+/**
+ * A segment's schema bounds its size (path ≤ 1024, codec ≤ 64, camera id ≤ 64 chars): even with every
+ * character escaped as `\uXXXX` its JSON stays under this many bytes, so the size check can be skipped
+ * when the limit is at least this.
+ */
+const SEGMENT_JSON_BOUND = 8 * 1024;
 
 /**
  * The recording index on LevelDB. Segments are keyed `cameraId!start` (start zero-padded), so every

@@ -25,7 +25,8 @@ export function segmentKeyBefore(cameraId: string, at: number): string {
 
 /** The compact stored value of a segment: `[duration, bytes, codec, path, sha256]` (camera and start are in the key). */
 export function encodeSegmentValue(segment: Segment): string {
-  return JSON.stringify([segment.end - segment.start, segment.bytes, segment.codec, segment.path, segment.sha256]);
+  // Numbers are validated integers and the hash is lowercase hex: only the two free strings need escaping.
+  return `[${segment.end - segment.start},${segment.bytes},${JSON.stringify(segment.codec)},${JSON.stringify(segment.path)},"${segment.sha256}"]`;
 }
 
 /** Rebuilds a segment from its key and stored value. */

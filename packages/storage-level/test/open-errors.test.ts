@@ -138,6 +138,19 @@ describe('opening a database', () => {
     expect(error.details).toMatchObject({ found: LEVEL_STORAGE_SCHEMA_VERSION + 1, supported: LEVEL_STORAGE_SCHEMA_VERSION });
   });
 
+  it('refuses a database whose stored state is unreadable with STORAGE_CORRUPT', async () => {
+    const dir = await tempDir();
+    const storage = await createLevelStorage({ path: dir });
+    await storage.segments.add({ cameraId: 'cam-a', start: 1000, end: 2000, path: 'a.mp4', bytes: 1, codec: 'h264', sha256: 'a'.repeat(64) });
+    await storage.close();
+    const raw = new Level<string, string>(dir);
+    await raw.sublevel('segment-cameras').put('cam-a', '{not json');
+    await raw.close();
+    const error = await openError(dir);
+    expect(error.code).toBe('STORAGE_CORRUPT');
+    expect(error.message).toContain(dir);
+  });
+
   it('rejects bad options with INVALID_CONFIG', async () => {
     await expect(createLevelStorage({ path: '' })).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
     const path = await tempDir();

@@ -36,9 +36,9 @@ export interface EvidenceCliIo {
 /** Help text of `wardwatch-evidence`. */
 export const EVIDENCE_CLI_USAGE = `wardwatch-evidence — evidence export (trích xuất) and chain of custody
 
-  export --data DIR --camera ID --from T --to T --reason TEXT [--case ID] [--incident ID] [--operator NAME] [--json]
+  export --data DIR --camera ID --from T --to T --reason TEXT [--case ID] [--incident ID] [--operator NAME] [--still T]... [--json]
       Cut a signed evidence package from the recordings (stream copy, never re-encoded), with a progress bar.
-      T is ISO-8601 with a zone (2026-11-20T15:00:00+07:00, ...Z) or epoch ms.
+      T is ISO-8601 with a zone (2026-11-20T15:00:00+07:00, ...Z) or epoch ms. --still adds a JPEG still at T.
   verify PACKAGE [--public-key FILE] [--json]
       Check every hash and the Ed25519 signature of a package folder or .zip.
   audit-verify DATA_DIR [--json]
@@ -95,6 +95,7 @@ export async function runEvidenceCli(argv: readonly string[], io: EvidenceCliIo)
         operator: { type: 'string' },
         'public-key': { type: 'string' },
         id: { type: 'string' },
+        still: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
         all: { type: 'boolean', default: false },
       },
@@ -163,6 +164,7 @@ export async function runEvidenceCli(argv: readonly string[], io: EvidenceCliIo)
               operator: typeof values.operator === 'string' ? values.operator : defaultOperator(),
               ...(typeof values.case === 'string' ? { caseId: values.case } : {}),
               ...(typeof values.incident === 'string' ? { incidentId: values.incident } : {}),
+              ...(values.still && values.still.length > 0 ? { stillsAt: values.still.map((t) => parseCliTime(t, 'still')) } : {}),
               ...(io.signal ? { signal: io.signal } : {}),
             })
             .pipe(tap((event: EvidenceExportEvent) => event.type === 'progress' && bar.update(event.ratio, event.phase))),

@@ -80,7 +80,7 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: EvidenceRoute
     for (const job of finished.slice(0, Math.max(0, finished.length - keep))) jobs.delete(job.id);
   };
 
-  app.post<{ Body: { cameraId: string; from: number; to: number; reason: string; caseId?: string; incidentId?: string } }>(
+  app.post<{ Body: { cameraId: string; from: number; to: number; reason: string; caseId?: string; incidentId?: string; stillsAt?: number[] } }>(
     '/evidence',
     {
       schema: {
@@ -97,6 +97,7 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: EvidenceRoute
             reason: { type: 'string', minLength: 1, maxLength: 2000 },
             caseId: { type: 'string', minLength: 1, maxLength: 200 },
             incidentId: { type: 'string', minLength: 1, maxLength: 64 },
+            stillsAt: { type: 'array', maxItems: 20, items: time },
           },
         },
       },
@@ -135,6 +136,7 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: EvidenceRoute
           ...(body.caseId ? { caseId: body.caseId } : {}),
           ...(body.incidentId ? { incidentId: body.incidentId } : {}),
           ...(offset === undefined ? {} : { clockOffsetMs: offset }),
+          ...(body.stillsAt && body.stillsAt.length > 0 ? { stillsAt: body.stillsAt } : {}),
           signal: controller.signal,
         })
         .subscribe({
@@ -321,6 +323,15 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: EvidenceRoute
       ...guard('holds.manage'),
     },
     async (request) => service().releaseHold(request.params.id, { actor: deps.actorOf(request), reason: request.body.reason }),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/holds/incident/:id',
+    {
+      schema: { tags: ['holds'], summary: "Holds every camera/time range of an incident not yet held for it (audited).", params: idParams },
+      ...guard('holds.manage'),
+    },
+    async (request, reply) => reply.code(201).send({ items: await service().holdIncident(request.params.id, deps.actorOf(request)) }),
   );
 
   const close = async (): Promise<void> => {

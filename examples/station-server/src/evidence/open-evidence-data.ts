@@ -16,6 +16,7 @@ import {
 } from '@wardwatch/core';
 import { createRecorder, type WardwatchRecorder } from '@wardwatch/recorder';
 import { createLevelStorage } from '@wardwatch/storage-level';
+import { createStillExtractor } from './extract-still.js';
 
 /** The station identity written into manifests. */
 export interface StationIdentity {
@@ -134,6 +135,7 @@ export async function openEvidenceData(options: OpenEvidenceDataOptions): Promis
         softwareVersions: wardwatchVersions({ 'wardwatch-evidence': 'cli', ...(ffmpeg ? { ffmpeg } : {}) }),
         logger,
         emit,
+        extractStill: createStillExtractor(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
       });
     },
     async close() {

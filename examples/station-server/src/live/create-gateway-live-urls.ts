@@ -1,24 +1,20 @@
-import type { LiveGatewayLike as LiveGateway } from './live-gateway-like.js';
+import type { LiveGateway } from '@wardwatch/recorder';
 import type { LiveUrlProvider } from './live-url-provider.js';
 
 /** Options of {@link createGatewayLiveUrls}. */
 export interface GatewayLiveUrlsOptions {
   /** Validity of a play URL, ms. @default 300000 */
   ttlMs?: number;
-  /** Host name browsers reach the relay at, replacing the gateway's bind host. */
-  publicHost?: string;
 }
 
-/** Signed, expiring WS-FLV play URLs from the recorder's live gateway. */
+/** Signed, expiring WS-FLV play URLs from the recorder's live gateway (undefined while it is stopped). */
 export function createGatewayLiveUrls(gateway: LiveGateway, options: GatewayLiveUrlsOptions = {}): LiveUrlProvider {
-  const ttlMs = options.ttlMs ?? 300_000;
+  const ttlSeconds = Math.max(10, Math.round((options.ttlMs ?? 300_000) / 1000));
   return {
     playUrl(cameraId) {
-      const signed = gateway.playUrl(cameraId, { ttlMs, protocol: 'ws' });
-      if (!signed) return undefined;
-      const url = new URL(signed.url);
-      if (options.publicHost) url.hostname = options.publicHost;
-      return { url: url.toString(), type: 'flv', expiresAt: signed.expiresAt };
+      if (!gateway.running) return undefined;
+      const urls = gateway.playUrls(cameraId, ttlSeconds);
+      return { url: urls.wsFlv, type: 'flv', expiresAt: urls.expiresAt };
     },
   };
 }

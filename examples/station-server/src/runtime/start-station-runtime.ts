@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createStation, silentLogger, type Logger, type Plugin, type Station, type StationHealthOptions, type StorageAdapter } from '@wardwatch/core';
+import { analyticsPlugin } from '@wardwatch/analytics-plugin';
 import { createOnvifDriver } from '@wardwatch/onvif-driver';
-import * as recorderModule from '@wardwatch/recorder';
-import type { LiveGatewayLike as LiveGateway } from '../live/live-gateway-like.js';
+import { createLiveGateway, createRecorder, type LiveGateway } from '@wardwatch/recorder';
 import { createLevelStorage } from '@wardwatch/storage-level';
 import type { FastifyInstance } from 'fastify';
 import { createUserStore, type UserStore } from '../auth/user-store.js';
@@ -36,7 +36,7 @@ export interface StationRuntimeOptions {
   evidenceRoutes?: EvidenceRoutes;
   /** `false` turns the evidence routes off. @default true */
   evidence?: boolean;
-  /** Station plugins (e.g. analytics). @default [] */
+  /** Station plugins. @default [analyticsPlugin()] — motion, tamper, plates and faces, enabled per camera by `analytics.analyzers` */
   plugins?: readonly Plugin[];
   /** Storage to use instead of LevelDB under `<data>/db` (tests). */
   storage?: StorageAdapter;
@@ -88,12 +88,16 @@ export async function startStationRuntime(options: StationRuntimeOptions): Promi
     let liveProblem: string | undefined;
     if (config.live.enabled) {
       try {
-        const create = (recorderModule as unknown as Record<string, unknown>)['createLiveGateway'] as
-          | ((options: { host: string; rtmpPort: number; httpPort: number }) => Promise<LiveGateway> | LiveGateway)
-          | undefined;
-        if (!create) throw new Error('@wardwatch/recorder has no createLiveGateway');
-        gateway = await create({ host: config.live.host, rtmpPort: config.live.rtmpPort, httpPort: config.live.httpPort });
-        const g = gateway;
+        const g = createLiveGateway({
+          host: config.live.host,
+          rtmpPort: config.live.rtmpPort,
+          httpPort: config.live.httpPort,
+          playTtlSeconds: config.live.urlTtlSeconds,
+          ...(config.live.publicHost ? { publicHost: config.live.publicHost } : {}),
+          logger,
+        });
+        await g.start();
+        gateway = g;
         cleanups.push(() => g.stop());
       } catch (error) {
         liveProblem = `live gateway failed to start: ${(error as Error).message}`;
@@ -103,7 +107,7 @@ export async function startStationRuntime(options: StationRuntimeOptions): Promi
       liveProblem = 'live relay disabled in the config';
     }
 
-    const recorder = recorderModule.createRecorder({
+    const recorder = createRecorder({
       root: paths.recordings,
       segmentSeconds: config.recorder.segmentSeconds,
       transport: config.recorder.transport,
@@ -118,7 +122,7 @@ export async function startStationRuntime(options: StationRuntimeOptions): Promi
       storage,
       drivers: [createOnvifDriver({ logger })],
       recorder,
-      plugins: options.plugins ?? [],
+      plugins: options.plugins ?? [analyticsPlugin()],
       logger,
       stationName: config.station.name,
       ...(options.health ? { health: options.health } : {}),
@@ -155,7 +159,7 @@ export async function startStationRuntime(options: StationRuntimeOptions): Promi
       stationName: config.station.name,
       ward: config.station.ward,
       demo: options.demo ?? false,
-      ...(gateway ? { live: createGatewayLiveUrls(gateway, { ttlMs: config.live.urlTtlSeconds * 1000, ...(config.live.publicHost ? { publicHost: config.live.publicHost } : {}) }) } : {}),
+      ...(gateway ? { live: createGatewayLiveUrls(gateway, { ttlMs: config.live.urlTtlSeconds * 1000 }) } : {}),
       ...(options.webRoot ? { webRoot: options.webRoot } : {}),
       ...(evidenceRoutes ? { evidenceRoutes } : {}),
       ...(https ? { https } : {}),

@@ -38,7 +38,7 @@ describe('wardwatch-evidence CLI', () => {
   };
 
   it('exports from the command line with progress, then verifies the package and the audit chain', async () => {
-    const exported = await cli('export', '--data', data.dir, '--camera', 'cam-a', '--from', iso(T + 1000), '--to', '2026-11-20T15:00:07+07:00', '--reason', 'Trích xuất vụ trộm', '--case', 'VV-12', '--operator', 'officer.lan');
+    const exported = await cli('export', '--data', data.dir, '--camera', 'cam-a', '--from', iso(T + 1000), '--to', '2026-11-20T15:00:07+07:00', '--reason', 'Trích xuất vụ trộm', '--case', 'VV-12', '--operator', 'officer.lan', '--still', iso(T + 3000));
     expect(exported.err).toMatch(/progress 0% verify-sources/);
     expect(exported.err).toMatch(/progress 100% zip/);
     expect(exported.code).toBe(0);
@@ -56,6 +56,9 @@ describe('wardwatch-evidence CLI', () => {
       clockOffsetMs: null,
     });
     expect(manifest.sourceSegments).toHaveLength(4);
+    expect(manifest.files.map((f: { role: string }) => f.role)).toEqual(['clip', 'still']);
+    const still = await readFile(join(evidenceDir, id, manifest.files[1].path));
+    expect([still[0], still[1]]).toEqual([0xff, 0xd8]);
     expect(manifest.software['@wardwatch/core']).toMatch(/^\d+\.\d+\.\d+$/);
     expect(manifest.software.ffmpeg).toMatch(/ffmpeg version/);
 

@@ -160,5 +160,12 @@ describe('registerEvidenceRoutes', () => {
       ['hold.release', 'chief.minh', 'hết thời hạn'],
     ]);
     expect(routes.jobs()).toEqual([]);
+    await storage.incidents.put({
+      id: 'inc-1', title: 'Va chạm', description: '', category: 'traffic-accident', status: 'open', station: 'CA-BT', occurredAt: T,
+      ranges: [{ cameraId: 'cam-a', from: T, to: T + 10_000 }], evidenceIds: [], createdBy: 'o', createdAt: T, updatedAt: T, history: [],
+    });
+    const incidentHolds = await app.inject({ method: 'POST', url: '/holds/incident/inc-1', headers: { 'x-user': 'officer.lan' } });
+    expect(incidentHolds.statusCode).toBe(201);
+    expect(incidentHolds.json().items).toMatchObject([{ cameraId: 'cam-a', owner: { kind: 'incident', id: 'inc-1' }, createdBy: 'officer.lan' }]);
   });
 });

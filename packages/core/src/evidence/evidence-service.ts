@@ -7,7 +7,7 @@ import { systemClock, type Clock } from '../contracts/clock.js';
 import { silentLogger, type Logger } from '../contracts/logger.js';
 import type { ClipEvent, ClipResult, Recorder } from '../contracts/recorder.js';
 import type { StorageAdapter } from '../contracts/storage-adapter.js';
-import { WardwatchError, toWardwatchError } from '../errors/wardwatch-error.js';
+import { WardwatchError, isWardwatchError, toWardwatchError } from '../errors/wardwatch-error.js';
 import type { AuditEntry, AuditVerification } from '../model/audit.js';
 import type { EvidenceRecord, Hold } from '../model/evidence.js';
 import { HoldSchema } from '../model/evidence.js';
@@ -134,6 +134,8 @@ export interface EvidenceService {
   createHold(input: CreateHoldInput): Promise<Hold>;
   /** Releases a hold; audited with who and why. `INVALID_STATE` when already released. */
   releaseHold(id: string, input: { actor: string; reason: string }): Promise<Hold>;
+  /** Holds every camera/time range of an incident not yet held for it (audited); returns the holds created. */
+  holdIncident(incidentId: string, actor: string): Promise<Hold[]>;
   /** Holds, optionally of one camera, optionally only active ones. */
   listHolds(filter?: { cameraId?: string; active?: boolean }): Promise<Hold[]>;
   /** Re-hashes the whole audit chain. */
@@ -223,16 +225,18 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
     return released;
   }
 
-  async function holdIncidentRanges(incident: Incident, actor: string): Promise<void> {
+  async function holdIncidentRanges(incident: Incident, actor: string): Promise<Hold[]> {
     const active = await storage.holds.list({ active: true });
+    const created: Hold[] = [];
     for (const range of incident.ranges) {
       const covered = active.some(
         (h) => h.owner.kind === 'incident' && h.owner.id === incident.id && h.cameraId === range.cameraId && h.from <= range.from && h.to >= range.to,
       );
       if (!covered) {
-        await createHold({ ...range, reason: `incident ${incident.id}: ${incident.title}`, actor, owner: { kind: 'incident', id: incident.id } });
+        created.push(await createHold({ ...range, reason: `incident ${incident.id}: ${incident.title}`, actor, owner: { kind: 'incident', id: incident.id } }));
       }
     }
+    return created;
   }
 
   async function linkIncident(incidentId: string, evidenceId: string, actor: string): Promise<void> {
@@ -319,11 +323,11 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
       // 1. Two-point integrity: every source segment re-hashed and compared with its closing hash.
       const verified = new Map<string, Segment>();
       let hashedBefore = 0;
-      const verifySegment = async (segment: Segment): Promise<void> => {
+      const verifySegment = async (segment: Segment, hashSignal: AbortSignal = signal): Promise<void> => {
         const path = insideRoot(recordingsRoot, segment.path);
         let actual: { sha256: string; bytes: number };
         try {
-          actual = await hashFile(path, { signal, onBytes: (b) => report('verify-sources', (hashedBefore + b) / totalSource) });
+          actual = await hashFile(path, { signal: hashSignal, onBytes: (b) => report('verify-sources', (hashedBefore + b) / totalSource) });
         } catch (error) {
           const wrapped = toWardwatchError(error, 'STORAGE_IO');
           if (wrapped.code === 'NOT_FOUND') {
@@ -348,13 +352,14 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
       // cut, so nothing is published unless every source matched its closing hash.
       report('verify-sources', 0);
       const clipPath = join(staging, F.clip);
+      // One controller for both: the caller's cancel, a mismatch or a failed cut stops the other one too.
       const cutController = new AbortController();
       const abortCut = (): void => cutController.abort();
       signal.addEventListener('abort', abortCut, { once: true });
       const verifying = (async () => {
         for (const segment of segments) {
-          check();
-          await verifySegment(segment);
+          if (cutController.signal.aborted) throw cancelled();
+          await verifySegment(segment, cutController.signal);
         }
         report('verify-sources', 1);
       })();
@@ -393,8 +398,14 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
           }, 15_000);
         }, { once: true });
       });
+      cutting.catch(abortCut);
       const [verifiedOutcome, cutOutcome] = await Promise.allSettled([verifying, cutting]);
       signal.removeEventListener('abort', abortCut);
+      check();
+      // The first real failure wins over the CANCELLED it caused in the other branch.
+      for (const outcome of [verifiedOutcome, cutOutcome]) {
+        if (outcome.status === 'rejected' && !isWardwatchError(outcome.reason, 'CANCELLED')) throw outcome.reason;
+      }
       if (verifiedOutcome.status === 'rejected') throw verifiedOutcome.reason;
       if (cutOutcome.status === 'rejected') throw cutOutcome.reason;
       const result = cutOutcome.value;
@@ -644,6 +655,12 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
     },
     createHold,
     releaseHold,
+    async holdIncident(incidentId, actor) {
+      if (!actor) throw new WardwatchError('INVALID_ARGUMENT', 'holdIncident needs an actor');
+      const incident = await storage.incidents.get(incidentId);
+      if (!incident) throw new WardwatchError('NOT_FOUND', `No incident ${incidentId}`, { details: { incidentId } });
+      return holdIncidentRanges(incident, actor);
+    },
     listHolds: (filter) => storage.holds.list(filter),
     verifyAudit: () => storage.audit.verify(),
     publicKeyPem: () => keyStore.publicKeyPem(),

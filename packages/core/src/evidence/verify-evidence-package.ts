@@ -130,6 +130,9 @@ export async function verifyEvidencePackage(path: string, options: VerifyEvidenc
     const info = await stat(path);
     source = info.isDirectory() ? await folderSource(path) : await zipSource(path);
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new WardwatchError('NOT_FOUND', `No evidence package at ${path}`, { cause: error, details: { path } });
+    }
     throw toWardwatchError(error, 'MEDIA_INVALID', { path });
   }
   const problems: VerificationProblem[] = [];

@@ -236,4 +236,35 @@ describe('createEvidenceService', () => {
     await expect(service.ensureZip(second.record.id)).rejects.toMatchObject({ code: 'EVIDENCE_INTEGRITY_MISMATCH' });
     expect((await readdir(evidenceRoot)).sort()).toEqual([first.record.id, `${first.record.id}.zip`, second.record.id].sort());
   });
+
+  it('fails with the recorder\'s coded error when the cut fails, stopping the re-hash and leaving nothing', async () => {
+    await seedSegments(storage, recordings, 'cam-a', T, 30, { bytes: 256 * 1024 });
+    const { throwError, timer, switchMap } = await import('rxjs');
+    const { WardwatchError } = await import('@wardwatch/core');
+    service = createEvidenceService({
+      storage,
+      recorder: { exportClip: () => timer(5).pipe(switchMap(() => throwError(() => new WardwatchError('FFMPEG_FAILED', 'clip export failed: moov atom not found')))) },
+      keyStore: createFileKeyStore({ dir: join(tmp.dir, 'keys') }),
+      evidenceRoot,
+      recordingsRoot: recordings,
+      station: { id: 'CA-BN', name: 'CA-BN', ward: 'Bến Nghé' },
+      clock: fixedClock(() => now),
+    });
+    const error = await lastValueFrom(service.exportEvidence({ cameraId: 'cam-a', from: T, to: T + 300_000, operator: 'o', reason: 'r' })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'FFMPEG_FAILED', message: 'clip export failed: moov atom not found' });
+    expect(await readdir(evidenceRoot)).toEqual([]);
+    expect((await storage.audit.list()).map((a) => a.action)).toEqual(['hold.create', 'hold.release', 'evidence.export.failed']);
+  });
+
+  it('holds an incident\'s ranges on request, once', async () => {
+    await storage.incidents.put(makeIncident('inc-4', { ranges: [{ cameraId: 'cam-a', from: T, to: T + 60_000 }, { cameraId: 'cam-b', from: T, to: T + 5_000 }] }));
+    const created = await service.holdIncident('inc-4', 'officer.lan');
+    expect(created.map((h) => [h.cameraId, h.from, h.to, h.owner.id])).toEqual([
+      ['cam-a', T, T + 60_000, 'inc-4'],
+      ['cam-b', T, T + 5_000, 'inc-4'],
+    ]);
+    expect(await service.holdIncident('inc-4', 'officer.lan')).toEqual([]);
+    await expect(service.holdIncident('inc-none', 'officer.lan')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await storage.audit.list()).map((a) => a.action)).toEqual(['hold.create', 'hold.create']);
+  });
 });

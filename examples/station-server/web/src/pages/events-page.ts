@@ -37,7 +37,7 @@ export function renderEventsPage(root: HTMLElement): () => void {
     'select',
     { onchange: () => ((filter = select.value), draw()) },
     h('option', { value: '' }, t('all')),
-    ...['camera.status', 'motion', 'tamper', 'plate', 'face', 'recording.gap', 'incident.created', 'incident.updated', 'evidence.exported', 'storage.low'].map((x) => h('option', { value: x }, x)),
+    ...['camera.status', 'motion', 'tamper', 'plate', 'face', 'recording.gap', 'incident.created', 'incident.updated', 'evidence.exported', 'storage.low'].map((x) => h('option', { value: x }, t(x))),
   );
   const msg = h('div', {});
   const body = h('tbody', {});
@@ -48,7 +48,7 @@ export function renderEventsPage(root: HTMLElement): () => void {
       'tr',
       { 'data-type': e.type },
       h('td', {}, formatTime(e.at)),
-      h('td', {}, e.type),
+      h('td', {}, t(e.type)),
       h('td', {}, e.cameraId ? h('a', { href: `#/camera/${e.cameraId}` }, cam?.name ?? e.cameraId) : ''),
       h('td', {}, summary(e)),
     );

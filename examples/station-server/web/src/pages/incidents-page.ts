@@ -100,7 +100,7 @@ export function renderIncidentsPage(root: HTMLElement): void {
           h('div', { class: 'toolbar' }, camSel, from, to, h('button', { onclick: () => act('/ranges', { cameraId: camSel.value, from: fromLocalInput(from.value), to: fromLocalInput(to.value) }) }, t('linkRange'))),
           NEXT[i.status]?.length ? h('div', { class: 'toolbar' }, statusSel, h('button', { 'data-action': 'set-status', onclick: () => act('/status', { status: statusSel.value }) }, t('setStatus'))) : '',
           h('div', { class: 'toolbar' }, outcomeSel, h('button', { 'data-action': 'set-outcome', onclick: () => act('/outcome', { outcome: outcomeSel.value }) }, t('setOutcome'))),
-          h('h3', {}, 'History'),
+          h('h3', {}, t('history')),
           h('ul', {}, ...i.history.map((x) => h('li', {}, `${formatTime(x.at)} ${x.by}: ${t(x.status)}${x.note ? ` — ${x.note}` : ''}`))),
           i.evidenceIds.length ? h('p', {}, `Evidence: ${i.evidenceIds.join(', ')}`) : '',
           msg,

@@ -1,0 +1,184 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { EMPTY, lastValueFrom, type Subscription } from 'rxjs';
+import { createMemoryStorage, parseCameraSpec, silentLogger, systemClock, type CameraSession, type Segment } from '@wardwatch/core';
+import { createRecorder, resolveFfmpegPath, segmentRelativePath } from '@wardwatch/recorder';
+import type { Bench, BenchFigure } from './bench-types.js';
+
+const recorderDir = fileURLToPath(new URL('../packages/recorder/', import.meta.url));
+const TICK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICK;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds used by `pids` during `ms` of wall time. */
+async function cpuOver(pids: () => number[], ms: number): Promise<number> {
+  const before = new Map(pids().map((p) => [p, cpuSeconds(p)]));
+  await sleep(ms);
+  let total = 0;
+  for (const p of pids()) total += cpuSeconds(p) - (before.get(p) ?? 0);
+  return total;
+}
+
+function session(main: string, sub: string): CameraSession {
+  return { streams: { main: { uri: main }, sub: { uri: sub } }, events$: EMPTY, snapshot: () => Promise.reject(new Error('none')), probe: async () => ({ ok: true, latencyMs: 0 }), close: async () => undefined };
+}
+
+function spec(id: string) {
+  return parseCameraSpec({ id, name: id, site: { ward: 'w', station: 's' }, location: { lat: 0, lon: 0 }, ownership: 'station', driver: 'bench', connection: { host: '127.0.0.1' } });
+}
+
+/** Starts simulator cameras in a child process (so their CPU is not counted as the recorder's). */
+async function startSimChild(count: number): Promise<{ child: ChildProcess; cameras: Array<{ id: string; main: string; sub: string }> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(recorderDir, 'test/fixtures/sim-child.ts'), String(count)], { cwd: recorderDir, stdio: ['pipe', 'pipe', 'inherit'] });
+  const cameras = await new Promise<Array<{ id: string; main: string; sub: string }>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('simulator child did not start')), 60_000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const parsed = JSON.parse(line) as { cameras: Array<{ id: string; main: string; sub: string }> };
+        clearTimeout(timer);
+        resolve(parsed.cameras);
+      } catch {
+        // not the ready line
+      }
+    });
+  });
+  return { child, cameras };
+}
+
+async function stopSimChild(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.stdin?.end();
+  await Promise.race([exited, sleep(15_000)]);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+const bench: Bench = async () => {
+  const figures: BenchFigure[] = [];
+  const ffmpeg = resolveFfmpegPath();
+  const root = mkdtempSync(join(tmpdir(), 'ww-bench-rec-'));
+  const N = 16;
+  const WINDOW = 15_000;
+  const sim = await startSimChild(N);
+  try {
+    // 1 + 4: WardWatch recorder, 16 streams: CPU (Node + its ffmpeg) and Node RSS
+    const recorder = createRecorder({ root: join(root, 'ww'), segmentSeconds: 10 });
+    const storage = createMemoryStorage();
+    await recorder.start({ storage, clock: systemClock, logger: silentLogger, emit: () => undefined });
+    const subs: Subscription[] = sim.cameras.map((c) =>
+      recorder.record(spec(c.id), session(c.main, c.sub)).subscribe((s) => {
+        if (s.type === 'segment') void storage.segments.add(s.segment);
+      }),
+    );
+    await sleep(6000); // connect and settle
+    const nodeBefore = process.cpuUsage();
+    const ffmpegCpu = await cpuOver(() => recorder.pids(), WINDOW);
+    const nodeUsage = process.cpuUsage(nodeBefore);
+    const nodeCpu = (nodeUsage.user + nodeUsage.system) / 1e6;
+    const rssMb = process.memoryUsage().rss / 1024 / 1024;
+    const wwPerStream = ((ffmpegCpu + nodeCpu) / (WINDOW / 1000) / N) * 100;
+    for (const s of subs) s.unsubscribe();
+    await recorder.stop();
+
+    // baseline: bare ffmpeg segmenters on the same streams
+    const bareDir = join(root, 'bare');
+    mkdirSync(bareDir, { recursive: true });
+    const bare = sim.cameras.map((c) =>
+      spawn(ffmpeg, ['-hide_banner', '-nostats', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-i', c.main, '-map', '0:v:0', '-c', 'copy', '-f', 'segment', '-segment_time', '10', '-segment_format', 'mp4', '-reset_timestamps', '1', join(bareDir, `${c.id}-%05d.mp4`)], { stdio: ['pipe', 'ignore', 'ignore'] }),
+    );
+    await sleep(6000);
+    const bareCpu = await cpuOver(() => bare.map((p) => p.pid!).filter(Boolean), WINDOW);
+    const barePerStream = (bareCpu / (WINDOW / 1000) / N) * 100;
+    await Promise.all(bare.map((p) => new Promise((r) => { p.once('exit', r); p.stdin?.end('q'); setTimeout(() => p.kill('SIGKILL'), 5000).unref(); })));
+    figures.push({
+      name: `recorder: CPU per recorded stream (${N} simulator streams, ffmpeg + Node)`,
+      value: wwPerStream,
+      unit: '% of one core',
+      baseline: barePerStream,
+      baselineName: 'bare ffmpeg -c copy -f segment',
+      target: 'ratio <= 1.15',
+      met: wwPerStream / barePerStream <= 1.15,
+    });
+    figures.push({ name: 'recorder: of which ffmpeg (per stream)', value: (ffmpegCpu / (WINDOW / 1000) / N) * 100, unit: '% of one core' });
+    figures.push({ name: 'recorder: of which Node (per stream)', value: (nodeCpu / (WINDOW / 1000) / N) * 100, unit: '% of one core' });
+    figures.push({ name: `recorder: Node process RSS with ${N} cameras recording`, value: rssMb, unit: 'MB', target: '<= 150 MB', met: rssMb <= 150 });
+
+    // 3: frames() at 320x180 gray 5 fps, CPU per camera (decoder + Node)
+    {
+      const FR = 4;
+      const rec = createRecorder({ root: join(root, 'frames'), segmentSeconds: 10 });
+      const st = createMemoryStorage();
+      await rec.start({ storage: st, clock: systemClock, logger: silentLogger, emit: () => undefined });
+      const recSubs = sim.cameras.slice(0, FR).map((c) => rec.record(spec(c.id), session(c.main, c.sub)).subscribe());
+      await sleep(3000);
+      const recordingPids = new Set(rec.pids());
+      let frames = 0;
+      const frameSubs = sim.cameras.slice(0, FR).map((c) => rec.frames(c.id, { width: 320, height: 180, fps: 5, format: 'gray' }).subscribe(() => frames++));
+      await sleep(4000);
+      const before = process.cpuUsage();
+      const framesBefore = frames;
+      const decoderCpu = await cpuOver(() => rec.pids().filter((p) => !recordingPids.has(p)), WINDOW);
+      const nodeDelta = process.cpuUsage(before);
+      // Node's share: the whole process minus nothing else running but the recorders (an upper bound)
+      const perCamera = ((decoderCpu + (nodeDelta.user + nodeDelta.system) / 1e6 / 2) / (WINDOW / 1000) / FR) * 100;
+      const fps = (frames - framesBefore) / (WINDOW / 1000) / FR;
+      for (const s of [...frameSubs, ...recSubs]) s.unsubscribe();
+      await rec.stop();
+      figures.push({ name: `recorder: frames() 320x180 gray 5 fps, CPU per camera (${fps.toFixed(1)} frames/s delivered)`, value: perCamera, unit: '% of one core', target: '<= 5 %', met: perCamera <= 5 });
+    }
+  } finally {
+    await stopSimChild(sim.child);
+  }
+
+  // 2: clip export of 10 minutes vs cat of the same segment bytes
+  {
+    const clipRoot = join(root, 'clip');
+    mkdirSync(clipRoot, { recursive: true });
+    const source = join(root, 'source.mp4');
+    // 10 s of 1280x720 at 15 fps, 2 Mbit/s, GOP 2 s, as a fragmented MP4 like the recorder writes
+    execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=15', '-t', '10', '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '2M', '-g', '30', '-pix_fmt', 'yuv420p', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-y', source]);
+    const storage = createMemoryStorage();
+    const t0 = Date.UTC(2026, 0, 1, 8, 0, 0);
+    const segments: Segment[] = [];
+    const bytes = statSync(source).size;
+    const data = readFileSync(source);
+    for (let i = 0; i < 60; i++) {
+      const start = t0 + i * 10_000;
+      const path = segmentRelativePath('clip-cam', start);
+      mkdirSync(join(clipRoot, path, '..'), { recursive: true });
+      writeFileSync(join(clipRoot, path), data);
+      segments.push({ cameraId: 'clip-cam', start, end: start + 10_000, path, bytes, codec: 'h264', sha256: '0'.repeat(64) });
+    }
+    await storage.segments.addMany(segments);
+    const recorder = createRecorder({ root: clipRoot });
+    await recorder.start({ storage, clock: systemClock, logger: silentLogger, emit: () => undefined });
+    const files = segments.map((s) => join(clipRoot, s.path));
+    const catOut = join(root, 'cat.bin');
+    const c0 = performance.now();
+    execFileSync('sh', ['-c', `cat "$@" > ${catOut}`, 'sh', ...files]);
+    const catMs = performance.now() - c0;
+    const e0 = performance.now();
+    await lastValueFrom(recorder.exportClip({ cameraId: 'clip-cam', from: t0, to: t0 + 600_000, outPath: join(root, 'clip.mp4') }));
+    const exportMs = performance.now() - e0;
+    await recorder.stop();
+    figures.push({ name: 'recorder: clip export of 10 minutes (60 × 10 s segments, 2 Mbit/s), incl. SHA-256 + probe', value: exportMs, unit: 'ms', baseline: catMs, baselineName: 'cat of the same bytes', target: '<= 3x cat', met: exportMs / catMs <= 3 });
+  }
+  rmSync(root, { recursive: true, force: true });
+  void readdirSync;
+  return figures;
+};
+
+export default bench;

@@ -1,0 +1,82 @@
+import { VirtualTimeScheduler } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { WardwatchError, silentLogger, type DriverEvent } from '@wardwatch/core';
+import { EVENT_TOPIC_TABLE } from '../src/event-topics.js';
+import { pullPointEvents } from '../src/pull-point-events.js';
+import type { SoapClient, SoapResult } from '../src/soap-client.js';
+import { parseXml, path, type XmlNode } from '../src/xml-tree.js';
+
+const body = (inner: string): SoapResult => {
+  const xml = `<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:tev="http://www.onvif.org/ver10/events/wsdl" xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2" xmlns:wsa="http://www.w3.org/2005/08/addressing" xmlns:tt="http://www.onvif.org/ver10/schema"><env:Body>${inner}</env:Body></env:Envelope>`;
+  return { xml, body: path(parseXml(xml), 'Envelope', 'Body') as XmlNode };
+};
+
+const created = (n: number) =>
+  body(`<tev:CreatePullPointSubscriptionResponse><tev:SubscriptionReference><wsa:Address>http://192.168.1.64/onvif/subscription/${n}</wsa:Address></tev:SubscriptionReference></tev:CreatePullPointSubscriptionResponse>`);
+const pulled = (messages: string) => body(`<tev:PullMessagesResponse>${messages}</tev:PullMessagesResponse>`);
+const motion = (utc: string, state: boolean) =>
+  `<wsnt:NotificationMessage><wsnt:Topic Dialect="x">tns1:VideoSource/MotionAlarm</wsnt:Topic><wsnt:Message><tt:Message UtcTime="${utc}" PropertyOperation="Changed"><tt:Source><tt:SimpleItem Name="Source" Value="VideoSource_1"/></tt:Source><tt:Data><tt:SimpleItem Name="State" Value="${state}"/></tt:Data></tt:Message></wsnt:Message></wsnt:NotificationMessage>`;
+
+describe('pullPointEvents loop (virtual time, scripted camera)', () => {
+  it('backs off after failures, resubscribes, releases old pull points, renews at half-life and maps notifications', async () => {
+    const scheduler = new VirtualTimeScheduler();
+    const calls: { operation: string; url: string; at: number }[] = [];
+    let pulls = 0;
+    const soap = {
+      async call(url: string, _envelope: string, operation: string): Promise<SoapResult> {
+        calls.push({ operation, url, at: scheduler.now() });
+        switch (operation) {
+          case 'CreatePullPointSubscription':
+            return created(calls.filter((c) => c.operation === operation).length);
+          case 'PullMessages':
+            pulls += 1;
+            if (pulls <= 2) throw new WardwatchError('CAMERA_UNREACHABLE', 'connection refused', { details: { address: url, operation } });
+            if (pulls === 3) return pulled(motion(new Date(scheduler.now() + 2000).toISOString(), true));
+            return pulled('');
+          default:
+            return body(`<wsnt:${operation}Response/>`);
+        }
+      },
+    } as unknown as SoapClient;
+    const work: Promise<void>[] = [];
+    const events: DriverEvent[] = [];
+    const subscription = pullPointEvents({
+      soap,
+      eventsUrl: 'http://127.0.0.1:8080/onvif/events',
+      deviceUrl: 'http://127.0.0.1:8080/onvif/device_service',
+      clock: scheduler,
+      logger: silentLogger,
+      clockOffsetMs: () => 2000,
+      callTimeoutMs: 1000,
+      table: EVENT_TOPIC_TABLE,
+      track: (p) => work.push(p),
+      timing: { pullTimeoutMs: 5000, terminationMs: 60_000, retryMinMs: 1000, retryMaxMs: 15_000, silentResubscribeMs: 600_000 },
+    }).subscribe((e) => events.push(e));
+
+    for (let step = 0; step < 200 && !calls.some((c) => c.operation === 'Renew'); step++) {
+      await new Promise((r) => setImmediate(r));
+      scheduler.flush();
+    }
+    subscription.unsubscribe();
+    await new Promise((r) => setImmediate(r));
+    await Promise.all(work);
+
+    const creates = calls.filter((c) => c.operation === 'CreatePullPointSubscription');
+    // retry delays: 1000 then 2000 (doubling)
+    expect(creates.map((c) => c.at)).toEqual([0, 1000, 3000]);
+    // the subscription address is rebased from the camera's LAN address to the one we reached
+    expect(calls.find((c) => c.operation === 'PullMessages')!.url).toBe('http://127.0.0.1:8080/onvif/subscription/1');
+    // each failed pull point is released before the next is created, and the last one on unsubscribe
+    expect(calls.filter((c) => c.operation === 'Unsubscribe').map((c) => c.url)).toEqual([
+      'http://127.0.0.1:8080/onvif/subscription/1',
+      'http://127.0.0.1:8080/onvif/subscription/2',
+      'http://127.0.0.1:8080/onvif/subscription/3',
+    ]);
+    const renew = calls.find((c) => c.operation === 'Renew')!;
+    expect(renew.url).toBe('http://127.0.0.1:8080/onvif/subscription/3');
+    expect(renew.at).toBeGreaterThanOrEqual(3000 + 30_000);
+    expect(renew.at).toBeLessThan(3000 + 31_000);
+    // camera UtcTime (2 s ahead) corrected by the 2 s clock offset
+    expect(events).toEqual([{ type: 'motion', phase: 'start', at: 3000, topic: 'tns1:VideoSource/MotionAlarm' }]);
+  });
+});
