@@ -19,7 +19,13 @@ import { startStationRuntime, type StationRuntime } from './runtime/start-statio
 import { randomPassword } from './auth/random-password.js';
 import type { Role } from './auth/roles.js';
 
-const args = parseArgs(process.argv.slice(2), { port: 'number', cameras: 'number', data: 'string', segment: 'number', 'live-port': 'number', 'rtmp-port': 'number', plates: 'boolean' });
+let args: Record<string, string | number | boolean> = {};
+try {
+  args = parseArgs(process.argv.slice(2), { port: 'number', cameras: 'number', data: 'string', segment: 'number', 'live-port': 'number', 'rtmp-port': 'number', plates: 'boolean' });
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\nUsage: pnpm demo [--port N] [--cameras 1-8] [--data DIR] [--segment SECONDS] [--plates]\n`);
+  process.exit(2);
+}
 const cameraCount = Math.min(8, Math.max(1, Number(args['cameras'] ?? 8)));
 const dataDir = args['data'] === undefined ? fileURLToPath(new URL('../data', import.meta.url)) : resolve(process.env['INIT_CWD'] ?? process.cwd(), String(args['data']));
 const say = (line: string): void => void process.stdout.write(`${line}\n`);

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,6 +133,22 @@ describe('dashboard in headless Chromium', () => {
     expect(statSync(saved).size).toBeGreaterThan(1000);
   }, 60_000);
 
+  it('exports a signed evidence package from the same form', async () => {
+    const toLocal = (ms: number) => new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+    const now = Date.now();
+    await page.fill('input[name=from]', toLocal(now - 12_000));
+    await page.fill('input[name=to]', toLocal(now - 4_000));
+    await page.check('[data-testid=as-evidence]');
+    await page.fill('input[name=reason]', 'Công văn số 12/CAP');
+    await page.click('[data-testid=export-form] button[type=submit]');
+    await page.waitForSelector('tr[data-evidence-job][data-state=done] a[href$="/download"]', { timeout: 40_000 });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('tr[data-evidence-job][data-state=done] a[href$="/download"]')]);
+    const saved = join(ARTIFACTS, 'evidence.zip');
+    await download.saveAs(saved);
+    expect(readFileSync(saved).subarray(0, 2).toString('latin1')).toBe('PK');
+    await page.screenshot({ path: join(ARTIFACTS, 'exports-evidence.png') });
+  }, 60_000);
+
   it('shows the events feed and incidents pages', async () => {
     await page.click('a[data-nav=events]');
     await page.waitForSelector('[data-testid=events] tr[data-type="camera.status"]', { timeout: 15_000 });
@@ -142,5 +158,10 @@ describe('dashboard in headless Chromium', () => {
     await page.click('form.stack button[type=submit]');
     await page.waitForSelector('[data-testid=incidents] tr[data-incident-id]', { timeout: 10_000 });
     await page.screenshot({ path: join(ARTIFACTS, 'incidents.png') });
+    await page.click('a[data-nav=admin]');
+    await page.waitForSelector('text=auth.login');
+    await page.click('text=/Kiểm tra chuỗi băm|Verify chain/');
+    await page.waitForSelector('text=/✓ \\d+/');
+    await page.screenshot({ path: join(ARTIFACTS, 'admin.png') });
   }, 60_000);
 });

@@ -255,7 +255,7 @@ export async function connectOnvif(spec: CameraSpec, options: OnvifDriverOptions
         ...(info.hardwareId ? { hardwareId: info.hardwareId } : {}),
       };
     } catch (error) {
-      if (!isWardwatchError(error, 'CAMERA_SOAP_FAULT')) throw error;
+      if (!isWardwatchError(error, 'CAMERA_SOAP_FAULT') && !isWardwatchError(error, 'CAMERA_UNSUPPORTED')) throw error;
       logger.warn({ address, code: error.code }, 'GetDeviceInformation failed; continuing without device identity');
     }
     check();
@@ -282,7 +282,7 @@ export async function connectOnvif(spec: CameraSpec, options: OnvifDriverOptions
     try {
       snapshotUri = withoutCredentials(rewriteMediaHost(await cam.snapshotUri(selected.main.token), host, internalHosts, address));
     } catch (error) {
-      if (!isWardwatchError(error, 'CAMERA_SOAP_FAULT')) throw error;
+      if (!isWardwatchError(error, 'CAMERA_SOAP_FAULT') && !isWardwatchError(error, 'CAMERA_UNSUPPORTED')) throw error;
       logger.info({ address }, 'camera has no snapshot URI');
     }
     const ptz = services.ptz && selected.main.hasPtz ? new OnvifPtz(cam, selected.main.token) : undefined;

@@ -40,6 +40,7 @@ export interface SoapCallOptions {
   action?: string;
 }
 
+const UNSUPPORTED_SUBCODES = /ActionNotSupported|OptionalActionNotImplemented|NoPTZProfile|NotSupported|NoSuchService/i;
 const AUTH_SUBCODES = /NotAuthorized|FailedAuthentication|InvalidSecurity|FailedCheck|SecurityTokenUnavailable|Unauthori[sz]ed/i;
 
 /** Wraps SOAP 1.2 `body` XML in an envelope with an (empty) header. */
@@ -176,6 +177,11 @@ export class SoapClient {
       const faultDetails = { ...details, status: response.status, faultCodes: codes, reason };
       if (codes.some((c) => AUTH_SUBCODES.test(c)) || AUTH_SUBCODES.test(reason)) {
         throw new WardwatchError('CAMERA_AUTH_FAILED', `${operation} to ${address} was rejected: ${codes.join(' / ')} ${reason}`.trim(), {
+          details: faultDetails,
+        });
+      }
+      if (codes.some((c) => UNSUPPORTED_SUBCODES.test(c))) {
+        throw new WardwatchError('CAMERA_UNSUPPORTED', `${operation} is not supported by ${address}: ${codes.join(' / ')}${reason ? ` (${reason})` : ''}`, {
           details: faultDetails,
         });
       }

@@ -83,12 +83,19 @@ describe('SoapClient against a local HTTP server', () => {
   });
 
   it('maps other SOAP faults to CAMERA_SOAP_FAULT with the fault codes and reason', async () => {
-    server.handle = (_req, res) => res.writeHead(500).end(fault('ter:ActionNotSupported', 'No PTZ here'));
-    const error = await codedFailure(client().call(server.url, BODY, 'ContinuousMove'));
+    server.handle = (_req, res) => res.writeHead(500).end(fault('ter:InvalidArgVal', 'No such preset'));
+    const error = await codedFailure(client().call(server.url, BODY, 'GotoPreset'));
     expect(error.code).toBe('CAMERA_SOAP_FAULT');
-    expect(error.details).toMatchObject({ address: server.url, operation: 'ContinuousMove', reason: 'No PTZ here' });
-    expect(error.details.faultCodes).toEqual(['env:Sender', 'ter:ActionNotSupported']);
+    expect(error.details).toMatchObject({ address: server.url, operation: 'GotoPreset', reason: 'No such preset' });
+    expect(error.details.faultCodes).toEqual(['env:Sender', 'ter:InvalidArgVal']);
     expect(error.message).not.toMatch(/Wrong ONVIF SOAP response/);
+  });
+
+  it('maps ActionNotSupported-style faults to CAMERA_UNSUPPORTED', async () => {
+    server.handle = (_req, res) => res.writeHead(400).end(fault('ter:ActionNotSupported', 'PTZ is not supported'));
+    const error = await codedFailure(client().call(server.url, BODY, 'ContinuousMove'));
+    expect(error.code).toBe('CAMERA_UNSUPPORTED');
+    expect(error.details).toMatchObject({ operation: 'ContinuousMove', faultCodes: ['env:Sender', 'ter:ActionNotSupported'] });
   });
 
   it('maps garbage XML to CAMERA_PROTOCOL_ERROR', async () => {

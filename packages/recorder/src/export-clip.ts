@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { Observable } from 'rxjs';
 import { WardwatchError, type ClipEvent, type ClipRequest, type Logger, type StorageAdapter } from '@wardwatch/core';
+import { concatFragmentedMp4, NotFragmentedError } from './fmp4-concat.js';
 import { hashFile } from './hash-file.js';
 import { probeMedia } from './probe-media.js';
 import type { ProcessRunner } from './process-runner.js';
@@ -26,8 +27,9 @@ function quote(path: string): string {
 }
 
 /**
- * Cuts one MP4 from the recorded segments overlapping the request, by stream copy through ffmpeg's concat
- * demuxer (`inpoint`/`outpoint`, so the cut lands on the keyframe at or before `from`); emits progress, then
+ * Cuts one MP4 from the recorded segments overlapping the request by stream copy: the recorder's fragmented
+ * MP4s are joined directly (fragment by fragment, see `concatFragmentedMp4`), anything else through ffmpeg's
+ * concat demuxer (`inpoint`/`outpoint`); the cut lands on the keyframe at or before `from`. Emits progress, then
  * `done` with the actual range, the gaps inside the request and the SHA-256. Unsubscribing or aborting
  * `request.signal` kills the process and removes the partial file.
  */
@@ -38,8 +40,10 @@ export function exportClip(config: ExportClipConfig): Observable<ClipEvent> {
     let proc: ReturnType<ProcessRunner['spawn']> | undefined;
     const outPath = request.outPath ?? join(config.exportDir, `${request.cameraId}-${request.from}-${request.to}.mp4`);
     const listPath = `${outPath}.concat.txt`;
+    const abort = new AbortController();
     const onAbort = (): void => {
       cancelled = true;
+      abort.abort();
       proc?.kill('SIGKILL');
     };
     request.signal?.addEventListener('abort', onAbort, { once: true });
@@ -48,12 +52,39 @@ export function exportClip(config: ExportClipConfig): Observable<ClipEvent> {
       if (!(Number.isFinite(request.from) && Number.isFinite(request.to) && request.to > request.from)) {
         throw new WardwatchError('INVALID_ARGUMENT', 'clip range must have to > from');
       }
-      if (request.signal?.aborted) throw new WardwatchError('CANCELLED', 'clip export cancelled');
+      if (request.signal?.aborted) {
+        cancelled = true;
+        throw new WardwatchError('CANCELLED', 'clip export cancelled');
+      }
       const segments = await config.storage.segments.query(request.cameraId, { from: request.from, to: request.to });
       if (segments.length === 0) {
         throw new WardwatchError('RECORDING_UNAVAILABLE', `no footage of ${request.cameraId} between ${new Date(request.from).toISOString()} and ${new Date(request.to).toISOString()}`);
       }
       const gaps = (await config.storage.segments.gaps(request.cameraId, { from: request.from, to: request.to })).map((g) => ({ from: g.from, to: g.to }));
+      await mkdir(dirname(outPath), { recursive: true });
+      // fast path: the recorder's own fragmented MP4s are joined fragment by fragment (no ffmpeg, one pass)
+      try {
+        const fast = await concatFragmentedMp4(
+          segments.map((s) => ({ path: resolveInside(config.root, s.path), start: s.start })),
+          { from: request.from, to: request.to },
+          outPath,
+          (ratio, bytes) => subscriber.next({ type: 'progress', ratio, bytes }),
+          abort.signal,
+        );
+        if (cancelled) throw new WardwatchError('CANCELLED', 'clip export cancelled');
+        subscriber.next({ type: 'progress', ratio: 1, bytes: fast.bytes });
+        subscriber.next({
+          type: 'done',
+          result: { path: outPath, bytes: fast.bytes, sha256: fast.sha256, requested: { from: request.from, to: request.to }, actual: { from: fast.actualFrom, to: fast.actualTo }, segments, gaps },
+        });
+        subscriber.complete();
+        return;
+      } catch (error) {
+        if (cancelled) throw new WardwatchError('CANCELLED', 'clip export cancelled');
+        if (!(error instanceof NotFragmentedError)) throw error;
+        config.logger.debug({ reason: error.message }, 'clip: segments not joinable directly; using ffmpeg concat');
+        await rm(outPath, { force: true });
+      }
       const lines: string[] = ['ffconcat version 1.0'];
       segments.forEach((segment, i) => {
         lines.push(`file ${quote(resolveInside(config.root, segment.path))}`);
@@ -108,6 +139,7 @@ export function exportClip(config: ExportClipConfig): Observable<ClipEvent> {
       request.signal?.removeEventListener('abort', onAbort);
       if (!subscriber.closed || proc) {
         cancelled = true;
+        abort.abort();
         proc?.kill('SIGKILL');
       }
     };

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstValueFrom, lastValueFrom, take, toArray, type Subscription } from 'rxjs';
 import type { Simulator } from '@wardwatch/simulator';
 import type { ClipEvent, RecorderSignal, Segment } from '@wardwatch/core';
-import { createRecorder, probeMedia, resolveFfprobePath, type WardwatchRecorder } from '../src/index.js';
+import { createRecorder, probeMedia, resolveFfmpegPath, resolveFfprobePath, type WardwatchRecorder } from '../src/index.js';
+import { concatFragmentedMp4 } from '../src/fmp4-concat.js';
+import { spawnSync } from 'node:child_process';
 import { alive, makeContext, makeSession, makeSpec, tempDir, waitFor } from './helpers.js';
 import { startLightSimulator } from './sim-cameras.js';
 
@@ -117,6 +119,27 @@ describe('recording three simulator cameras', () => {
     expect(from - result.actual.from).toBeLessThanOrEqual(1100);
     expect(result.actual.to).toBe(to);
     expect(createHash('sha256').update(readFileSync(result.path)).digest('hex')).toBe(result.sha256);
+    // every frame decodes, and the frame count matches the reported range (10 fps)
+    const packets = (await probeMedia(resolveFfprobePath(), result.path, { countPackets: true })).videoPackets!;
+    expect(Math.abs(packets - (result.actual.to - result.actual.from) / 100)).toBeLessThanOrEqual(1);
+    const decode = spawnSync(resolveFfmpegPath(), ['-v', 'error', '-i', result.path, '-f', 'null', '-'], { encoding: 'utf8' });
+    expect(decode.status).toBe(0);
+    expect(decode.stderr.trim()).toBe('');
+  });
+
+  it('joins the recorder segments directly (fragment by fragment), trimming the end to the requested time', async () => {
+    const segments = segmentsOf('cam-c');
+    const from = segments[0]!.start + 1500;
+    const to = segments[2]!.start + 1250;
+    const out = join(dir, 'direct.mp4');
+    const result = await concatFragmentedMp4(segments.slice(0, 3).map((s) => ({ path: join(dir, s.path), start: s.start })), { from, to }, out);
+    expect(result.actualFrom).toBeLessThanOrEqual(from);
+    expect(from - result.actualFrom).toBeLessThan(1000); // GOP is 1 s
+    expect(Math.abs(result.actualTo - to)).toBeLessThanOrEqual(100); // trimmed to the frame
+    const info = await probeMedia(resolveFfprobePath(), out, { countPackets: true });
+    expect(Math.abs(info.duration * 1000 - result.durationMs)).toBeLessThanOrEqual(100);
+    expect(info.videoPackets).toBe(Math.round(result.durationMs / 100));
+    expect(createHash('sha256').update(readFileSync(out)).digest('hex')).toBe(result.sha256);
   });
 
   it('cancels a clip export and removes the partial file', async () => {

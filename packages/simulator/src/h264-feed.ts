@@ -6,6 +6,8 @@ import { SimulatorError } from './simulator-error.js';
 export interface TimedAccessUnit extends AccessUnit {
   /** Camera-clock capture time in ms since the epoch (the same time burned into the picture). */
   timeMs: number;
+  /** Monotonic media time in ms (drift and clock changes do not move it); drives RTP timestamps. */
+  mediaMs: number;
 }
 
 /** Encoding settings of one stream variant. */
@@ -43,6 +45,8 @@ export class H264Feed {
   private lastTimeMs = 0;
   private frameIndex = 0;
   private epochMs = 0;
+  private mediaEpochMs = 0;
+  private lastMediaMs = 0;
   private stderrTail: string[] = [];
   private readyWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
   private restartTimer: NodeJS.Timeout | undefined;
@@ -126,6 +130,7 @@ export class H264Feed {
   private spawnEncoder(): void {
     const s = this.settings;
     this.epochMs = Math.max(Date.now() + this.clockOffsetMs(), this.lastTimeMs + 1);
+    this.mediaEpochMs = performance.timeOrigin + performance.now();
     this.frameIndex = 0;
     const args = [
       '-hide_banner', '-nostdin', '-loglevel', 'error',
@@ -180,11 +185,13 @@ export class H264Feed {
       for (const w of waiters) w.resolve();
     }
     const timeMs = Math.max(this.epochMs + (this.frameIndex * 1000) / this.settings.fps, this.lastTimeMs + 1);
+    const mediaMs = Math.max(this.mediaEpochMs + (this.frameIndex * 1000) / this.settings.fps, this.lastMediaMs + 1);
     this.frameIndex++;
     this.lastTimeMs = timeMs;
+    this.lastMediaMs = mediaMs;
     this.framesProduced++;
     this.failures = 0;
-    const timed: TimedAccessUnit = { ...au, timeMs };
+    const timed: TimedAccessUnit = { ...au, timeMs, mediaMs };
     for (const listener of this.listeners) listener(timed);
   }
 }

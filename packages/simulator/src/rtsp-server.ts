@@ -388,7 +388,8 @@ export class RtspServer {
     }
     const nals = au.keyframe ? withParameterSets(au.nals, session.stream.sps, session.stream.pps) : au.nals;
     const payloads = packetizeAccessUnit(nals);
-    const ts = (session.tsBase + Math.round(au.timeMs * 90)) >>> 0;
+    // RTP time follows the monotonic media clock; RTCP SRs pair it with the camera (wall + drift) clock.
+    const ts = (session.tsBase + Math.round(au.mediaMs * 90)) >>> 0;
     const tcp = session.transport.kind === 'tcp';
     const prefix = tcp ? 4 : 0;
     const buffers: Buffer[] = [];

@@ -79,12 +79,14 @@ function streetBase(spec: SceneGraphSpec, startEpochMs: number): string {
     `drawbox=x=0:y=ih*0.80:w=iw:h=ih*0.20:color=0x9a9a9a:t=fill`,
     `drawbox=x=0:y=ih*0.50:w=iw:h=ih*0.012:color=0xe0e0e0:t=fill`,
   ];
-  // Ambient motion: two pedestrians on the pavement and a scooter in the far lane.
-  const blob = (color: string, border: number, x: string, y: string): string =>
-    `drawtext=fontfile=${font}:fontsize=${fs}:text=${graphValue('  ')}:fontcolor=${color}:box=1:boxcolor=${color}:boxborderw=${border}:x=${graphValue(x)}:y=${graphValue(y)}`;
-  parts.push(blob('0xd2691e', Math.max(2, Math.round(fs / 4)), 'mod(t*25,w+40)-20', 'h*0.84'));
-  parts.push(blob('0x4169e1', Math.max(2, Math.round(fs / 4)), 'w-mod(t*18+200,w+40)', 'h*0.88'));
-  parts.push(blob('0xffd700', Math.max(2, Math.round(fs / 3)), 'mod(t*60+100,w+80)-40', 'h*0.30'));
+  // Ambient motion: two pedestrians on the pavement and a scooter in the far lane. Positions follow the
+  // camera clock (T), so a snapshot shows them where the stream does.
+  const T = `(t+${((startEpochMs / 1000) % 100_000).toFixed(3)})`;
+  const blob = (color: string, size: number, x: string, y: string): string =>
+    `drawtext=fontfile=${font}:fontsize=${size}:text=${graphValue('\u2588')}:fontcolor=${color}:x=${graphValue(x)}:y=${graphValue(y)}`;
+  parts.push(blob('0xd2691e', Math.round(fs * 1.2), `mod(${T}*25,w+40)-20`, 'h*0.83'));
+  parts.push(blob('0x4169e1', Math.round(fs * 1.2), `w-mod(${T}*18+200,w+40)`, 'h*0.86'));
+  parts.push(blob('0xffd700', Math.round(fs * 1.5), `mod(${T}*60+100,w+80)-40`, 'h*0.28'));
   // Scheduled vehicles with a readable plate, in the near lane, left to right.
   const startWall = startEpochMs - spec.driftMs;
   for (const v of spec.vehicles) {

@@ -9,6 +9,9 @@ import { DEFAULT_MAIN, DEFAULT_SUB, type SimulatorOptions } from './simulator-op
 import { SimulatorError } from './simulator-error.js';
 import { WsDiscoveryResponder } from './ws-discovery-responder.js';
 
+/** How many cameras start at once. */
+const START_CONCURRENCY = 4;
+
 /** A running simulator: its cameras, the discovery port and `stop()`. */
 export interface Simulator {
   /** Every camera, in the order given. */
@@ -87,9 +90,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
           await Promise.all([shared.main.start(), shared.sub.start()]);
         }
       }
-      const camera = new SimCamera(c, { ffmpeg, host, fontFile, workDir, vehicles, shared });
-      cameras.push(camera);
-      await camera.start();
+      cameras.push(new SimCamera(c, { ffmpeg, host, fontFile, workDir, vehicles, shared }));
+    }
+    // Start cameras a few at a time: each waits for its encoders' first keyframe.
+    for (let i = 0; i < cameras.length; i += START_CONCURRENCY) {
+      await Promise.all(cameras.slice(i, i + START_CONCURRENCY).map((camera) => camera.start()));
     }
     for (const m of motions) cameras.find((c) => c.id === m.cameraId)?.scheduleMotionAt(m.at, m.duration, m.repeat);
     if (options.discovery) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clockDrawtext, clockRegion, startSimulator, type Simulator } from '../src/index.js';
+import { clockDrawtext, clockRegion, findFfmpeg, startSimulator, type Simulator } from '../src/index.js';
 import { findFont } from '../src/find-ffmpeg.js';
 import { FFMPEG_BUILDS, grabGrayFrames, run, withCredentials } from './helpers.js';
 
@@ -9,13 +9,15 @@ import { FFMPEG_BUILDS, grabGrayFrames, run, withCredentials } from './helpers.j
  * decoded RTSP frame best (least squared error over the clock region).
  */
 const CLIENT = FFMPEG_BUILDS[FFMPEG_BUILDS.length - 1]![1];
+/** The reference is rendered by the same ffmpeg build the simulator encodes with (text rasterisation differs between builds). */
+const RENDERER = findFfmpeg();
 const W = 640;
 const H = 360;
 
 async function bestMatchingSecond(frame: Buffer, fromSec: number, count: number): Promise<{ second: number; errors: number[] }> {
   const r = clockRegion(H);
   const graph = `smptebars=size=${W}x${H}:rate=1,${clockDrawtext(findFont(), H, fromSec * 1000)},crop=${r.w}:${r.h}:${r.x}:${r.y},format=gray`;
-  const ref = await run(CLIENT, ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', graph, '-frames:v', String(count), '-f', 'rawvideo', 'pipe:1']);
+  const ref = await run(RENDERER, ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', graph, '-frames:v', String(count), '-f', 'rawvideo', 'pipe:1']);
   expect(ref.code, ref.stderr).toBe(0);
   const size = r.w * r.h;
   expect(ref.stdout.length).toBe(size * count);

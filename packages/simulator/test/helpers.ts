@@ -201,3 +201,15 @@ export class FrameCollector {
     await this.exited;
   }
 }
+
+/** Decodes a JPEG to gray pixels (w×h of the image) with a real ffmpeg. */
+export async function jpegToGray(ffmpeg: string, jpeg: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-f', 'image2pipe', '-c:v', 'mjpeg', '-i', 'pipe:0', '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`ffmpeg exited ${code}`))));
+    child.stdin.end(jpeg);
+  });
+}

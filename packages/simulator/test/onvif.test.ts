@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../src/index.js';
-import { BUNDLED_FFPROBE, TINY, httpDigest, httpRaw, run, soap, waitFor } from './helpers.js';
+import { BUNDLED_FFMPEG, BUNDLED_FFPROBE, TINY, httpDigest, httpRaw, jpegToGray, run, soap, waitFor } from './helpers.js';
 import { call, connectOnvif, type OnvifCam } from './onvif-client.js';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,8 +75,15 @@ describe('ONVIF device with the real onvif client', () => {
 
   it('moves PTZ: absolute, relative, continuous + stop, presets and home', async () => {
     const c = sim.camera('ptz-cam');
+    // The PTZ line of the OSD (second text line, top left) of a 320×180 snapshot.
+    const ptzLine = async (): Promise<Buffer> => (await jpegToGray(BUNDLED_FFMPEG, (await httpDigest(c.snapshotUrl, 'admin', 'admin123')).body)).subarray(320 * 24, 320 * 36);
+    const diff = (a: Buffer, b: Buffer): number => a.reduce((s, v, i) => s + Math.abs(v - b[i]!), 0) / a.length;
+    const before = await ptzLine();
+    expect(diff(before, await ptzLine())).toBeLessThan(2);
     await call(cam, 'absoluteMove', { x: 0.5, y: -0.25, zoom: 0.3 });
     expect(c.ptzPosition()).toEqual({ pan: 0.5, tilt: -0.25, zoom: 0.3 });
+    // The position is burned into the picture (top-left text): the snapshot changes.
+    expect(diff(before, await ptzLine())).toBeGreaterThan(5);
     const status = await call<{ position: { x: number; y: number; zoom: number } }>(cam, 'getStatus', {});
     expect(status.position).toEqual({ x: 0.5, y: -0.25, zoom: 0.3 });
     await call(cam, 'relativeMove', { x: 0.1, y: 0.1, zoom: 0 });
@@ -136,6 +143,15 @@ describe('ONVIF device with the real onvif client', () => {
     const woke = await pull('PT20S');
     expect(Date.now() - t0).toBeLessThan(10_000);
     expect(woke.body.toString()).toMatch(/tns1:VideoSource\/MotionAlarm/);
+    // Renew moves the termination time; Unsubscribe ends the subscription.
+    const renewed = await httpDigest(sub.subscriptionReference.address.href, 'admin', 'admin123', 'POST', soap('<Renew xmlns="http://docs.oasis-open.org/wsn/b-2"><TerminationTime>PT120S</TerminationTime></Renew>'));
+    const termination = Date.parse(/<wsnt:TerminationTime>([^<]+)</.exec(renewed.body.toString())![1]!);
+    expect(Math.abs(termination - (Date.now() + 120_000))).toBeLessThan(5000);
+    const unsub = await httpDigest(sub.subscriptionReference.address.href, 'admin', 'admin123', 'POST', soap('<Unsubscribe xmlns="http://docs.oasis-open.org/wsn/b-2"/>'));
+    expect(unsub.status).toBe(200);
+    const gone = await pull('PT1S');
+    expect(gone.status).toBe(400);
+    expect(gone.body.toString()).toMatch(/ResourceUnknown/);
     // A subscription created for 1 s is gone after 1.5 s: a fault, as a device answers for an unknown resource.
     const xml = (id: string, body: string): string => soap(body).replace('<s:Body>', `<s:Body data-id="${id}">`);
     const created = await httpDigest(c.onvifUrl.replace('device_service', 'event_service'), 'admin', 'admin123', 'POST', xml('x', '<CreatePullPointSubscription xmlns="http://www.onvif.org/ver10/events/wsdl"><InitialTerminationTime>PT1S</InitialTerminationTime></CreatePullPointSubscription>'));

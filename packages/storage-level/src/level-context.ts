@@ -17,6 +17,11 @@ export interface LevelContext {
   read<T>(fn: () => Promise<T>): Promise<T>;
   /** Enqueues writes after checking the storage is open; resolves when they are durable. */
   write(ops: readonly WriteOp[]): Promise<void>;
+  /**
+   * Runs `fn` exclusively with other hold-sensitive operations (hold writes, segment removal), so a
+   * removal never checks the holds while a hold write is between its call and its commit.
+   */
+  withHoldLock<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 /** Builds the shared context; `isClosed` reports the adapter's state. */
@@ -28,6 +33,7 @@ export function createLevelContext(
   location: string,
   isClosed: () => boolean,
 ): LevelContext {
+  let holdLock: Promise<unknown> = Promise.resolve();
   const closedError = (): WardwatchError => new WardwatchError('STORAGE_CLOSED', `The storage at ${location} was used after close()`, { details: { path: location } });
   return {
     db,
@@ -51,6 +57,11 @@ export function createLevelContext(
     write(ops) {
       if (isClosed()) return Promise.reject(closedError());
       return queue.enqueue(ops);
+    },
+    withHoldLock(fn) {
+      const run = holdLock.then(fn);
+      holdLock = run.catch(() => undefined);
+      return run;
     },
   };
 }

@@ -150,30 +150,33 @@ export async function createLevelSegmentRepository(ctx: LevelContext): Promise<S
       if (!Array.isArray(keys) || keys.some((k) => typeof k?.cameraId !== 'string' || k.cameraId.includes('!') || !Number.isSafeInteger(k.start) || k.start < 0)) {
         throw new WardwatchError('INVALID_ARGUMENT', 'remove expects an array of { cameraId, start } with camera ids and non-negative integer starts');
       }
-      const ops = await ctx.read(async () => {
-        const storedKeys = keys.map((k) => segmentKey(k.cameraId, k.start));
-        const values = await ctx.sub.segments.getMany(storedKeys);
-        const holds = await readActiveHolds(ctx);
-        const held: Array<{ cameraId: string; start: number; holds: string[] }> = [];
-        const out: WriteOp[] = [];
-        values.forEach((value, i) => {
-          if (value === undefined) return;
-          const segment = decodeSegment(storedKeys[i] as string, value);
-          const blocking = holds.filter((h) => h.cameraId === segment.cameraId && overlapsRange(segment.start, segment.end, h));
-          if (blocking.length > 0) held.push({ cameraId: segment.cameraId, start: segment.start, holds: blocking.map((h) => h.id) });
-          out.push({ type: 'del', sublevel: ctx.sub.segments, key: storedKeys[i] as string });
+      // Under the hold lock: no hold can be written between the check below and the removal's commit.
+      await ctx.withHoldLock(async () => {
+        const ops = await ctx.read(async () => {
+          const storedKeys = keys.map((k) => segmentKey(k.cameraId, k.start));
+          const values = await ctx.sub.segments.getMany(storedKeys);
+          const holds = await readActiveHolds(ctx);
+          const held: Array<{ cameraId: string; start: number; holds: string[] }> = [];
+          const out: WriteOp[] = [];
+          values.forEach((value, i) => {
+            if (value === undefined) return;
+            const segment = decodeSegment(storedKeys[i] as string, value);
+            const blocking = holds.filter((h) => h.cameraId === segment.cameraId && overlapsRange(segment.start, segment.end, h));
+            if (blocking.length > 0) held.push({ cameraId: segment.cameraId, start: segment.start, holds: blocking.map((h) => h.id) });
+            out.push({ type: 'del', sublevel: ctx.sub.segments, key: storedKeys[i] as string });
+          });
+          if (held.length > 0) {
+            const first = held[0] as (typeof held)[number];
+            throw new WardwatchError(
+              'SEGMENT_HELD',
+              `${held.length} segment(s) are held and cannot be removed (first: camera ${first.cameraId} at ${new Date(first.start).toISOString()}, hold ${first.holds.join(', ')}); nothing was removed`,
+              { details: { held } },
+            );
+          }
+          return out;
         });
-        if (held.length > 0) {
-          const first = held[0] as (typeof held)[number];
-          throw new WardwatchError(
-            'SEGMENT_HELD',
-            `${held.length} segment(s) are held and cannot be removed (first: camera ${first.cameraId} at ${new Date(first.start).toISOString()}, hold ${first.holds.join(', ')}); nothing was removed`,
-            { details: { held } },
-          );
-        }
-        return out;
+        await ctx.write(ops);
       });
-      await ctx.write(ops);
     },
     cameraIds() {
       return ctx.read(async () => {

@@ -91,6 +91,24 @@ describe('createLevelStorage on disk', () => {
     }
   });
 
+  it('a removal issued right after a hold write sees the hold (no check-then-delete race)', async () => {
+    const { storage } = await fresh();
+    await storage.segments.addMany(makeSegments('cam-a', T0, 3));
+    const { makeHold } = storageFixtures;
+    // Neither call is awaited before the other is issued: the hold is written first, in call order.
+    const hold = storage.holds.put(makeHold('h1', 'cam-a', T0, T0 + 1));
+    const removal = storage.segments.remove([{ cameraId: 'cam-a', start: T0 }]);
+    await hold;
+    await expect(removal).rejects.toMatchObject({ code: 'SEGMENT_HELD' });
+    expect((await storage.segments.query('cam-a', { from: T0, to: T0 + 3 * MINUTE })).length).toBe(3);
+    // And the other order: a removal issued before the hold completes first.
+    const removal2 = storage.segments.remove([{ cameraId: 'cam-a', start: T0 + MINUTE }]);
+    const hold2 = storage.holds.put(makeHold('h2', 'cam-a', T0 + MINUTE, T0 + MINUTE + 1));
+    await removal2;
+    await hold2;
+    expect((await storage.segments.query('cam-a', { from: T0, to: T0 + 3 * MINUTE })).map((s) => s.start)).toEqual([T0, T0 + 2 * MINUTE]);
+  });
+
   it('honours maxRecordBytes for every record kind', async () => {
     const path = await mkdtemp(join(tmpdir(), 'ww-level-'));
     dirs.push(path);

@@ -2,12 +2,13 @@ import { WardwatchError } from '@wardwatch/core';
 
 /**
  * Parses `--name value`, `--name=value` and boolean `--flag` arguments against a spec of known
- * options; unknown options and bad numbers are `INVALID_ARGUMENT`.
+ * options (a bare `--` is skipped); unknown options and bad numbers are `INVALID_ARGUMENT`.
  */
 export function parseArgs(argv: readonly string[], spec: Record<string, 'string' | 'number' | 'boolean'>): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    if (arg === '--') continue; // `pnpm demo -- --port 9000` passes the separator through
     if (!arg.startsWith('--')) throw new WardwatchError('INVALID_ARGUMENT', `Unexpected argument "${arg}"`);
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq === -1 ? undefined : eq);

@@ -115,6 +115,18 @@ const dict = {
   'storage.low': ['Sắp hết dung lượng', 'Storage low'],
   'picture.quality': ['Chất lượng hình ảnh', 'Picture quality'],
   history: ['Lịch sử', 'History'],
+  admin: ['Quản trị', 'Admin'],
+  users: ['Người dùng', 'Users'],
+  role: ['Vai trò', 'Role'],
+  ownerRef: ['Chủ sở hữu (cho tài khoản xem)', 'Owner (for viewers)'],
+  audit: ['Nhật ký truy cập', 'Audit log'],
+  verify: ['Kiểm tra chuỗi băm', 'Verify chain'],
+  action: ['Hành động', 'Action'],
+  caseId: ['Số hồ sơ', 'Case no.'],
+  asEvidence: ['Gói chứng cứ có ký số', 'Signed evidence package'],
+  reasonRequired: ['Gói chứng cứ cần ghi lý do', 'An evidence package needs a reason'],
+  clips: ['Đoạn video', 'Clips'],
+  evidencePackages: ['Gói chứng cứ', 'Evidence packages'],
 } satisfies Record<string, [string, string]>;
 
 /** A label key. */

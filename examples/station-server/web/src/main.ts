@@ -1,6 +1,7 @@
 import { api, type Me } from './api.js';
 import { h } from './dom.js';
 import { currentLang, setLang, t } from './i18n.js';
+import { renderAdminPage } from './pages/admin-page.js';
 import { renderCameraPage } from './pages/camera-page.js';
 import { renderCamerasPage } from './pages/cameras-page.js';
 import { renderEventsPage } from './pages/events-page.js';
@@ -19,6 +20,7 @@ const routes: Array<{ path: string; page: Page; label: Parameters<typeof t>[0]; 
   { path: 'events', page: renderEventsPage, label: 'events' },
   { path: 'incidents', page: renderIncidentsPage, label: 'incidents', roles: ['admin', 'duty-officer', 'investigator'] },
   { path: 'exports', page: renderExportsPage, label: 'exports', roles: ['admin', 'duty-officer', 'investigator'] },
+  { path: 'admin', page: renderAdminPage, label: 'admin', roles: ['admin'] },
 ];
 
 const app = document.getElementById('app')!;

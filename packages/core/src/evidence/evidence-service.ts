@@ -18,6 +18,7 @@ import { EVIDENCE_PACKAGE_FILES as F } from './evidence-package-files.js';
 import type { EvidenceManifest } from './evidence-manifest.js';
 import type { EvidenceKeyStore } from './file-key-store.js';
 import { hashFile } from './hash-file.js';
+import { hashFilesInWorker } from './hash-files-in-worker.js';
 import { verifyEvidencePackage, type PackageVerification } from './verify-evidence-package.js';
 import { writeEvidencePackage, type EvidenceStill } from './write-evidence-package.js';
 import { zipEvidencePackage } from './zip-evidence-package.js';
@@ -293,6 +294,7 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
     const finalZip = join(evidenceRoot, `${id}.zip`);
     let hold: Hold | undefined;
     let renamed = false;
+    let committed = false;
     const totalSource = segments.reduce((sum, s) => sum + s.bytes, 0) || 1;
     // Overall progress: a weighted sum of each phase's own progress (verify-sources and cut run together).
     const weights: Record<EvidenceExportPhase, number> =
@@ -322,23 +324,12 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
 
       // 1. Two-point integrity: every source segment re-hashed and compared with its closing hash.
       const verified = new Map<string, Segment>();
-      let hashedBefore = 0;
-      const verifySegment = async (segment: Segment, hashSignal: AbortSignal = signal): Promise<void> => {
-        const path = insideRoot(recordingsRoot, segment.path);
-        let actual: { sha256: string; bytes: number };
-        try {
-          actual = await hashFile(path, { signal: hashSignal, onBytes: (b) => report('verify-sources', (hashedBefore + b) / totalSource) });
-        } catch (error) {
-          const wrapped = toWardwatchError(error, 'STORAGE_IO');
-          if (wrapped.code === 'NOT_FOUND') {
-            throw new WardwatchError('EVIDENCE_INTEGRITY_MISMATCH', `Source segment ${segment.path} is missing from the recordings`, {
-              cause: error,
-              details: { segment: segment.path, cameraId: segment.cameraId, start: segment.start },
-            });
-          }
-          throw wrapped;
-        }
-        hashedBefore += actual.bytes;
+      const missing = (segment: Segment, cause: unknown): WardwatchError =>
+        new WardwatchError('EVIDENCE_INTEGRITY_MISMATCH', `Source segment ${segment.path} is missing from the recordings`, {
+          cause,
+          details: { segment: segment.path, cameraId: segment.cameraId, start: segment.start },
+        });
+      const compare = (segment: Segment, actual: { sha256: string; bytes: number }): void => {
         if (actual.sha256 !== segment.sha256) {
           throw new WardwatchError(
             'EVIDENCE_INTEGRITY_MISMATCH',
@@ -347,6 +338,16 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
           );
         }
         verified.set(`${segment.path}:${segment.sha256}`, segment);
+      };
+      const verifySegment = async (segment: Segment): Promise<void> => {
+        let actual: { sha256: string; bytes: number };
+        try {
+          actual = await hashFile(insideRoot(recordingsRoot, segment.path), { signal });
+        } catch (error) {
+          const wrapped = toWardwatchError(error, 'STORAGE_IO');
+          throw wrapped.code === 'NOT_FOUND' ? missing(segment, error) : wrapped;
+        }
+        compare(segment, actual);
       };
       // The cut runs while the sources are re-hashed (ffmpeg is another process): a mismatch aborts the
       // cut, so nothing is published unless every source matched its closing hash.
@@ -357,9 +358,17 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
       const abortCut = (): void => cutController.abort();
       signal.addEventListener('abort', abortCut, { once: true });
       const verifying = (async () => {
-        for (const segment of segments) {
-          if (cutController.signal.aborted) throw cancelled();
-          await verifySegment(segment, cutController.signal);
+        // Re-hashed on a worker thread, beside the event loop and the ffmpeg process.
+        const paths = segments.map((segment) => insideRoot(recordingsRoot, segment.path));
+        try {
+          await hashFilesInWorker(paths, {
+            signal: cutController.signal,
+            onBytes: (bytes) => report('verify-sources', bytes / totalSource),
+            onFile: (index, actual) => compare(segments[index]!, actual),
+          });
+        } catch (error) {
+          const index = isWardwatchError(error, 'NOT_FOUND') ? error.details.index : undefined;
+          throw typeof index === 'number' ? missing(segments[index]!, error) : error;
         }
         report('verify-sources', 1);
       })();
@@ -491,7 +500,8 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
         holdId: hold.id,
       };
       await storage.evidence.put(record);
-      if (request.incidentId !== undefined) await linkIncident(request.incidentId, id, request.operator);
+      // From here the export exists: later failures are reported but never remove the package.
+      committed = true;
       await storage.audit.append({
         at: exportedAt,
         actor: request.operator,
@@ -509,6 +519,7 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
           segments: result.segments.length,
         },
       });
+      if (request.incidentId !== undefined) await linkIncident(request.incidentId, id, request.operator);
       emit({
         type: 'evidence.exported',
         at: exportedAt,
@@ -522,6 +533,11 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
       logger.info({ evidenceId: id, cameraId: request.cameraId, bytes: result.bytes }, 'evidence exported');
       return { type: 'done', record, manifest: written.manifest, packageDir: finalDir, zipPath: finalZip };
     } catch (error) {
+      if (committed) {
+        const late = toWardwatchError(error);
+        logger.error({ err: late, evidenceId: id }, 'the evidence package was exported, but a later step failed');
+        throw late;
+      }
       const failure = signal.aborted ? cancelled() : toWardwatchError(error);
       await Promise.allSettled([
         rm(staging, { recursive: true, force: true }),

@@ -1,5 +1,5 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { chmod, link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WardwatchError } from '../errors/wardwatch-error.js';
 
@@ -65,12 +65,17 @@ export function createFileKeyStore(options: FileKeyStoreOptions): EvidenceKeySto
     const pair = generateKeyPairSync('ed25519');
     const privatePem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
     const publicPem = pair.publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    // Written whole under a temporary name, then hard-linked into place: another process never reads a
+    // half-written key, and a key created meanwhile by another process is never overwritten.
+    const temporary = `${privatePath}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    await writeFile(temporary, privatePem, { mode: 0o600, flag: 'wx' });
     try {
-      // `wx`: never overwrite a key another process created meanwhile.
-      await writeFile(privatePath, privatePem, { mode: 0o600, flag: 'wx' });
+      await link(temporary, privatePath);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
       throw error;
+    } finally {
+      await unlink(temporary).catch(() => undefined);
     }
     await writeFile(publicPath, publicPem, { mode: 0o644 });
   }

@@ -100,9 +100,10 @@ async function drain(stream: Readable, signal: AbortSignal | undefined, keep: bo
     }
     hash.update(chunk as Buffer);
     bytes += (chunk as Buffer).length;
-    if (keep) chunks.push(chunk as Buffer);
+    if (keep && bytes <= MAX_SMALL_FILE) chunks.push(chunk as Buffer);
   }
-  return { sha256: hash.digest('hex'), bytes, ...(keep ? { data: Buffer.concat(chunks) } : {}) };
+  // A metadata file above the cap is hashed but not parsed (it then fails as unreadable).
+  return { sha256: hash.digest('hex'), bytes, ...(keep && bytes <= MAX_SMALL_FILE ? { data: Buffer.concat(chunks) } : {}) };
 }
 
 /** Parses `sha256sum` output lines (`<hex>  <name>` or `<hex> *<name>`). */
@@ -118,6 +119,8 @@ function parseSums(text: string): Map<string, string> | undefined {
 }
 
 const SMALL_FILES = new Set<string>([F.manifest, F.signature, F.publicKey, F.sums]);
+/** Largest manifest, signature, key or sums file read into memory. */
+const MAX_SMALL_FILE = 16 * 1024 * 1024;
 
 /**
  * Verifies an evidence package (its folder or its `.zip`): every file is re-hashed and compared with
@@ -150,6 +153,10 @@ export async function verifyEvidencePackage(path: string, options: VerifyEvidenc
 
   for (const required of [F.manifest, F.signature, F.publicKey, F.sums, F.clip]) {
     if (!hashed.has(required)) fail('EVIDENCE_INTEGRITY_MISMATCH', `${required} is missing from the package`, required);
+  }
+  for (const name of SMALL_FILES) {
+    const file = hashed.get(name);
+    if (file && file.data === undefined) fail('EVIDENCE_INTEGRITY_MISMATCH', `${name} is larger than ${MAX_SMALL_FILE} bytes and was not read`, name, 'mismatch');
   }
 
   // 1. SHA256SUMS: every file listed, every hash equal.

@@ -36,6 +36,14 @@ describe('createFileKeyStore', () => {
     expect(second).toBe(first);
   });
 
+  it('gives concurrent first uses one and the same key, leaving no temporary file', async () => {
+    const dir = join(tmp.dir, 'keys');
+    const fingerprints = await Promise.all(Array.from({ length: 5 }, () => createFileKeyStore({ dir }).fingerprint()));
+    expect(new Set(fingerprints).size).toBe(1);
+    const { readdir } = await import('node:fs/promises');
+    expect((await readdir(dir)).sort()).toEqual(['station-ed25519.key', 'station-ed25519.pub.pem']);
+  });
+
   it('refuses a private key readable by other users', async () => {
     const dir = join(tmp.dir, 'keys');
     await createFileKeyStore({ dir }).fingerprint();

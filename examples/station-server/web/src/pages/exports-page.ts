@@ -3,6 +3,19 @@ import { fromLocalInput, h, showError, toLocalInput } from '../dom.js';
 import { formatTime, t } from '../i18n.js';
 import { store } from '../store.js';
 
+interface EvidenceJob {
+  id: string;
+  cameraId: string;
+  from: number;
+  to: number;
+  reason: string;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  phase?: string;
+  ratio: number;
+  evidenceId?: string;
+  error?: { message: string };
+}
+
 interface Job {
   id: string;
   cameraId: string;
@@ -30,9 +43,16 @@ export function renderExportsPage(root: HTMLElement): () => void {
       onsubmit: (event: Event) => {
         event.preventDefault();
         const data = new FormData(form);
-        api<Job>('/exports', {
-          body: { cameraId: String(data.get('cameraId')), from: fromLocalInput(String(data.get('from'))), to: fromLocalInput(String(data.get('to'))), reason: String(data.get('reason') ?? '') || undefined },
-        })
+        const common = { cameraId: String(data.get('cameraId')), from: fromLocalInput(String(data.get('from'))), to: fromLocalInput(String(data.get('to'))) };
+        const reason = String(data.get('reason') ?? '').trim();
+        const asEvidence = data.get('evidence') === 'on';
+        if (asEvidence && !reason) {
+          showError(msg, new Error(t('reasonRequired')));
+          return;
+        }
+        (asEvidence
+          ? api<EvidenceJob>('/evidence', { body: { ...common, reason, ...(String(data.get('caseId') ?? '').trim() ? { caseId: String(data.get('caseId')).trim() } : {}) } })
+          : api<Job>('/exports', { body: { ...common, reason: reason || undefined } }))
           .then(() => {
             msg.textContent = '';
             void refresh();
@@ -43,7 +63,9 @@ export function renderExportsPage(root: HTMLElement): () => void {
     h('label', {}, t('camera'), h('select', { name: 'cameraId' }, ...[...store.cameras.values()].map((c) => h('option', { value: c.id }, c.name)))),
     h('label', {}, t('from'), h('input', { name: 'from', type: 'datetime-local', step: '1', value: toLocalInput(now - 60_000) })),
     h('label', {}, t('to'), h('input', { name: 'to', type: 'datetime-local', step: '1', value: toLocalInput(now - 10_000) })),
-    h('label', {}, t('reason'), h('input', { name: 'reason' })),
+    h('label', {}, t('reason'), h('input', { name: 'reason', size: 30 })),
+    h('label', {}, t('caseId'), h('input', { name: 'caseId', size: 12 })),
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'evidence', 'data-testid': 'as-evidence' }), t('asEvidence')),
     h('button', { type: 'submit' }, t('start')),
   );
   const row = (j: Job): HTMLElement =>
@@ -62,13 +84,29 @@ export function renderExportsPage(root: HTMLElement): () => void {
         j.state === 'running' && canCreate ? h('button', { onclick: () => void api(`/exports/${j.id}`, { method: 'DELETE' }).then(refresh) }, t('cancel')) : '',
       ),
     );
+  const evidenceList = h('tbody', {});
+  const evidenceRow = (j: EvidenceJob): HTMLElement =>
+    h(
+      'tr',
+      { 'data-evidence-job': j.id, 'data-state': j.state },
+      h('td', {}, store.cameras.get(j.cameraId)?.name ?? j.cameraId),
+      h('td', {}, `${formatTime(j.from)} – ${formatTime(j.to)}`),
+      h('td', {}, j.reason),
+      h('td', {}, h('progress', { max: 1, value: j.ratio }), ` ${Math.round(j.ratio * 100)} % ${j.phase && j.state === 'running' ? j.phase : ''}`),
+      h('td', {}, t(j.state), j.error ? h('div', { class: 'muted small' }, j.error.message) : ''),
+      h('td', {}, j.state === 'done' && j.evidenceId ? h('a', { href: `/api/evidence/${encodeURIComponent(j.evidenceId)}/download`, download: '' }, `${t('download')} (.zip)`) : ''),
+    );
   let timer: ReturnType<typeof setTimeout> | undefined;
   const refresh = async (): Promise<void> => {
     if (timer) clearTimeout(timer);
     try {
-      const { items } = await api<{ items: Job[] }>('/exports');
+      const [{ items }, evidence] = await Promise.all([
+        api<{ items: Job[] }>('/exports'),
+        api<{ items: EvidenceJob[] }>('/evidence/jobs').catch(() => ({ items: [] as EvidenceJob[] })),
+      ]);
       list.replaceChildren(...items.map(row));
-      if (items.some((j) => j.state === 'running')) timer = setTimeout(() => void refresh(), 500);
+      evidenceList.replaceChildren(...evidence.items.map(evidenceRow));
+      if (items.some((j) => j.state === 'running') || evidence.items.some((j) => j.state === 'running')) timer = setTimeout(() => void refresh(), 500);
     } catch (error) {
       showError(msg, error);
     }
@@ -78,7 +116,10 @@ export function renderExportsPage(root: HTMLElement): () => void {
     h(
       'div',
       { class: 'panel' },
+      h('h3', {}, t('clips')),
       h('table', { class: 'table', 'data-testid': 'exports' }, h('thead', {}, h('tr', {}, ...[t('camera'), t('time'), t('progress'), t('status'), '', ''].map((x) => h('th', {}, x)))), list),
+      h('h3', {}, t('evidencePackages')),
+      h('table', { class: 'table', 'data-testid': 'evidence-jobs' }, h('thead', {}, h('tr', {}, ...[t('camera'), t('time'), t('reason'), t('progress'), t('status'), ''].map((x) => h('th', {}, x)))), evidenceList),
     ),
   );
   void refresh();
