@@ -30,6 +30,7 @@ export async function startFixture(options: { live?: boolean; webRoot?: string; 
   const sub = { width: 160, height: 90, fps: 5, gop: 10, bitrateKbps: 60 };
   const sim = await startSimulator({
     host: '127.0.0.1',
+    discovery: { port: 0 },
     cameras: [
       { id: 'cam-a', name: 'Cam A', main: small, sub, ptz: true },
       { id: 'cam-b', name: 'Cam B', main: small, sub },
@@ -43,6 +44,7 @@ export async function startFixture(options: { live?: boolean; webRoot?: string; 
       http: { host: '127.0.0.1', port: 0 },
       live: { enabled: options.live ?? false, host: '127.0.0.1', rtmpPort: 0, httpPort: 0 },
       recorder: { segmentSeconds: options.segmentSeconds ?? 2 },
+      discovery: { port: sim.discoveryPort, address: '127.0.0.1' },
       cameras: sim.cameras.map((c, i) => ({
         id: c.id,
         name: c.name,

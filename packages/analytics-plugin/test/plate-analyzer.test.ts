@@ -17,9 +17,10 @@ function counting(inner: PlateReader): PlateReader & { calls: number } {
   const r = {
     calls: 0,
     lines: inner.lines,
-    read: async (image: Parameters<PlateReader['read']>[0]) => {
+    close: inner.close,
+    read: async (image: Parameters<PlateReader['read']>[0], options?: Parameters<PlateReader['read']>[1]) => {
       r.calls += 1;
-      return inner.read(image);
+      return inner.read(image, options);
     },
   };
   return r;

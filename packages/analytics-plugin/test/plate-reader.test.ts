@@ -76,6 +76,16 @@ describe('plate reader (PaddleOCR on onnxruntime-node)', () => {
     });
   });
 
+  it('releases its models on close, after which reads fail with INVALID_STATE', async () => {
+    const own = await createPlateReader();
+    const png = await renderPng(carPlateGraph('30A-123.45'));
+    const reading = own.read(png);
+    await own.close();
+    expect((await reading).map((r) => r.plate)).toEqual(['30A-123.45']);
+    await expect(own.read(png)).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    await own.close();
+  });
+
   it('fails with MODEL_NOT_FOUND when a model file is missing or is not a model', async () => {
     const missing = { detectionPath: '/nonexistent/det.onnx', recognitionPath: '/nonexistent/rec.onnx', dictionaryPath: '/nonexistent/keys.txt' };
     await expect(createPlateReader({ models: missing })).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });

@@ -59,3 +59,24 @@ describe('building blocks', () => {
     expect(() => createRecorder({ root: '/tmp/a', transport: 'sctp' as 'tcp' })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
   });
 });
+
+describe('record() contract errors', () => {
+  it('refuses record() before start() and a second recording of the same camera', async () => {
+    const { makeContext, makeSession, makeSpec, tempDir } = await import('./helpers.js');
+    const { firstValueFrom } = await import('rxjs');
+    const { dir, cleanup } = tempDir();
+    const recorder = createRecorder({ root: dir, backoff: { initialMs: 5000 } });
+    try {
+      await expect(firstValueFrom(recorder.record(makeSpec('cam-x'), makeSession('rtsp://127.0.0.1:1/none')))).rejects.toMatchObject({ code: 'INVALID_STATE' });
+      await recorder.start(makeContext());
+      const first = recorder.record(makeSpec('cam-x'), makeSession('rtsp://127.0.0.1:1/none')).subscribe();
+      await expect(firstValueFrom(recorder.record(makeSpec('cam-x'), makeSession('rtsp://127.0.0.1:1/none')))).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+      first.unsubscribe();
+      await expect(firstValueFrom(recorder.frames('cam-unknown'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    } finally {
+      await recorder.stop();
+      expect(recorder.pids()).toEqual([]);
+      cleanup();
+    }
+  });
+});

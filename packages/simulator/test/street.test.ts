@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../src/index.js';
-import { FFMPEG_BUILDS, TINY, httpDigest, run } from './helpers.js';
+import { FFMPEG_BUILDS, TINY, grabGrayFrames, httpDigest, run, withCredentials } from './helpers.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,5 +71,27 @@ describe('street scene', () => {
     expect(starts.every((s) => s !== undefined)).toBe(true);
     expect(starts[1]! - starts[0]!).toBeGreaterThan(2000);
     expect(starts[2]! - starts[1]!).toBeGreaterThan(2000);
+  });
+
+  it('the street moves (pedestrians, scooter) while a static camera does not', async () => {
+    const W = 160;
+    const H = 90;
+    const change = (frames: Buffer[]): number => {
+      const a = frames[0]!.subarray(W * 20, W * 60);
+      const b = frames.at(-1)!.subarray(W * 20, W * 60);
+      let changed = 0;
+      for (let i = 0; i < a.length; i++) if (Math.abs(a[i]! - b[i]!) > 40) changed++;
+      return changed / a.length;
+    };
+    const street = await grabGrayFrames(CLIENT, withCredentials(sim.camera('cam-c').rtspUrl.sub, 'admin', 'admin123'), 'tcp', W, H, 11, ['-analyzeduration', '1000000']);
+    expect(street).toHaveLength(11);
+    expect(change(street)).toBeGreaterThan(0.003);
+    const fixed = await startSimulator({ cameras: [{ id: 'still', ...TINY }] });
+    try {
+      const still = await grabGrayFrames(CLIENT, withCredentials(fixed.camera('still').rtspUrl.sub, 'admin', 'admin123'), 'tcp', W, H, 11, ['-analyzeduration', '1000000']);
+      expect(change(still)).toBe(0);
+    } finally {
+      await fixed.stop();
+    }
   });
 });

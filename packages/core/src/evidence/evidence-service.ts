@@ -353,7 +353,7 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
       // cut, so nothing is published unless every source matched its closing hash.
       report('verify-sources', 0);
       const clipPath = join(staging, F.clip);
-      // One controller for both: the caller's cancel, a mismatch or a failed cut stops the other one too.
+      // One controller for both: the caller's cancel or a mismatch stops the cut too.
       const cutController = new AbortController();
       const abortCut = (): void => cutController.abort();
       signal.addEventListener('abort', abortCut, { once: true });
@@ -407,7 +407,8 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
           }, 15_000);
         }, { once: true });
       });
-      cutting.catch(abortCut);
+      // A failed cut does not stop the re-hash: when a source is damaged, that is the error to report.
+      cutting.catch(() => undefined);
       const [verifiedOutcome, cutOutcome] = await Promise.allSettled([verifying, cutting]);
       signal.removeEventListener('abort', abortCut);
       check();

@@ -237,7 +237,7 @@ describe('createEvidenceService', () => {
     expect((await readdir(evidenceRoot)).sort()).toEqual([first.record.id, `${first.record.id}.zip`, second.record.id].sort());
   });
 
-  it('fails with the recorder\'s coded error when the cut fails, stopping the re-hash and leaving nothing', async () => {
+  it('fails with the recorder\'s coded error when the cut fails (sources intact), leaving nothing', async () => {
     await seedSegments(storage, recordings, 'cam-a', T, 30, { bytes: 256 * 1024 });
     const { throwError, timer, switchMap } = await import('rxjs');
     const { WardwatchError } = await import('@wardwatch/core');
@@ -266,5 +266,14 @@ describe('createEvidenceService', () => {
     expect(await service.holdIncident('inc-4', 'officer.lan')).toEqual([]);
     await expect(service.holdIncident('inc-none', 'officer.lan')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await storage.audit.list()).map((a) => a.action)).toEqual(['hold.create', 'hold.create']);
+  });
+
+  it('names a source segment whose file is gone as missing', async () => {
+    const segments = await seedSegments(storage, recordings, 'cam-a', T, 4);
+    const { rm } = await import('node:fs/promises');
+    await rm(join(recordings, segments[1]!.path));
+    const error = await lastValueFrom(service.exportEvidence({ cameraId: 'cam-a', from: T, to: T + 40_000, operator: 'o', reason: 'r' })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'EVIDENCE_INTEGRITY_MISMATCH', message: `Source segment ${segments[1]!.path} is missing from the recordings` });
+    expect(await readdir(evidenceRoot)).toEqual([]);
   });
 });
