@@ -3,6 +3,8 @@
  *
  * - segment ingest of 77 cameras × N days × one segment per minute (N = 3 by default, 30 with
  *   `BENCH_FULL=1`, i.e. 3.3 million records), written hour by hour with `addMany`;
+ * - CPU time per record, also counting LevelDB's background compaction that finishes after the flush
+ *   (the bench waits for it before the queries, so it is charged to the ingest, not to the queries);
  * - one-hour overlap query and latest-segment query on that index: p50 and p99;
  * - event ingest with `appendMany`;
  * - disk bytes per segment record.
@@ -72,10 +74,29 @@ async function dirBytes(dir: string): Promise<number> {
   return total;
 }
 
+/**
+ * Waits (at most 60 s) until this process stops using CPU, i.e. LevelDB's background compaction of
+ * what was just ingested has finished, and returns the CPU time used meanwhile in microseconds. The
+ * memory adapter has nothing in the background, so it returns at once with (almost) zero.
+ */
+async function settle(): Promise<number> {
+  const start = process.cpuUsage();
+  for (let i = 0; i < 120; i++) {
+    const window = process.cpuUsage();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const used = process.cpuUsage(window);
+    if (used.user + used.system < 25_000) break;
+  }
+  const used = process.cpuUsage(start);
+  return used.user + used.system;
+}
+
 interface Measured {
   ingestPerSec: number;
   /** Records per second of this process's CPU time (user + system, LevelDB's threads included). */
   ingestPerCpuSec: number;
+  /** Same, also counting the background compaction that was still running after the flush. */
+  ingestPerCpuSecSettled: number;
 
   queryP50: number;
   queryP99: number;
@@ -114,6 +135,8 @@ async function measure(storage: StorageAdapter, afterIngest?: () => Promise<void
   const usedF = process.cpuUsage(cpuF);
   ingestCpuUs += usedF.user + usedF.system;
   await afterIngest?.();
+  // Compaction debt left by the ingest is charged to the settled CPU figure, not to the queries below.
+  const settleCpuUs = await settle();
 
   // Warm-up (JIT, caches) before the timed queries.
   const warm = rng(7);
@@ -144,6 +167,7 @@ async function measure(storage: StorageAdapter, afterIngest?: () => Promise<void
   return {
     ingestPerSec: records / (ingestMs / 1000),
     ingestPerCpuSec: records / (ingestCpuUs / 1e6),
+    ingestPerCpuSecSettled: records / ((ingestCpuUs + settleCpuUs) / 1e6),
     queryP50: percentile(queryMs, 0.5),
     queryP99: percentile(queryMs, 0.99),
     latestP50: percentile(latestMs, 0.5),
@@ -174,8 +198,11 @@ async function measureEvents(storage: StorageAdapter): Promise<{ eventsPerSec: n
     eventCpuUs += used.user + used.system;
   }
   const tf2 = performance.now();
+  const cpuF = process.cpuUsage();
   await storage.flush();
   eventMs += performance.now() - tf2;
+  const usedF = process.cpuUsage(cpuF);
+  eventCpuUs += usedF.user + usedF.system;
 
   return { eventsPerSec: EVENTS / (eventMs / 1000), eventsPerCpuSec: EVENTS / (eventCpuUs / 1e6) };
 }
@@ -207,6 +234,13 @@ export default async function storageBench(): Promise<BenchFigure[]> {
     return [
       { name: `storage-level: segment ingest (${SIZE})`, value: level.ingestPerSec, unit: 'records/s', baseline: memory.ingestPerSec, ...base, target: '>= 200000 records/s', met: level.ingestPerSec >= 200_000 },
       { name: `storage-level: segment ingest per CPU-second (${SIZE})`, value: level.ingestPerCpuSec, unit: 'records/cpu-s', baseline: memory.ingestPerCpuSec, ...base, target: '>= 200000 records/s (CPU-time view)', met: level.ingestPerCpuSec >= 200_000 },
+      {
+        name: `storage-level: segment ingest per CPU-second, including the compaction still running after the flush (${SIZE})`,
+        value: level.ingestPerCpuSecSettled,
+        unit: 'records/cpu-s',
+        baseline: memory.ingestPerCpuSecSettled,
+        ...base,
+      },
       { name: `storage-level: one-hour overlap query p50 (${SIZE})`, value: level.queryP50, unit: 'ms', baseline: memory.queryP50, ...base },
       { name: `storage-level: one-hour overlap query p99 (${SIZE})`, value: level.queryP99, unit: 'ms', baseline: memory.queryP99, ...base, target: 'p99 <= 2 ms', met: level.queryP99 <= 2 },
       { name: `storage-level: latest-segment query p50 (${SIZE})`, value: level.latestP50, unit: 'ms', baseline: memory.latestP50, ...base },

@@ -10,7 +10,9 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Logger } from '@wardwatch/core';
 import { startSimulator } from '@wardwatch/simulator';
+import { pino } from 'pino';
 import { parseStationConfig } from './config/station-config.js';
 import { DEMO_HOUSEHOLD, demoCameraSpecs, demoSimCameras, demoStreets } from './demo-ward.js';
 import { buildDashboard } from './runtime/build-dashboard.js';
@@ -77,6 +79,8 @@ async function main(): Promise<void> {
       config: baseConfig(port),
       webRoot,
       demo: true,
+      // The demo console stays readable: only errors are logged (JSON lines on stderr).
+      logger: pino({ level: process.env['LOG_LEVEL'] ?? 'error' }, pino.destination(2)) as unknown as Logger,
       beforeListen: async ({ users }) => {
         // Demo mode only: the demo logins get fresh random passwords on every start.
         for (const login of logins) {

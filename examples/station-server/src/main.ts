@@ -7,10 +7,12 @@
  * - `--check`: validates the config and exits.
  *
  * There is no default password: a station without users refuses to start and says how to create one.
+ * Logs are JSON lines (pino) on stdout; `LOG_LEVEL` sets the level (default `info`).
  */
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { isWardwatchError } from '@wardwatch/core';
+import { isWardwatchError, type Logger } from '@wardwatch/core';
+import { pino } from 'pino';
 import { randomPassword } from './auth/random-password.js';
 import { ROLES, type Role } from './auth/roles.js';
 import { createUserStore } from './auth/user-store.js';
@@ -71,7 +73,9 @@ async function main(): Promise<number> {
     return 2;
   }
   const webRoot = await buildDashboard({ log: say });
-  const runtime = await startStationRuntime({ config, webRoot });
+  const level = process.env['LOG_LEVEL'] ?? 'info';
+  const logger = pino({ level, name: 'station' }) as unknown as Logger;
+  const runtime = await startStationRuntime({ config, webRoot, logger, httpLogger: { level } });
   say(`WardWatch station "${config.station.name}" on ${runtime.url} (${config.cameras.length} configured cameras)`);
   if (runtime.liveProblem) say(`Live view unavailable: ${runtime.liveProblem}`);
   await new Promise<void>((resolve) => {

@@ -11,7 +11,7 @@ import { createProgressParser, type FfmpegProgress } from './progress-parser.js'
 import { buildRecordArgs } from './record-command.js';
 import { INCOMING_DIR, recoverIncoming, type RunJournal } from './recover-segments.js';
 import { parseSegmentListLine, type SegmentListEntry } from './segment-list-parser.js';
-import { resolveInside, segmentRelativePath } from './segment-path.js';
+import { freeSegmentStart, resolveInside, segmentRelativePath } from './segment-path.js';
 
 /** Everything one camera's recording loop needs. */
 export interface CameraRecordingConfig {
@@ -93,14 +93,15 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
   async function closeSegment(entry: SegmentListEntry, runId: string, journal: RunJournal, codec: () => string): Promise<void> {
     const src = join(incoming, entry.file);
     const anchor = journal.anchor ?? clock.now() - Math.round(entry.end * 1000);
-    const start = Math.round(anchor + entry.start * 1000);
-    const end = Math.max(start, Math.round(anchor + entry.end * 1000));
+    const mediaStart = Math.round(anchor + entry.start * 1000);
+    const end = Math.max(mediaStart, Math.round(anchor + entry.end * 1000));
     try {
       const size = await stat(src).then((s) => s.size, () => -1);
       if (size <= 0) {
         logger.warn({ file: entry.file }, 'closed segment is missing or empty; skipped');
         return;
       }
+      const start = await freeSegmentStart(config.root, cameraId, mediaStart);
       const rel = segmentRelativePath(cameraId, start);
       const dest = resolveInside(config.root, rel);
       await mkdir(dirname(dest), { recursive: true });

@@ -105,6 +105,7 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
   const recordings = new Map<string, CameraRecording>();
   const sessions = new Map<string, { spec: CameraSpec; session: CameraSession }>();
   const background = new Set<Promise<unknown>>();
+  const stoppings = new Map<string, Promise<void>>();
 
   const binaries = () => {
     ffmpegPath ??= resolveFfmpegPath(options.ffmpegPath);
@@ -179,7 +180,10 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
         sessions.set(camera.id, { spec: camera, session });
         const placeholder = { signals$: new Observable<RecorderSignal>(), stop: async () => undefined, pid: () => undefined } as CameraRecording;
         recordings.set(camera.id, placeholder);
+        const previousStop = stoppings.get(camera.id);
         const setup = (async () => {
+          // a recording of this camera that was just unsubscribed finishes (last segment delivered) first
+          await previousStop;
           const { ffmpegPath: ff, ffprobePath: fp, caps: capsPromise } = binaries();
           const capabilities = await capabilitiesOrThrow(capsPromise);
           const latest = await ctx.storage.segments.latest(camera.id).catch(() => undefined);
@@ -209,20 +213,25 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
               track(indexAndAnnounce([segment]).catch((error: unknown) => ctx.logger.error({ err: error }, 'indexing a segment after unsubscribe failed')));
             },
           });
-          recordings.set(camera.id, recording);
+          if (recordings.get(camera.id) === placeholder) recordings.set(camera.id, recording);
           recording.signals$.subscribe(subscriber);
         })().catch((error: unknown) => {
-          recordings.delete(camera.id);
+          if (recordings.get(camera.id) === placeholder) recordings.delete(camera.id);
           subscriber.error(error instanceof WardwatchError ? error : new WardwatchError('FFMPEG_FAILED', 'recording could not start', { cause: error }));
         });
         track(setup);
         return () => {
           cancelled = true;
+          const current = recordings.get(camera.id);
+          if (current === placeholder || (recording !== undefined && current === recording)) recordings.delete(camera.id);
           const stopping = (async () => {
             await setup;
             if (recording) await recording.stop();
-            if (recordings.get(camera.id) === recording || recordings.get(camera.id) === placeholder) recordings.delete(camera.id);
           })();
+          stoppings.set(camera.id, stopping);
+          void stopping.finally(() => {
+            if (stoppings.get(camera.id) === stopping) stoppings.delete(camera.id);
+          });
           track(stopping);
         };
       });

@@ -4,7 +4,7 @@ import type { Logger, Segment } from '@wardwatch/core';
 import { hashFile } from './hash-file.js';
 import { probeMedia } from './probe-media.js';
 import type { ProcessRunner } from './process-runner.js';
-import { resolveInside, segmentRelativePath } from './segment-path.js';
+import { freeSegmentStart, resolveInside, segmentRelativePath } from './segment-path.js';
 
 /** The per-run journal the recorder keeps beside in-progress segments, so a crash loses no timing. */
 export interface RunJournal {
@@ -77,7 +77,7 @@ export async function recoverIncoming(tools: RecoveryTools, cameraId: string, ru
         }
         const durationMs = Math.round(info.duration * 1000);
         const mtime = (await stat(src)).mtimeMs;
-        const start = Math.round(next ?? mtime - durationMs);
+        const start = await freeSegmentStart(tools.root, cameraId, Math.round(next ?? mtime - durationMs));
         const end = start + durationMs;
         const rel = segmentRelativePath(cameraId, start);
         const dest = resolveInside(tools.root, rel);

@@ -16,3 +16,16 @@ export function resolveInside(root: string, relativePath: string): string {
   }
   return join(resolve(root), rel);
 }
+
+/**
+ * A start time whose segment file does not exist yet under `root`: `start`, or the next free millisecond
+ * (two files never share a name, so nothing is overwritten).
+ */
+export async function freeSegmentStart(root: string, cameraId: string, start: number): Promise<number> {
+  const { access } = await import('node:fs/promises');
+  for (let candidate = start; candidate < start + 1000; candidate++) {
+    const exists = await access(resolveInside(root, segmentRelativePath(cameraId, candidate))).then(() => true, () => false);
+    if (!exists) return candidate;
+  }
+  throw new WardwatchError('STORAGE_IO', `no free segment name near ${start} for ${cameraId}`);
+}

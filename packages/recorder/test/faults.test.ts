@@ -15,7 +15,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('faults: reboot, stall, killed processes', () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startLightSimulator(['cam-r', 'cam-s', 'cam-k', 'cam-f']);
+    sim = await startLightSimulator(['cam-r', 'cam-s', 'cam-k', 'cam-f', 'cam-q']);
   }, 60_000);
   afterAll(async () => {
     await sim?.stop();
@@ -33,6 +33,30 @@ describe('faults: reboot, stall, killed processes', () => {
     });
     return { ctx, recorder, log, sub, cam };
   }
+
+  it('re-records a camera right after unsubscribing (the previous process finishes first)', async () => {
+    const { dir, cleanup } = tempDir();
+    const { recorder, log, sub, cam, ctx } = await recordOne('cam-q', { root: dir });
+    try {
+      await waitFor(() => log.some((t) => t.signal.type === 'connected'), 20_000, 'connected');
+      const firstPid = recorder.pids()[0]!;
+      sub.unsubscribe();
+      const again: RecorderSignal[] = [];
+      const sub2 = recorder.record(makeSpec('cam-q'), makeSession(cam.rtspUrl.main)).subscribe({ next: (s) => again.push(s), error: (e) => again.push({ type: 'error', at: 0, error: e }) });
+      try {
+        await waitFor(() => again.some((s) => s.type === 'connected'), 30_000, 'second recording connected');
+        expect(again.filter((s) => s.type === 'error')).toEqual([]);
+        expect(alive(firstPid)).toBe(false);
+        expect(recorder.pids()).toHaveLength(1);
+      } finally {
+        sub2.unsubscribe();
+      }
+      void ctx;
+    } finally {
+      await recorder.stop();
+      cleanup();
+    }
+  }, 90_000);
 
   it('turns a camera reboot into one gap of the right length, then records again', async () => {
     const { dir, cleanup } = tempDir();

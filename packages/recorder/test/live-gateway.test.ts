@@ -82,6 +82,24 @@ describe('live gateway', () => {
     expect(videoTags(bytes)).toBeGreaterThanOrEqual(10);
   });
 
+  it('serves the same stream over signed HTTP-FLV', async () => {
+    const controller = new AbortController();
+    const response = await fetch(gateway.playUrls('cam.live', 60).httpFlv, { signal: controller.signal });
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    const chunks: Buffer[] = [];
+    const deadline = Date.now() + 3000;
+    while (Date.now() < deadline && Buffer.concat(chunks).length < 20_000) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      chunks.push(Buffer.from(value));
+    }
+    controller.abort();
+    const flv = Buffer.concat(chunks);
+    expect(flv.subarray(0, 3).toString()).toBe('FLV');
+    expect(videoTags(flv)).toBeGreaterThanOrEqual(1);
+  });
+
   it('refuses forged and expired play signatures', async () => {
     const good = new URL(gateway.playUrls('cam.live', 60).wsFlv);
     const forged = new URL(good);

@@ -8,6 +8,10 @@ import type { ClipEvent, RecorderSignal, Segment } from '@wardwatch/core';
 import { createRecorder, probeMedia, resolveFfmpegPath, resolveFfprobePath, type WardwatchRecorder } from '../src/index.js';
 import { concatFragmentedMp4 } from '../src/fmp4-concat.js';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { clockDrawtext, clockRegion } from '@wardwatch/simulator';
 import { alive, makeContext, makeSession, makeSpec, tempDir, waitFor } from './helpers.js';
 import { startLightSimulator } from './sim-cameras.js';
 
@@ -99,6 +103,41 @@ describe('recording three simulator cameras', () => {
       }
       // nothing left in the staging directory but the journal of the running process
       expect(existsSync(join(dir, id, '.incoming'))).toBe(true);
+    }
+  });
+
+  it('has file times consistent with the burned-in camera clock', () => {
+    const ffmpeg = resolveFfmpegPath();
+    const simRequire = createRequire(fileURLToPath(new URL('../../simulator/package.json', import.meta.url)));
+    const font = join(dirname(simRequire.resolve('dejavu-fonts-ttf/package.json')), 'ttf', 'DejaVuSans.ttf');
+    const region = clockRegion(180);
+    const crop = (frame: Buffer): Buffer => {
+      const out = Buffer.alloc(region.w * region.h);
+      for (let y = 0; y < region.h; y++) frame.copy(out, y * region.w, (region.y + y) * 320 + region.x, (region.y + y) * 320 + region.x + region.w);
+      return out;
+    };
+    const gray = (args: string[]): Buffer => {
+      const r = spawnSync(ffmpeg, ['-v', 'error', ...args, '-frames:v', '1', '-pix_fmt', 'gray', '-f', 'rawvideo', 'pipe:1'], { maxBuffer: 1 << 20 });
+      expect(r.status).toBe(0);
+      return r.stdout;
+    };
+    for (const segment of segmentsOf('cam-a').slice(1, 3)) {
+      const offsetMs = 1500;
+      const recorded = crop(gray(['-ss', String(offsetMs / 1000), '-i', join(dir, segment.path)]));
+      const wall = segment.start + offsetMs;
+      const scores = [-3, -2, -1, 0, 1, 2].map((k) => {
+        const second = Math.floor(wall / 1000) + k;
+        const rendered = crop(gray(['-f', 'lavfi', '-i', 'color=c=black:size=320x180:rate=1', '-vf', clockDrawtext(font, 180, second * 1000)]));
+        let diff = 0;
+        // compare the glyphs only: pixels brighter than mid-grey (white text on the black box)
+        for (let i = 0; i < rendered.length; i++) diff += Number(rendered[i]! > 128 !== recorded[i]! > 128);
+        return { k, diff };
+      });
+      const [best, second] = [...scores].sort((a, b) => a.diff - b.diff);
+      // one candidate second matches clearly better than every other
+      expect(second!.diff - best!.diff).toBeGreaterThanOrEqual(5);
+      // the picture shows the second of capture: the file time (first-packet arrival) is at most ~1 s later
+      expect([-1, 0]).toContain(best!.k);
     }
   });
 

@@ -80,3 +80,23 @@ describe('record() contract errors', () => {
     }
   });
 });
+
+describe('segment names', () => {
+  it('never reuses an existing segment file name', async () => {
+    const { freeSegmentStart } = await import('../src/segment-path.js');
+    const { tempDir } = await import('./helpers.js');
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { dirname, join } = await import('node:path');
+    const { dir, cleanup } = tempDir();
+    try {
+      const start = Date.UTC(2026, 0, 2, 3, 4, 5, 6);
+      expect(await freeSegmentStart(dir, 'cam-a', start)).toBe(start);
+      const taken = join(dir, segmentRelativePath('cam-a', start));
+      mkdirSync(dirname(taken), { recursive: true });
+      writeFileSync(taken, 'x');
+      expect(await freeSegmentStart(dir, 'cam-a', start)).toBe(start + 1);
+    } finally {
+      cleanup();
+    }
+  });
+});

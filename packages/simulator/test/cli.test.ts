@@ -32,9 +32,14 @@ describe('wardwatch-sim CLI', () => {
       expect([...out.matchAll(/onvif (http:\/\/\S+)/g)]).toHaveLength(2);
       const probe = await run(BUNDLED_FFPROBE, ['-v', 'error', '-rtsp_transport', 'tcp', '-show_entries', 'stream=width', '-of', 'csv=p=0', withCredentials(rtsp[1]!, 'admin', 'admin123')]);
       expect(probe.stdout.toString().trim()).toBe('320');
-      // The ffmpeg children of the CLI process.
-      const ps = await run('ps', ['-o', 'pid=', '--ppid', String(child.pid)]);
-      const pids = ps.stdout.toString().split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+      // The ffmpeg children of the CLI process (tsx also runs an esbuild child, which is not ours to check).
+      const ps = await run('ps', ['-o', 'pid=,comm=', '--ppid', String(child.pid)]);
+      const pids = ps.stdout
+        .toString()
+        .split('\n')
+        .filter((line) => /ffmpeg/.test(line))
+        .map((line) => Number(line.trim().split(/\s+/)[0]))
+        .filter((n) => n > 0);
       expect(pids.length).toBeGreaterThanOrEqual(4);
       child.kill('SIGINT');
       expect(await exited).toBe(0);

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Segment } from '@wardwatch/core';
-import { createLevelStorage } from '@wardwatch/storage-level';
+const { createLevelStorage } = (await import(process.env.IMPL === 'frozen' ? './frozen/index.ts' : '@wardwatch/storage-level')) as typeof import('@wardwatch/storage-level');
 
 const CAMERAS = 77, DAYS = Number(process.env.DAYS ?? 30), MINUTE = 60_000, HOUR = 60 * MINUTE, T0 = Date.UTC(2026, 0, 1);
 const cameraIds = Array.from({ length: CAMERAS }, (_, i) => `cam-${String(i + 1).padStart(3, '0')}`);
@@ -54,7 +54,7 @@ const th1 = threads();
 const bytes = await dirBytes(dir);
 // settle: wait until no thread burns CPU for 1 s (compaction debt)
 const cpuSettle = process.cpuUsage(); const tS = performance.now();
-for (let i = 0; i < 120; i++) { const a = process.cpuUsage(); await new Promise((r) => setTimeout(r, 1000)); const b = process.cpuUsage(a); if (b.user + b.system < 20_000) break; }
+for (let i = 0; i < (process.env.NOSETTLE ? 0 : 120); i++) { const a = process.cpuUsage(); await new Promise((r) => setTimeout(r, 1000)); const b = process.cpuUsage(a); if (b.user + b.system < 20_000) break; }
 const s = process.cpuUsage(cpuSettle);
 const th2 = threads();
 const q0 = performance.now();
@@ -62,5 +62,5 @@ for (let i = 0; i < 500; i++) { const c = cameraIds[i % CAMERAS] as string; cons
 const qms = (performance.now() - q0) / 500;
 await storage.close();
 const diff = (a: Map<string, number>, b: Map<string, number>) => [...b].map(([k, v]) => [k, +(v - (a.get(k) ?? 0)).toFixed(2)]).filter(([, v]) => (v as number) > 0.05);
-console.log(JSON.stringify({ tune: process.env.WW_LEVEL_TUNE ?? '', records, perSec: Math.round(records / (ms / 1000)), perCpuSec: Math.round(records / (cpuUs / 1e6)), wallS: +(ms / 1000).toFixed(1), cpuS: +(cpuUs / 1e6).toFixed(1), bytesPerRec: +(bytes / records).toFixed(1), settleCpuS: +((s.user + s.system) / 1e6).toFixed(1), settleS: +((performance.now() - tS) / 1000).toFixed(1), perCpuSecInclSettle: Math.round(records / ((cpuUs + s.user + s.system) / 1e6)), queryMsAvg: +qms.toFixed(3), threadsIngest: diff(th0, th1), threadsSettle: diff(th1, th2), load: (await readFile('/proc/loadavg', 'utf8')).split(' ')[0] }));
+console.log(JSON.stringify({ impl: process.env.IMPL ?? 'src', tune: process.env.WW_LEVEL_TUNE ?? '', records, perSec: Math.round(records / (ms / 1000)), perCpuSec: Math.round(records / (cpuUs / 1e6)), wallS: +(ms / 1000).toFixed(1), cpuS: +(cpuUs / 1e6).toFixed(1), bytesPerRec: +(bytes / records).toFixed(1), settleCpuS: +((s.user + s.system) / 1e6).toFixed(1), settleS: +((performance.now() - tS) / 1000).toFixed(1), perCpuSecInclSettle: Math.round(records / ((cpuUs + s.user + s.system) / 1e6)), queryMsAvg: +qms.toFixed(3), threadsIngest: diff(th0, th1), threadsSettle: diff(th1, th2), load: (await readFile('/proc/loadavg', 'utf8')).split(' ')[0] }));
 await rm(dir, { recursive: true, force: true });

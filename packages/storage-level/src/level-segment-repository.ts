@@ -18,6 +18,7 @@ import {
 import type { LevelContext } from './level-context.js';
 import { readActiveHolds } from './level-hold-repository.js';
 import type { WriteOp } from './write-queue.js';
+import { fastCheckSegment } from './segment-fast-check.js';
 import { cameraHigh, cameraLow, decodeSegment, decodeStartAndBytes, encodeSegmentValue, segmentKey, segmentKeyBefore } from './segment-codec.js';
 
 /** Per-camera segment stats kept in `segment-cameras` and cached in memory. */
@@ -73,7 +74,9 @@ export async function createLevelSegmentRepository(ctx: LevelContext): Promise<S
     async addMany(input) {
       ctx.assertOpen();
       if (!Array.isArray(input)) throw new WardwatchError('INVALID_ARGUMENT', 'addMany expects an array of segments');
-      const segments = input.map(validate);
+      // Validate everything before touching the cache or the queue: a bad record rejects the whole call.
+      const segments = new Array<Segment>(input.length);
+      for (let i = 0; i < input.length; i++) segments[i] = fastCheckSegment(input[i]) ?? validate(input[i]);
       const ops: WriteOp[] = [];
       for (const s of segments) {
         ops.push({ type: 'put', sublevel: ctx.sub.segments, key: segmentKey(s.cameraId, s.start), value: encodeSegmentValue(s) });

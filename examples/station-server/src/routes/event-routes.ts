@@ -1,6 +1,7 @@
 import type { StationEvent, StationEventType } from '@wardwatch/core';
 import type { FastifyInstance } from 'fastify';
 import type { Subscription } from 'rxjs';
+import { SESSION_COOKIE } from '../server/create-server.js';
 import type { ServerContext } from '../server/server-context.js';
 import { timestamp } from './schemas.js';
 
@@ -82,7 +83,12 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext): v
       });
       res.write(`retry: 2000\n: connected\n\n`);
       let subscription: Subscription | undefined;
-      const heartbeat = setInterval(() => res.write(`: ping ${Date.now()}\n\n`), 15_000);
+      const token = request.cookies[SESSION_COOKIE];
+      // Every 15 s: a comment keeps proxies from closing the stream; an ended session (logout, user removed) closes it.
+      const heartbeat = setInterval(() => {
+        if (!ctx.sessions.get(token)) stream.end();
+        else res.write(`: ping ${Date.now()}\n\n`);
+      }, 15_000);
       const stream = {
         end() {
           clearInterval(heartbeat);

@@ -1,0 +1,3 @@
+export { createLevelStorage } from './create-level-storage.js';
+export type { LevelStorageOptions } from './create-level-storage.js';
+export { LEVEL_STORAGE_FORMAT, LEVEL_STORAGE_SCHEMA_VERSION } from './schema-version.js';

@@ -1,0 +1,67 @@
+import { toWardwatchError, WardwatchError } from '@wardwatch/core';
+import type { LevelDb, Sublevels } from './level-database.js';
+import type { WriteOp, WriteQueue } from './write-queue.js';
+
+/** What every repository of the LevelDB adapter shares: the database, its sublevels, the write queue and the open state. */
+export interface LevelContext {
+  readonly db: LevelDb;
+  readonly sub: Sublevels;
+  readonly queue: WriteQueue;
+  /** Largest accepted record in UTF-8 JSON bytes. */
+  readonly maxRecordBytes: number;
+  /** Absolute database path, for messages. */
+  readonly location: string;
+  /** Throws `STORAGE_CLOSED` after `close()`. */
+  assertOpen(): void;
+  /** Runs a read, normalising failures (`STORAGE_CLOSED` when closed meanwhile, else `STORAGE_IO`). */
+  read<T>(fn: () => Promise<T>): Promise<T>;
+  /** Enqueues writes after checking the storage is open; resolves when they are durable. */
+  write(ops: readonly WriteOp[]): Promise<void>;
+  /**
+   * Runs `fn` exclusively with other hold-sensitive operations (hold writes, segment removal), so a
+   * removal never checks the holds while a hold write is between its call and its commit.
+   */
+  withHoldLock<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+/** Builds the shared context; `isClosed` reports the adapter's state. */
+export function createLevelContext(
+  db: LevelDb,
+  sub: Sublevels,
+  queue: WriteQueue,
+  maxRecordBytes: number,
+  location: string,
+  isClosed: () => boolean,
+): LevelContext {
+  let holdLock: Promise<unknown> = Promise.resolve();
+  const closedError = (): WardwatchError => new WardwatchError('STORAGE_CLOSED', `The storage at ${location} was used after close()`, { details: { path: location } });
+  return {
+    db,
+    sub,
+    queue,
+    maxRecordBytes,
+    location,
+    assertOpen() {
+      if (isClosed()) throw closedError();
+    },
+    async read(fn) {
+      if (isClosed()) throw closedError();
+      try {
+        return await fn();
+      } catch (error) {
+        if (error instanceof WardwatchError) throw error;
+        if (isClosed()) throw closedError();
+        throw toWardwatchError(error, 'STORAGE_IO', { path: location });
+      }
+    },
+    write(ops) {
+      if (isClosed()) return Promise.reject(closedError());
+      return queue.enqueue(ops);
+    },
+    withHoldLock(fn) {
+      const run = holdLock.then(fn);
+      holdLock = run.catch(() => undefined);
+      return run;
+    },
+  };
+}

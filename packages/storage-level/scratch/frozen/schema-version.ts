@@ -1,0 +1,79 @@
+import { WardwatchError } from '@wardwatch/core';
+import type { LevelDb, Sublevels } from './level-database.js';
+
+/** The on-disk schema version this build writes. */
+export const LEVEL_STORAGE_SCHEMA_VERSION = 1;
+
+/** The `format` marker stored in `meta/schema`, telling a WardWatch database from a foreign LevelDB. */
+export const LEVEL_STORAGE_FORMAT = 'wardwatch-storage-level';
+
+/** A step that upgrades a database from schema version `from` to `from + 1`. */
+export interface SchemaMigration {
+  /** The version this step upgrades from. */
+  from: number;
+  /** Rewrites the data of version `from` into version `from + 1`. */
+  up(db: LevelDb, sublevels: Sublevels): Promise<void>;
+}
+
+/** The migrations of this build, oldest first (none yet: version 1 is the first format). */
+export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [];
+
+interface SchemaMeta {
+  format: string;
+  version: number;
+}
+
+/**
+ * Checks the schema marker of an opened database and brings it to `target`: writes the marker into a
+ * new, empty database; runs `migrations` in order for an older one (recording each step); refuses a
+ * newer one with `STORAGE_VERSION_UNSUPPORTED`, and a LevelDB without a WardWatch marker with
+ * `STORAGE_CORRUPT`. Returns the version found before migrating (`0` for a new database).
+ */
+export async function ensureSchema(
+  db: LevelDb,
+  sublevels: Sublevels,
+  location: string,
+  target: number = LEVEL_STORAGE_SCHEMA_VERSION,
+  migrations: readonly SchemaMigration[] = SCHEMA_MIGRATIONS,
+): Promise<number> {
+  const raw = await sublevels.meta.get('schema');
+  if (raw === undefined) {
+    const [anyKey] = await db.keys({ limit: 1 }).all();
+    if (anyKey !== undefined) {
+      throw new WardwatchError(
+        'STORAGE_CORRUPT',
+        `The LevelDB database at ${location} has data but no WardWatch schema marker: it belongs to another application. Point the storage at an empty directory or a WardWatch database.`,
+        { details: { path: location } },
+      );
+    }
+    await sublevels.meta.put('schema', JSON.stringify({ format: LEVEL_STORAGE_FORMAT, version: target } satisfies SchemaMeta));
+    return 0;
+  }
+  let meta: SchemaMeta;
+  try {
+    meta = JSON.parse(raw) as SchemaMeta;
+  } catch (cause) {
+    throw new WardwatchError('STORAGE_CORRUPT', `The schema marker of the database at ${location} is unreadable`, { cause, details: { path: location } });
+  }
+  if (meta?.format !== LEVEL_STORAGE_FORMAT || !Number.isInteger(meta.version) || meta.version < 1) {
+    throw new WardwatchError('STORAGE_CORRUPT', `The database at ${location} has an unknown schema marker ${JSON.stringify(raw).slice(0, 200)}`, { details: { path: location } });
+  }
+  if (meta.version > target) {
+    throw new WardwatchError(
+      'STORAGE_VERSION_UNSUPPORTED',
+      `The database at ${location} was written by a newer WardWatch (schema version ${meta.version}; this version reads up to ${target}). Upgrade @wardwatch/storage-level, or restore a backup made by this version.`,
+      { details: { path: location, found: meta.version, supported: target } },
+    );
+  }
+  for (let version = meta.version; version < target; version++) {
+    const step = migrations.find((m) => m.from === version);
+    if (!step) {
+      throw new WardwatchError('STORAGE_VERSION_UNSUPPORTED', `No migration from schema version ${version} of the database at ${location}`, {
+        details: { path: location, found: version, supported: target },
+      });
+    }
+    await step.up(db, sublevels);
+    await sublevels.meta.put('schema', JSON.stringify({ format: LEVEL_STORAGE_FORMAT, version: version + 1 } satisfies SchemaMeta));
+  }
+  return meta.version;
+}
