@@ -108,7 +108,11 @@ async function main(): Promise<void> {
   if (runtime.liveProblem) say(`  Live view:  UNAVAILABLE — ${runtime.liveProblem}`);
   say('');
   say('  Logins (demo mode: new random passwords on every start):');
-  for (const l of logins) say(`    ${l.role.padEnd(13)} ${l.username.padEnd(13)} ${l.password}${l.owner ? `   (sees only cam-05, owner ${l.owner})` : ''}`);
+  const hasCam05 = sim.cameras.some((c) => c.id === 'cam-05');
+  for (const l of logins) {
+    const note = l.owner ? (hasCam05 ? `   (a household: sees only cam-05)` : `   (a household: its camera cam-05 is not in this demo)`) : '';
+    say(`    ${l.role.padEnd(13)} ${l.username.padEnd(13)} ${l.password}${note}`);
+  }
   say('');
   say('  Press Ctrl-C to stop.');
 }

@@ -7,7 +7,7 @@ import { createMemoryStorage, createStation, type Station } from '@wardwatch/cor
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserStore } from '../src/auth/user-store.js';
-import { createStationServer } from '../src/server/create-server.js';
+import { createStationServer } from '../src/server/create-station-server.js';
 
 const cert = readFileSync(new URL('./fixtures/localhost-cert.pem', import.meta.url));
 const key = readFileSync(new URL('./fixtures/localhost-key.pem', import.meta.url));

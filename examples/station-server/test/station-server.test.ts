@@ -411,6 +411,7 @@ describe('OpenAPI', () => {
     for (const path of ['/api/auth/login', '/api/cameras', '/api/cameras/{id}/snapshot', '/api/cameras/{id}/ptz', '/api/cameras/{id}/recordings', '/api/cameras/{id}/playback', '/api/events', '/api/events/stream', '/api/incidents', '/api/exports', '/api/reports/incidents', '/api/health']) {
       expect(Object.keys(doc.json.paths)).toContain(path);
     }
+    expect(doc.headers.get('x-content-type-options')).toBe('nosniff');
     const ui = await new Client(fx.url).get('/api/docs');
     expect([200, 302]).toContain(ui.status);
   });

@@ -45,8 +45,8 @@ describe('recording three simulator cameras', () => {
         }),
       );
     }
-    // ~16 s of recording, noting the ffmpeg pids on the way
-    for (let i = 0; i < 32; i++) {
+    // ~30 s of recording (incl. connecting), noting the ffmpeg pids on the way
+    for (let i = 0; i < 56; i++) {
       for (const pid of recorder.pids()) seenPids.add(pid);
       await new Promise((r) => setTimeout(r, 500));
     }

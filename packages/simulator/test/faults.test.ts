@@ -88,6 +88,25 @@ describe('device faults', () => {
     expect(onvif.profiles).toHaveLength(2);
   });
 
+  it('stall() holds ONVIF answers (client times out) and drop() resets a waiting PullMessages', async () => {
+    const cam = sim.camera('r');
+    const body = soap('<GetSystemDateAndTime xmlns="http://www.onvif.org/ver10/device/wsdl"/>');
+    cam.stall();
+    try {
+      await expect(httpRaw(cam.onvifUrl, 'POST', body, {}, 1500)).rejects.toThrow(/timeout|socket hang up/);
+    } finally {
+      cam.resume();
+    }
+    expect((await httpRaw(cam.onvifUrl, 'POST', body, {})).status).toBe(200);
+    const created = await httpDigest(cam.onvifUrl.replace('device_service', 'event_service'), 'admin', 'admin123', 'POST', soap('<CreatePullPointSubscription xmlns="http://www.onvif.org/ver10/events/wsdl"/>'));
+    const address = /<wsa:Address>([^<]+)</.exec(created.body.toString())![1]!;
+    await httpDigest(address, 'admin', 'admin123', 'POST', soap('<PullMessages xmlns="http://www.onvif.org/ver10/events/wsdl"><Timeout>PT1S</Timeout><MessageLimit>100</MessageLimit></PullMessages>'));
+    const waiting = httpDigest(address, 'admin', 'admin123', 'POST', soap('<PullMessages xmlns="http://www.onvif.org/ver10/events/wsdl"><Timeout>PT30S</Timeout><MessageLimit>10</MessageLimit></PullMessages>'));
+    await new Promise((r) => setTimeout(r, 500));
+    cam.drop();
+    await expect(waiting).rejects.toThrow(/ECONNRESET|socket hang up/);
+  });
+
   it('setCredentials(): old credentials get 401 on RTSP and ONVIF, new ones work', async () => {
     const cam = sim.camera('r');
     cam.setCredentials('admin', 'changed!');

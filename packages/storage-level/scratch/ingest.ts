@@ -57,10 +57,13 @@ const cpuSettle = process.cpuUsage(); const tS = performance.now();
 for (let i = 0; i < (process.env.NOSETTLE ? 0 : 120); i++) { const a = process.cpuUsage(); await new Promise((r) => setTimeout(r, 1000)); const b = process.cpuUsage(a); if (b.user + b.system < 20_000) break; }
 const s = process.cpuUsage(cpuSettle);
 const th2 = threads();
+const stats = ((globalThis as any).__wwScratchDb).getProperty('leveldb.stats') as string;
+const lines = stats.split('\n').filter((l) => /^\s+\d/.test(l)).map((l) => l.trim().split(/\s+/).map(Number));
+const compactW = lines.reduce((a, r) => a + (r[5] ?? 0), 0), compactR = lines.reduce((a, r) => a + (r[4] ?? 0), 0);
 const q0 = performance.now();
 for (let i = 0; i < 500; i++) { const c = cameraIds[i % CAMERAS] as string; const from = T0 + ((i * 7919) % (DAYS * 24 - 1)) * HOUR + 17_000; const f = await storage.segments.query(c, { from, to: from + HOUR }); if (f.length !== 61) throw new Error('bad'); }
 const qms = (performance.now() - q0) / 500;
 await storage.close();
 const diff = (a: Map<string, number>, b: Map<string, number>) => [...b].map(([k, v]) => [k, +(v - (a.get(k) ?? 0)).toFixed(2)]).filter(([, v]) => (v as number) > 0.05);
-console.log(JSON.stringify({ impl: process.env.IMPL ?? 'src', tune: process.env.WW_LEVEL_TUNE ?? '', records, perSec: Math.round(records / (ms / 1000)), perCpuSec: Math.round(records / (cpuUs / 1e6)), wallS: +(ms / 1000).toFixed(1), cpuS: +(cpuUs / 1e6).toFixed(1), bytesPerRec: +(bytes / records).toFixed(1), settleCpuS: +((s.user + s.system) / 1e6).toFixed(1), settleS: +((performance.now() - tS) / 1000).toFixed(1), perCpuSecInclSettle: Math.round(records / ((cpuUs + s.user + s.system) / 1e6)), queryMsAvg: +qms.toFixed(3), threadsIngest: diff(th0, th1), threadsSettle: diff(th1, th2), load: (await readFile('/proc/loadavg', 'utf8')).split(' ')[0] }));
+console.log(JSON.stringify({ impl: process.env.IMPL ?? 'src', tune: process.env.WW_LEVEL_TUNE ?? '', compactReadMB: compactR, compactWriteMB: compactW, files: lines.map((r) => r[1]).join('/'), records, perSec: Math.round(records / (ms / 1000)), perCpuSec: Math.round(records / (cpuUs / 1e6)), wallS: +(ms / 1000).toFixed(1), cpuS: +(cpuUs / 1e6).toFixed(1), bytesPerRec: +(bytes / records).toFixed(1), settleCpuS: +((s.user + s.system) / 1e6).toFixed(1), settleS: +((performance.now() - tS) / 1000).toFixed(1), perCpuSecInclSettle: Math.round(records / ((cpuUs + s.user + s.system) / 1e6)), queryMsAvg: +qms.toFixed(3), threadsIngest: diff(th0, th1), threadsSettle: diff(th1, th2), load: (await readFile('/proc/loadavg', 'utf8')).split(' ')[0] }));
 await rm(dir, { recursive: true, force: true });

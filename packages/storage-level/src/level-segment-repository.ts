@@ -76,7 +76,9 @@ export async function createLevelSegmentRepository(ctx: LevelContext): Promise<S
       if (!Array.isArray(input)) throw new WardwatchError('INVALID_ARGUMENT', 'addMany expects an array of segments');
       // Validate everything before touching the cache or the queue: a bad record rejects the whole call.
       const segments = new Array<Segment>(input.length);
-      for (let i = 0; i < input.length; i++) segments[i] = fastCheckSegment(input[i]) ?? validate(input[i]);
+      // The structural check skips the size check, so it is only used when a valid segment cannot exceed the limit.
+      const fast = ctx.maxRecordBytes >= SEGMENT_JSON_BOUND;
+      for (let i = 0; i < input.length; i++) segments[i] = (fast ? fastCheckSegment(input[i]) : undefined) ?? validate(input[i]);
       const ops: WriteOp[] = [];
       for (const s of segments) {
         ops.push({ type: 'put', sublevel: ctx.sub.segments, key: segmentKey(s.cameraId, s.start), value: encodeSegmentValue(s) });

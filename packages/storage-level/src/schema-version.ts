@@ -1,8 +1,11 @@
 import { WardwatchError } from '@wardwatch/core';
 import type { LevelDb, Sublevels } from './level-database.js';
 
-/** The on-disk schema version this build writes. */
-export const LEVEL_STORAGE_SCHEMA_VERSION = 1;
+/**
+ * The on-disk schema version this build writes. Version 2 stores segments in a compact value form
+ * (see `encodeSegmentValue`); a version-1 build must not open such a database, since it reads values as JSON.
+ */
+export const LEVEL_STORAGE_SCHEMA_VERSION = 2;
 
 /** The `format` marker stored in `meta/schema`, telling a WardWatch database from a foreign LevelDB. */
 export const LEVEL_STORAGE_FORMAT = 'wardwatch-storage-level';
@@ -15,8 +18,12 @@ export interface SchemaMigration {
   up(db: LevelDb, sublevels: Sublevels): Promise<void>;
 }
 
-/** The migrations of this build, oldest first (none yet: version 1 is the first format). */
-export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [];
+/**
+ * The migrations of this build, oldest first. 1 → 2 rewrites nothing: the reader accepts both segment
+ * value forms (format-1 JSON values start with `[`), so existing segments stay as they are and new ones
+ * are written compactly; only the version marker changes, which keeps older builds from misreading them.
+ */
+export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [{ from: 1, up: async () => undefined }];
 
 interface SchemaMeta {
   format: string;

@@ -23,24 +23,58 @@ export function segmentKeyBefore(cameraId: string, at: number): string {
   return at > MAX_START ? cameraHigh(cameraId) : segmentKey(cameraId, at);
 }
 
-/** The compact stored value of a segment: `[duration, bytes, codec, path, sha256]` (camera and start are in the key). */
+/** A lone UTF-16 surrogate, which UTF-8 cannot store as is (it would come back as U+FFFD). */
+const LONE_SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * The compact stored value of a segment (format 2; camera and start are in the key):
+ * `duration,bytes,codecLength,` in base 36, then the SHA-256 as 43 base64url characters, then the codec
+ * and the path as they are (the codec's length says where the path begins). About 88 bytes for a typical
+ * segment instead of 121 as JSON. A codec or path holding a lone surrogate is stored in the JSON form of
+ * format 1 instead, which escapes it; {@link decodeSegment} reads both forms.
+ */
 export function encodeSegmentValue(segment: Segment): string {
+  const { codec, path } = segment;
+  if (LONE_SURROGATE.test(path) || LONE_SURROGATE.test(codec)) return encodeSegmentJson(segment);
+  return `${(segment.end - segment.start).toString(36)},${segment.bytes.toString(36)},${codec.length.toString(36)},${Buffer.from(segment.sha256, 'hex').toString('base64url')}${codec}${path}`;
+}
+
+/** The format-1 value `[duration, bytes, codec, path, sha256]` (JSON; always starts with `[`). */
+export function encodeSegmentJson(segment: Segment): string {
   // Numbers are validated integers and the hash is lowercase hex: only the two free strings need escaping.
   return `[${segment.end - segment.start},${segment.bytes},${JSON.stringify(segment.codec)},${JSON.stringify(segment.path)},"${segment.sha256}"]`;
 }
 
-/** Rebuilds a segment from its key and stored value. */
+const SHA256_BASE64_CHARS = 43;
+
+/** Rebuilds a segment from its key and stored value (either value format). */
 export function decodeSegment(key: string, value: string): Segment {
   const cameraId = key.slice(0, key.length - START_DIGITS - 1);
   const start = Number(key.slice(key.length - START_DIGITS));
-  const [duration, bytes, codec, path, sha256] = JSON.parse(value) as [number, number, string, string, string];
-  return { cameraId, start, end: start + duration, path, bytes, codec, sha256 };
+  if (value.charCodeAt(0) === 0x5b /* [ */) {
+    const [duration, bytes, codec, path, sha256] = JSON.parse(value) as [number, number, string, string, string];
+    return { cameraId, start, end: start + duration, path, bytes, codec, sha256 };
+  }
+  const c1 = value.indexOf(',');
+  const c2 = value.indexOf(',', c1 + 1);
+  const c3 = value.indexOf(',', c2 + 1);
+  const codecAt = c3 + 1 + SHA256_BASE64_CHARS;
+  const pathAt = codecAt + parseInt(value.slice(c2 + 1, c3), 36);
+  return {
+    cameraId,
+    start,
+    end: start + parseInt(value.slice(0, c1), 36),
+    path: value.slice(pathAt),
+    bytes: parseInt(value.slice(c1 + 1, c2), 36),
+    codec: value.slice(codecAt, pathAt),
+    sha256: Buffer.from(value.slice(c3 + 1, codecAt), 'base64url').toString('hex'),
+  };
 }
 
 /** Only the start and bytes of a stored segment (for per-day sums without building records). */
 export function decodeStartAndBytes(key: string, value: string): { start: number; bytes: number } {
   const start = Number(key.slice(key.length - START_DIGITS));
   const comma = value.indexOf(',');
-  const bytes = Number(value.slice(comma + 1, value.indexOf(',', comma + 1)));
-  return { start, bytes };
+  const bytesText = value.slice(comma + 1, value.indexOf(',', comma + 1));
+  return { start, bytes: value.charCodeAt(0) === 0x5b /* [ */ ? Number(bytesText) : parseInt(bytesText, 36) };
 }

@@ -1,6 +1,6 @@
 import { WardwatchError } from '@wardwatch/core';
 import type { FastifyInstance } from 'fastify';
-import { SESSION_COOKIE } from '../server/create-server.js';
+import { SESSION_COOKIE } from '../auth/session-cookie.js';
 import type { ServerContext } from '../server/server-context.js';
 import { userSchema } from './schemas.js';
 

@@ -1,7 +1,7 @@
 import type { StationEvent, StationEventType } from '@wardwatch/core';
 import type { FastifyInstance } from 'fastify';
 import type { Subscription } from 'rxjs';
-import { SESSION_COOKIE } from '../server/create-server.js';
+import { SESSION_COOKIE } from '../auth/session-cookie.js';
 import type { ServerContext } from '../server/server-context.js';
 import { timestamp } from './schemas.js';
 

@@ -2,7 +2,7 @@ import { createEvidenceService, createFileKeyStore, type Recorder, type Station 
 import type { Permission } from '../auth/roles.js';
 import { registerEvidenceRoutes, type EvidencePermission } from '../evidence/evidence-routes.js';
 import { readStationIdentity, wardwatchVersions } from '../evidence/open-evidence-data.js';
-import type { EvidenceRoutes } from '../server/create-server.js';
+import type { EvidenceRoutes } from '../server/create-station-server.js';
 
 const PERMISSION: Record<EvidencePermission, Permission> = {
   'evidence.export': 'exports.create',

@@ -10,7 +10,7 @@ import { createUserStore, type UserStore } from '../auth/user-store.js';
 import type { StationConfig } from '../config/station-config.js';
 import { createGatewayLiveUrls } from '../live/create-gateway-live-urls.js';
 import { createExportJobs } from '../server/export-jobs.js';
-import { createStationServer, type EvidenceRoutes } from '../server/create-server.js';
+import { createStationServer, type EvidenceRoutes } from '../server/create-station-server.js';
 import { evidenceMount } from './evidence-mount.js';
 
 /** The data directory layout shared with the evidence tools. */

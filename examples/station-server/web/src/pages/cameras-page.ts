@@ -38,7 +38,7 @@ function cameraMap(cameras: CameraItem[]): SVGElement {
   for (const c of cameras) {
     const link = svg('a', { href: `#/camera/${c.id}`, 'data-camera-id': c.id, 'data-state': c.status.state });
     link.append(
-      svg('circle', { cx: x(c.location.lon), cy: y(c.location.lat), r: 9, fill: stateColour(c.status.state), stroke: '#fff', 'stroke-width': 2 }, svg('title', {}, `${c.name} — ${t(c.status.state)}`)),
+      svg('circle', { cx: x(c.location.lon), cy: y(c.location.lat), r: 9, fill: stateColour(c.status.state), stroke: '#fff', 'stroke-width': 2 }, svg('title', {}, `${c.name} — ${t(c.status.state)}${c.uptime24h === null ? '' : ` — ${t('uptime')}: ${(c.uptime24h * 100).toFixed(1)} %`}`)),
       svg('text', { x: x(c.location.lon) + 12, y: y(c.location.lat) + 4, fill: '#e8eef5', 'font-size': 13 }, c.name),
     );
     map.append(link);

@@ -8,6 +8,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { WardwatchError, type Station } from '@wardwatch/core';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { can, type Permission } from '../auth/roles.js';
+import { SESSION_COOKIE } from '../auth/session-cookie.js';
 import { createSessionStore, type SessionStore } from '../auth/session-store.js';
 import type { PublicUser, UserStore } from '../auth/user-store.js';
 import type { LiveUrlProvider } from '../live/live-url-provider.js';
@@ -25,8 +26,6 @@ import type { ExportJobs } from './export-jobs.js';
 import { toApiError } from './http-error.js';
 import type { ServerContext } from './server-context.js';
 
-/** Name of the httpOnly session cookie. */
-export const SESSION_COOKIE = 'ww_session';
 
 /**
  * A route registrar mounted under `/api` (the evidence routes, which start with `/evidence`): it
@@ -220,6 +219,11 @@ export async function createStationServer(options: StationServerOptions): Promis
     return sendError(reply.code(404), new WardwatchError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`));
   });
 
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+  });
   app.addHook('onClose', async () => {
     await options.exports?.close();
   });
