@@ -18,6 +18,12 @@ function summary(e: EventItem): string {
       return `${formatTime(Number(e['from']))} – ${formatTime(Number(e['to']))}: ${String(e['cause'])}`;
     case 'segment.closed':
       return 'segment';
+    case 'evidence.exported':
+      return `${String(e['evidenceId'])}: ${formatTime(Number(e['from']))} – ${formatTime(Number(e['to']))} · ${String(e['operator'])}`;
+    case 'hold.created':
+      return `${String(e['holdId'])}: ${formatTime(Number(e['from']))} – ${formatTime(Number(e['to']))}`;
+    case 'hold.released':
+      return String(e['holdId']);
     case 'incident.created':
     case 'incident.updated':
       return `${String(e['incidentId'])} ${String(e['status'] ?? e['category'] ?? '')}`;
