@@ -1,4 +1,3 @@
-import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,12 +41,6 @@ export function makeSession(main: string, sub = main, snapshot?: () => Promise<U
   };
 }
 
-/** Pids of live processes whose parent is `ppid` (from /proc), for leak checks. */
-export function childPids(ppid: number): number[] {
-  const out = execFileSync('ps', ['-o', 'pid=', '--ppid', String(ppid)], { encoding: 'utf8' }).trim();
-  return out ? out.split(/\s+/).map(Number) : [];
-}
-
 /** Whether a process with this pid exists. */
 export function alive(pid: number): boolean {
   try {
@@ -68,7 +61,6 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, timeo
   throw new Error(`timed out waiting for ${what}`);
 }
 
-export { spawn };
 
 const consoleLogger: import('@wardwatch/core').Logger = {
   debug: (o, m) => console.debug('[debug]', m, JSON.stringify(o)),

@@ -67,7 +67,6 @@ function checkOptions(options: LevelStorageOptions): Required<LevelStorageOption
 export async function createLevelStorage(options: LevelStorageOptions): Promise<StorageAdapter> {
   const opts = checkOptions(options);
   const db = await openLevelDatabase(opts.path);
-  (globalThis as Record<string, unknown>).__wwScratchDb = db; // SCRATCH-TUNE
   let closed = false;
   try {
     const sub = openSublevels(db);

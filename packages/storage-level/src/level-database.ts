@@ -89,7 +89,6 @@ export async function openLevelDatabase(path: string): Promise<LevelDb> {
     // when all cameras write interleaved keys (about 20% less CPU per ingested segment in the bench).
     writeBufferSize: WRITE_BUFFER_BYTES,
     maxFileSize: MAX_FILE_BYTES,
-    ...(process.env.WW_LEVEL_TUNE ? JSON.parse(process.env.WW_LEVEL_TUNE) : {}), // SCRATCH-TUNE
   });
   try {
     await db.open();

@@ -23,8 +23,11 @@ export function segmentKeyBefore(cameraId: string, at: number): string {
   return at > MAX_START ? cameraHigh(cameraId) : segmentKey(cameraId, at);
 }
 
-/** A lone UTF-16 surrogate, which UTF-8 cannot store as is (it would come back as U+FFFD). */
-const LONE_SURROGATE = /[\ud800-\udfff]/;
+/** Whether a string has no lone UTF-16 surrogate, which UTF-8 cannot store (it would come back as U+FFFD). */
+const isWellFormed = (text: string): boolean => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+/** Scratch space for the hash bytes of the value being encoded (encoding is synchronous). */
+const HASH_BYTES = Buffer.alloc(32);
 
 /**
  * The compact stored value of a segment (format 2; camera and start are in the key):
@@ -35,8 +38,9 @@ const LONE_SURROGATE = /[\ud800-\udfff]/;
  */
 export function encodeSegmentValue(segment: Segment): string {
   const { codec, path } = segment;
-  if (LONE_SURROGATE.test(path) || LONE_SURROGATE.test(codec)) return encodeSegmentJson(segment);
-  return `${(segment.end - segment.start).toString(36)},${segment.bytes.toString(36)},${codec.length.toString(36)},${Buffer.from(segment.sha256, 'hex').toString('base64url')}${codec}${path}`;
+  if (!isWellFormed(path) || !isWellFormed(codec)) return encodeSegmentJson(segment);
+  HASH_BYTES.write(segment.sha256, 0, 32, 'hex');
+  return `${(segment.end - segment.start).toString(36)},${segment.bytes.toString(36)},${codec.length.toString(36)},${HASH_BYTES.toString('base64url', 0, 32)}${codec}${path}`;
 }
 
 /** The format-1 value `[duration, bytes, codec, path, sha256]` (JSON; always starts with `[`). */
