@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Observable } from 'rxjs';
+import { Observable, type SchedulerAction, type Subscription } from 'rxjs';
 import { redactUrl, WardwatchError, type Clock, type Logger, type RecorderSignal, type Segment } from '@wardwatch/core';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
@@ -64,6 +64,9 @@ function describeExit(code: number | null, signal: string | null, tail: string[]
   return `ffmpeg exited (${signal ?? `code ${code}`})${last ? `: ${last.trim().slice(0, 200)}` : ''}`;
 }
 
+/** How often the connect/stall watchdog looks, ms. */
+const WATCHDOG_PERIOD_MS = 1000;
+
 const STREAM_LINE = /Stream #0:\d+.*?: Video: (\w+).*?(\d{2,5})x(\d{2,5})/;
 
 /** Starts recording one camera: ffmpeg runs with reconnect (exponential backoff with jitter) until stopped. */
@@ -105,7 +108,12 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
       const rel = segmentRelativePath(cameraId, start);
       const dest = resolveInside(config.root, rel);
       await mkdir(dirname(dest), { recursive: true });
-      await rename(src, dest);
+      // retention may remove an hour directory it just emptied between mkdir and rename: create it again once
+      await rename(src, dest).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+        await mkdir(dirname(dest), { recursive: true });
+        await rename(src, dest);
+      });
       journal.lastClosedEnd = end;
       await writeFile(join(incoming, `${runId}.json`), JSON.stringify(journal));
       const { sha256, bytes } = await hashFile(dest);
@@ -243,18 +251,24 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
         });
     });
 
-    const watchdog = setInterval(() => {
+    // connect/stall watchdog on the injected clock (virtual time in tests); once a second is precise enough for
+    // timeouts of several seconds and keeps the wake-ups per camera low
+    let killTimer: Subscription | undefined;
+    const watchdog = clock.schedule(function check(this: SchedulerAction<unknown>) {
       const now = clock.now();
       if (!connected && now - startedAt > config.connectTimeoutMs) killCause = 'connect-timeout';
       else if (connected && now - lastAdvance > config.stallTimeoutMs) killCause = 'stalled';
-      else return;
-      clearInterval(watchdog);
+      else {
+        this.schedule(undefined, WATCHDOG_PERIOD_MS);
+        return;
+      }
       logger.warn({ cause: killCause }, 'no media; restarting the recording process');
       proc.kill('SIGTERM');
-      setTimeout(() => proc.kill('SIGKILL'), 3000).unref();
-    }, 500);
+      killTimer = clock.schedule(() => proc.kill('SIGKILL'), 3000);
+    }, WATCHDOG_PERIOD_MS);
     const exit = await proc.exited;
-    clearInterval(watchdog);
+    watchdog.unsubscribe();
+    killTimer?.unsubscribe();
     current = undefined;
     await closing;
     // anything the process left unlisted (killed mid-segment) is repaired and indexed now
@@ -291,8 +305,10 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
         emit({ type: 'disconnected', at: clock.now(), cause: result.cause });
       }
       if (outage === undefined) outage = { from: lastMediaEnd ?? clock.now(), cause: result.cause };
-      attempt = result.connected ? 0 : attempt + 1;
+      // the first retry after a connection that worked, or after the first failure, waits `initialMs`
+      if (result.connected) attempt = 0;
       const delay = backoffDelay(attempt, config.backoff);
+      attempt++;
       await new Promise<void>((resolve) => {
         const sub = clock.schedule(() => {
           wake = undefined;

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { Observable } from 'rxjs';
 import {
   silentLogger,
@@ -129,7 +129,6 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
   async function recover(ctx: RecorderContext): Promise<void> {
     const { ffmpegPath: ff, ffprobePath: fp } = binaries();
     const tools = { root, ffmpegPath: ff, ffprobePath: fp, runner, logger: ctx.logger };
-    const { readdir } = await import('node:fs/promises');
     const cameraDirs = (await readdir(root, { withFileTypes: true }).catch(() => []))
       .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
       .map((d) => d.name);

@@ -1,4 +1,4 @@
-import { Observable } from 'rxjs';
+import { Observable, type Subscription } from 'rxjs';
 import { WardwatchError, type Clock, type Frame, type FrameOptions } from '@wardwatch/core';
 import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
 import type { ManagedProcess, ProcessRunner } from './process-runner.js';
@@ -35,7 +35,7 @@ export function decodeFrames(config: DecodeFramesConfig): Observable<Frame> {
     const frameBytes = width * height * (format === 'gray' ? 1 : 3);
     let closed = false;
     let proc: ManagedProcess | undefined;
-    let restartTimer: ReturnType<typeof setTimeout> | undefined;
+    let restartTimer: Subscription | undefined;
 
     const start = async (): Promise<void> => {
       const caps = await config.capabilities;
@@ -65,12 +65,12 @@ export function decodeFrames(config: DecodeFramesConfig): Observable<Frame> {
       });
       await proc.exited;
       proc = undefined;
-      if (!closed) restartTimer = setTimeout(() => void start().catch((e: unknown) => subscriber.error(e)), 2000);
+      if (!closed) restartTimer = config.clock.schedule(() => void start().catch((e: unknown) => subscriber.error(e)), 2000);
     };
     void start().catch((error: unknown) => subscriber.error(error));
     return () => {
       closed = true;
-      if (restartTimer) clearTimeout(restartTimer);
+      restartTimer?.unsubscribe();
       void proc?.stop(1000);
     };
   });

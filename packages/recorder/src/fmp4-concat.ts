@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 
 /** One input of {@link concatFragmentedMp4}: a fragmented MP4 whose media time 0 is at `start` (UTC ms). */
@@ -78,32 +77,6 @@ function child(buf: Buffer, parent: Box, type: string): Box | undefined {
 function need<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new NotFragmentedError(`missing ${what}`);
   return value;
-}
-
-async function topLevel(handle: FileHandle, fileSize: number): Promise<Box[]> {
-  const out: Box[] = [];
-  const head = Buffer.alloc(16);
-  let at = 0;
-  while (at + 8 <= fileSize) {
-    await handle.read(head, 0, 16, at);
-    let size = head.readUInt32BE(0);
-    const type = head.toString('latin1', 4, 8);
-    let header = 8;
-    if (size === 1) {
-      size = Number(head.readBigUInt64BE(8));
-      header = 16;
-    } else if (size === 0) size = fileSize - at;
-    if (size < header || at + size > fileSize) break; // truncated tail: ignore it
-    out.push({ type, offset: at, size, header });
-    at += size;
-  }
-  return out;
-}
-
-async function readBox(handle: FileHandle, box: Box): Promise<Buffer> {
-  const buf = Buffer.alloc(box.size);
-  await handle.read(buf, 0, box.size, box.offset);
-  return buf;
 }
 
 interface TrackInfo {
@@ -198,11 +171,111 @@ function trimmedMoof(fragment: Fragment, keep: number): Buffer {
   return moof;
 }
 
+interface IndexedInput {
+  head: Buffer;
+  ftypSize: number;
+  fragments: Array<Omit<Fragment, 'startMs' | 'durationMs'>>;
+}
+
+/** Reads the box layout of one input: its `ftyp`+`moov` bytes and every complete fragment's `moof`. */
+/** Bytes read at once while walking the boxes of an input: a `moof` and the next `mdat` header fit in one read. */
+const INDEX_WINDOW = 16 * 1024;
+
+/** Reads the box layout of one input: its `ftyp`+`moov` bytes and every complete fragment's `moof`. */
+async function indexInput(path: string, trackOf: (head: Buffer, ftypSize: number) => TrackInfo): Promise<IndexedInput> {
+  const handle = await open(path, 'r');
+  try {
+    const { size: fileSize } = await handle.stat();
+    // one window of the file at a time; most boxes are read with the read that found their header
+    let windowAt = 0;
+    let window = Buffer.alloc(0);
+    const bytesAt = async (at: number, length: number): Promise<Buffer> => {
+      if (at < windowAt || at + length > windowAt + window.length) {
+        const want = Math.min(Math.max(length, INDEX_WINDOW), fileSize - at);
+        const buf = Buffer.allocUnsafe(want);
+        let got = 0;
+        while (got < want) {
+          const { bytesRead } = await handle.read(buf, got, want - got, at + got);
+          if (bytesRead <= 0) break;
+          got += bytesRead;
+        }
+        windowAt = at;
+        window = buf.subarray(0, got);
+        if (got < length) throw new NotFragmentedError('file shorter than its boxes');
+      }
+      return window.subarray(at - windowAt, at - windowAt + length);
+    };
+    const boxes: Box[] = [];
+    let ftypBox: Box | undefined;
+    let ftypBytes: Buffer | undefined;
+    let moovBytes: Buffer | undefined;
+    const moofs = new Map<number, Buffer>();
+    for (let at = 0; at + 8 <= fileSize; ) {
+      const h = await bytesAt(at, Math.min(16, fileSize - at));
+      let size = h.readUInt32BE(0);
+      const type = h.toString('latin1', 4, 8);
+      let header = 8;
+      if (size === 1) {
+        if (h.length < 16) break;
+        size = Number(h.readBigUInt64BE(8));
+        header = 16;
+      } else if (size === 0) size = fileSize - at;
+      if (size < header || at + size > fileSize) break; // truncated tail: ignore it
+      const box: Box = { type, offset: at, size, header };
+      boxes.push(box);
+      if (type === 'ftyp') ftypBox = box;
+      // small boxes are copied out of the window (which is reused), media data is not read here
+      if (type === 'ftyp') ftypBytes ??= Buffer.from(await bytesAt(at, size));
+      else if (type === 'moov') moovBytes ??= Buffer.from(await bytesAt(at, size));
+      else if (type === 'moof') moofs.set(at, Buffer.from(await bytesAt(at, size)));
+      at += size;
+    }
+    const ftyp = need(ftypBox, 'ftyp');
+    const head = Buffer.concat([need(ftypBytes, 'ftyp'), need(moovBytes, 'moov')]);
+    const track = trackOf(head, ftyp.size);
+    const fragments: IndexedInput['fragments'] = [];
+    for (let i = 0; i < boxes.length; i++) {
+      if (boxes[i]!.type !== 'moof') continue;
+      const mdat = boxes[i + 1];
+      if (!mdat || mdat.type !== 'mdat' || mdat.header !== 8) continue; // truncated last fragment
+      const parsed = parseMoof(moofs.get(boxes[i]!.offset)!, track);
+      if (parsed.samples.reduce((s, x) => s + x.size, 0) > mdat.size - 8) continue;
+      fragments.push({ ...parsed, path, mdatPayloadOffset: mdat.offset + 8 });
+    }
+    return { head, ftypSize: ftyp.size, fragments };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Largest single read of media data (bytes); consecutive fragments of one file are read together up to this. */
+const READ_SPAN = 4 * 1024 * 1024;
+/** Output bytes gathered before one write (`writev`). */
+const WRITE_BATCH = 4 * 1024 * 1024;
+/** Reads kept in flight ahead of the writer. */
+const READ_AHEAD = 3;
+/** Writes kept in flight behind the hasher. */
+const WRITES_IN_FLIGHT = 3;
+/** Inputs indexed at the same time. */
+const INDEX_CONCURRENCY = 8;
+
+/** A byte range of one input, read with a single `read`. */
+interface ReadUnit {
+  path: string;
+  offset: number;
+  length: number;
+}
+
+/** One piece of the output: bytes built in memory, or a slice of a read unit. */
+type Piece = { data: Buffer } | { unit: number; at: number; length: number };
+
 /**
  * Concatenates fragmented MP4 segments (as the recorder writes them) into one fragmented MP4 without ffmpeg:
  * box headers are parsed, media data is copied byte for byte, only `mfhd` sequence numbers and `tfdt` decode
  * times are rewritten, and the last fragment is trimmed to `to`. The first fragment kept starts at the keyframe
- * at or before `from`. Throws {@link NotFragmentedError} when an input does not fit (then use ffmpeg).
+ * at or before `from`. The SHA-256 is computed over exactly the bytes written, in the same pass (large reads
+ * ahead of the hasher, large writes behind it, so reading, hashing and writing overlap). Throws
+ * {@link NotFragmentedError} when an input does not fit (then use ffmpeg).
  */
 export async function concatFragmentedMp4(
   inputs: readonly FragmentedInput[],
@@ -211,115 +284,222 @@ export async function concatFragmentedMp4(
   onProgress?: (ratio: number, bytes: number) => void,
   signal?: AbortSignal,
 ): Promise<FragmentedConcatResult> {
-  let head: Buffer | undefined;
+  const T0 = performance.now();
   let track: TrackInfo | undefined;
-  const selected: Fragment[] = [];
-  for (const input of inputs) {
-    const handle = await open(input.path, 'r');
-    try {
-      const { size } = await handle.stat();
-      const boxes = await topLevel(handle, size);
-      const ftyp = need(boxes.find((b) => b.type === 'ftyp'), 'ftyp');
-      const moovBox = need(boxes.find((b) => b.type === 'moov'), 'moov');
-      const fileHead = Buffer.concat([await readBox(handle, ftyp), await readBox(handle, moovBox)]);
-      if (!head) {
-        head = fileHead;
-        track = parseMoov(fileHead.subarray(ftyp.size));
-      } else if (!head.equals(fileHead)) throw new NotFragmentedError('segments differ in codec setup');
-      let firstDecode: number | undefined;
-      for (let i = 0; i < boxes.length; i++) {
-        if (boxes[i]!.type !== 'moof') continue;
-        const mdat = boxes[i + 1];
-        if (!mdat || mdat.type !== 'mdat' || mdat.header !== 8) continue; // truncated last fragment
-        const parsed = parseMoof(await readBox(handle, boxes[i]!), track!);
-        if (parsed.samples.reduce((s, x) => s + x.size, 0) > mdat.size - 8) continue;
-        firstDecode ??= parsed.decodeTime;
-        const durationTicks = parsed.samples.reduce((s, x) => s + x.duration, 0);
-        const startMs = input.start + ((parsed.decodeTime - firstDecode) * 1000) / track!.timescale;
-        const durationMs = (durationTicks * 1000) / track!.timescale;
-        if (startMs >= range.to || startMs + durationMs <= range.from) continue;
-        selected.push({ ...parsed, path: input.path, mdatPayloadOffset: mdat.offset + 8, startMs, durationMs });
-      }
-    } finally {
-      await handle.close();
-    }
+  const trackOf = (head: Buffer, ftypSize: number): TrackInfo => (track ??= parseMoov(head.subarray(ftypSize)));
+  // index the inputs a few at a time (small reads; their latency overlaps), then select in order
+  const indexed: IndexedInput[] = new Array(inputs.length);
+  for (let i = 0; i < inputs.length; i += INDEX_CONCURRENCY) {
+    if (signal?.aborted) throw new Error('aborted');
+    const batch = inputs.slice(i, i + INDEX_CONCURRENCY);
+    const results = await Promise.all(batch.map((input) => indexInput(input.path, trackOf)));
+    results.forEach((r, k) => (indexed[i + k] = r));
   }
+  if (process.env.WW_TRACE) console.log("index ms", Math.round(performance.now() - T0));
+  const head = indexed[0]?.head;
+  const selected: Fragment[] = [];
+  inputs.forEach((input, i) => {
+    const { head: fileHead, fragments } = indexed[i]!;
+    if (!head!.equals(fileHead)) throw new NotFragmentedError('segments differ in codec setup');
+    const firstDecode = fragments[0]?.decodeTime;
+    for (const parsed of fragments) {
+      const durationTicks = parsed.samples.reduce((s, x) => s + x.duration, 0);
+      const startMs = input.start + ((parsed.decodeTime - firstDecode!) * 1000) / track!.timescale;
+      const durationMs = (durationTicks * 1000) / track!.timescale;
+      if (startMs >= range.to || startMs + durationMs <= range.from) continue;
+      selected.push({ ...parsed, startMs, durationMs });
+    }
+  });
   if (!head || !track || selected.length === 0) throw new NotFragmentedError('no fragments in range');
+  const timescale = track.timescale;
   // the first fragment kept is the one holding `from` (it starts with a keyframe)
   const firstAt = selected.findLastIndex((f) => f.startMs <= range.from);
   const fragments = selected.slice(Math.max(0, firstAt));
 
-  const hash = createHash('sha256');
-  const out = createWriteStream(outPath, { highWaterMark: 8 * 1024 * 1024 });
-  const outError = new Promise<never>((_, reject) => out.once('error', reject));
-  let bytes = 0;
-  const write = async (chunk: Buffer): Promise<void> => {
-    if (signal?.aborted) throw new Error('aborted');
-    hash.update(chunk);
-    bytes += chunk.length;
-    if (!out.write(chunk)) await Promise.race([new Promise<void>((r) => out.once('drain', () => r())), outError]);
-  };
-  const totalPayload = fragments.reduce((s, f) => s + f.samples.reduce((a, x) => a + x.size, 0), 0);
+  // plan the output: rewritten boxes in memory, media data as slices of large reads
+  const units: ReadUnit[] = [];
+  const pieces: Piece[] = [{ data: head }];
   let decode = 0;
   let durationTicks = 0;
   let lastEndMs = fragments[0]!.startMs;
-  await write(head);
-  const handles = new Map<string, FileHandle>();
-  try {
-    for (let n = 0; n < fragments.length; n++) {
-      const f = fragments[n]!;
-      // keep samples that start before `to` (always at least the first one)
-      let keep = f.samples.length;
-      let t = f.startMs;
-      for (let i = 0; i < f.samples.length; i++) {
-        if (i > 0 && t >= range.to) {
-          keep = i;
-          break;
-        }
-        t += (f.samples[i]!.duration * 1000) / track.timescale;
+  let totalBytes = head.length;
+  for (let n = 0; n < fragments.length; n++) {
+    const f = fragments[n]!;
+    // keep samples that start before `to` (always at least the first one)
+    let keep = f.samples.length;
+    let t = f.startMs;
+    for (let i = 0; i < f.samples.length; i++) {
+      if (i > 0 && t >= range.to) {
+        keep = i;
+        break;
       }
-      const moof = keep === f.samples.length ? Buffer.from(f.moof) : trimmedMoof(f, keep);
-      const seqAt = keep === f.samples.length ? f.seqAt : 20;
-      moof.writeUInt32BE(n + 1, seqAt);
-      const tfdtAt = keep === f.samples.length ? f.tfdtAt : moof.indexOf('tfdt', 0, 'latin1') + 8;
-      if (f.tfdtVersion === 1) moof.writeBigUInt64BE(BigInt(decode), tfdtAt);
-      else moof.writeUInt32BE(decode, tfdtAt);
-      const payload = f.samples.slice(0, keep).reduce((s, x) => s + x.size, 0);
-      const mdatHead = Buffer.alloc(8);
-      mdatHead.writeUInt32BE(payload + 8, 0);
-      mdatHead.write('mdat', 4, 'latin1');
-      await write(moof);
-      await write(mdatHead);
-      let handle = handles.get(f.path);
-      if (!handle) {
-        for (const h of handles.values()) await h.close();
-        handles.clear();
-        handle = await open(f.path, 'r');
-        handles.set(f.path, handle);
-      }
-      for (let done = 0; done < payload; ) {
-        const len = Math.min(4 * 1024 * 1024, payload - done);
-        const buf = Buffer.allocUnsafe(len);
-        const { bytesRead } = await handle.read(buf, 0, len, f.mdatPayloadOffset + done);
-        if (bytesRead <= 0) throw new NotFragmentedError('segment shorter than its index');
-        await write(bytesRead === len ? buf : buf.subarray(0, bytesRead));
-        done += bytesRead;
-      }
-      const ticks = f.samples.slice(0, keep).reduce((s, x) => s + x.duration, 0);
-      decode += ticks;
-      durationTicks += ticks;
-      lastEndMs = f.startMs + (ticks * 1000) / track.timescale;
-      onProgress?.(Math.min(0.99, bytes / Math.max(1, totalPayload)), bytes);
+      t += (f.samples[i]!.duration * 1000) / timescale;
     }
-  } finally {
-    for (const h of handles.values()) await h.close();
+    const moof = keep === f.samples.length ? Buffer.from(f.moof) : trimmedMoof(f, keep);
+    const seqAt = keep === f.samples.length ? f.seqAt : 20;
+    moof.writeUInt32BE(n + 1, seqAt);
+    const tfdtAt = keep === f.samples.length ? f.tfdtAt : moof.indexOf('tfdt', 0, 'latin1') + 8;
+    if (f.tfdtVersion === 1) moof.writeBigUInt64BE(BigInt(decode), tfdtAt);
+    else if (decode > 0xffffffff) throw new NotFragmentedError('decode time overflows a version 0 tfdt');
+    else moof.writeUInt32BE(decode, tfdtAt);
+    const payload = f.samples.slice(0, keep).reduce((s, x) => s + x.size, 0);
+    const mdatHead = Buffer.alloc(8);
+    mdatHead.writeUInt32BE(payload + 8, 0);
+    mdatHead.write('mdat', 4, 'latin1');
+    pieces.push({ data: Buffer.concat([moof, mdatHead]) });
+    totalBytes += moof.length + 8 + payload;
+    // media data: extend the current read when it is the same file, further on, and the span stays small
+    let offset = f.mdatPayloadOffset;
+    let left = payload;
+    while (left > 0) {
+      const last = units[units.length - 1];
+      const lastEnd = last ? last.offset + last.length : 0;
+      if (last && last.path === f.path && offset >= lastEnd && offset + left - last.offset <= READ_SPAN) {
+        last.length = offset + left - last.offset;
+        pieces.push({ unit: units.length - 1, at: offset - last.offset, length: left });
+        left = 0;
+      } else {
+        const length = Math.min(left, READ_SPAN);
+        units.push({ path: f.path, offset, length });
+        pieces.push({ unit: units.length - 1, at: 0, length });
+        offset += length;
+        left -= length;
+      }
+    }
+    const ticks = f.samples.slice(0, keep).reduce((s, x) => s + x.duration, 0);
+    decode += ticks;
+    durationTicks += ticks;
+    lastEndMs = f.startMs + (ticks * 1000) / timescale;
   }
-  await Promise.race([new Promise<void>((resolve) => out.end(() => resolve())), outError]);
+
+  // reader: units read in order, a few ahead; one open handle per file, closed after its last unit
+  const lastUnitOf = new Map<string, number>();
+  units.forEach((u, i) => lastUnitOf.set(u.path, i));
+  const handles = new Map<string, Promise<FileHandle>>();
+  const reads = new Map<number, Promise<Buffer>>();
+  // read buffers are reused once their bytes are written and hashed (fresh memory would page-fault on every byte)
+  const pool: Buffer[] = [];
+  const releaseAfter = new Map<number, number>(); // unit -> index of the last piece using it
+  pieces.forEach((p, i) => {
+    if (!('data' in p)) releaseAfter.set(p.unit, i);
+  });
+  const unitBuffers = new Map<number, Buffer>();
+  const readUnit = async (i: number): Promise<Buffer> => {
+    const unit = units[i]!;
+    let opening = handles.get(unit.path);
+    if (!opening) {
+      opening = open(unit.path, 'r');
+      handles.set(unit.path, opening);
+    }
+    const handle = await opening;
+    const backing = pool.pop() ?? Buffer.allocUnsafeSlow(READ_SPAN);
+    unitBuffers.set(i, backing);
+    const buf = backing.subarray(0, unit.length);
+    for (let done = 0; done < unit.length; ) {
+      const { bytesRead } = await handle.read(buf, done, unit.length - done, unit.offset + done);
+      if (bytesRead <= 0) throw new NotFragmentedError('segment shorter than its index');
+      done += bytesRead;
+    }
+    return buf;
+  };
+  let nextRead = 0;
+  const startReads = (upTo: number): void => {
+    for (; nextRead < units.length && nextRead <= upTo; nextRead++) {
+      const read = readUnit(nextRead);
+      read.catch(() => undefined); // awaited (and thrown) in order below
+      reads.set(nextRead, read);
+    }
+  };
+
+  const hash = createHash('sha256');
+  const out = await open(outPath, 'w');
+  let position = 0;
+  const writes: Array<Promise<void>> = [];
+  const writeAll = async (buffers: Buffer[], at: number): Promise<void> => {
+    let { bytesWritten } = await out.writev(buffers, at);
+    const total = buffers.reduce((s, b) => s + b.length, 0);
+    if (bytesWritten === total) return;
+    // short write: finish it piece by piece
+    const rest = Buffer.concat(buffers).subarray(bytesWritten);
+    for (let done = 0; done < rest.length; ) {
+      const r = await out.write(rest, done, rest.length - done, at + bytesWritten + done);
+      done += r.bytesWritten;
+    }
+  };
+  let batch: Buffer[] = [];
+  let batchBytes = 0;
+  let batchUnits: number[] = [];
+  const flush = async (): Promise<void> => {
+    if (batchBytes === 0) return;
+    const buffers = batch;
+    const done = batchUnits;
+    const at = position;
+    position += batchBytes;
+    batch = [];
+    batchBytes = 0;
+    batchUnits = [];
+    // the write runs on libuv's pool while the same bytes are hashed here
+    const writing = writeAll(buffers, at).then(() => {
+      for (const unit of done) {
+        const backing = unitBuffers.get(unit);
+        unitBuffers.delete(unit);
+        if (backing) pool.push(backing);
+      }
+    });
+    writing.catch(() => undefined); // awaited below
+    writes.push(writing);
+    for (const b of buffers) hash.update(b);
+    while (writes.length > WRITES_IN_FLIGHT) await writes.shift();
+    onProgress?.(Math.min(0.99, position / Math.max(1, totalBytes)), position);
+  };
+  const closeDone = async (): Promise<void> => {
+    for (const [path, opening] of handles) {
+      handles.delete(path);
+      await (await opening.catch(() => undefined))?.close();
+    }
+  };
+  try {
+    let current = -1;
+    let currentBuf: Buffer | undefined;
+    for (let p = 0; p < pieces.length; p++) {
+      const piece = pieces[p]!;
+      if (signal?.aborted) throw new Error('aborted');
+      let chunk: Buffer;
+      if ('data' in piece) chunk = piece.data;
+      else {
+        if (piece.unit !== current) {
+          startReads(piece.unit + READ_AHEAD);
+          currentBuf = await reads.get(piece.unit)!;
+          reads.delete(piece.unit);
+          current = piece.unit;
+          const path = units[current]!.path;
+          if (lastUnitOf.get(path) === current) {
+            const opening = handles.get(path);
+            handles.delete(path);
+            void opening?.then((h) => h.close()).catch(() => undefined);
+          }
+        }
+        chunk = currentBuf!.subarray(piece.at, piece.at + piece.length);
+        if (releaseAfter.get(piece.unit) === p) batchUnits.push(piece.unit);
+      }
+      batch.push(chunk);
+      batchBytes += chunk.length;
+      if (batchBytes >= WRITE_BATCH) await flush();
+    }
+    await flush();
+    while (writes.length > 0) await writes.shift();
+  } finally {
+    await Promise.allSettled(writes);
+    await Promise.allSettled(reads.values());
+    await closeDone();
+    await out.close();
+  }
+  if (position !== totalBytes) throw new Error(`clip writer wrote ${position} bytes, planned ${totalBytes}`);
   return {
-    bytes,
+    bytes: position,
     sha256: hash.digest('hex'),
     actualFrom: Math.round(fragments[0]!.startMs),
     actualTo: Math.round(lastEndMs),
-    durationMs: Math.round((durationTicks * 1000) / track.timescale),
+    durationMs: Math.round((durationTicks * 1000) / timescale),
   };
 }

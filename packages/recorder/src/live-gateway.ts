@@ -1,5 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo, Server } from 'node:net';
 import { WardwatchError, silentLogger, type Logger } from '@wardwatch/core';
 import type NodeMediaServerClass from 'node-media-server';
@@ -49,6 +51,37 @@ export interface LiveGateway {
 }
 
 const APP = 'live';
+
+/** node-media-server's logger singleton (`src/core/logger.js`). */
+interface NmsLogger {
+  level: string;
+  log(message: string, level?: string): void;
+}
+
+/** Sends NMS's log lines to `logger` instead of `console.log`. */
+function routeNmsLogger(nmsLogger: NmsLogger, logger: Logger): void {
+  nmsLogger.log = (message: string, level = 'info') => {
+    const fields = { component: 'node-media-server' };
+    if (level === 'error') logger.error(fields, String(message));
+    else if (level === 'warn') logger.warn(fields, String(message));
+    else logger.debug(fields, String(message));
+  };
+}
+
+/**
+ * Makes sure NMS's LightweightStore can never touch the host process: no SIGINT/SIGTERM handlers (they flush and
+ * re-raise the signal, killing an embedding app without its own handler), no lock file, no `./data` directory.
+ * The gateway never calls NMS's `run()`, which is what would open the store; this guards against it anyway.
+ */
+function neutraliseStore(server: NodeMediaServerClass): void {
+  const store = (server as unknown as { store?: { options?: Record<string, unknown>; open?: () => Promise<void> } }).store;
+  if (!store) return;
+  if (store.options) {
+    store.options.signals = false;
+    store.options.lock = false;
+  }
+  store.open = () => Promise.reject(new Error('the NMS store is disabled inside WardWatch'));
+}
 let activeGateway = false;
 
 /** Maps a camera id to an NMS-safe stream name (`[A-Za-z0-9_-]`), injectively. */
@@ -110,10 +143,22 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
       try {
         const require = createRequire(import.meta.url);
         const NodeMediaServer = require('node-media-server') as typeof NodeMediaServerClass;
-        const nmsLogger = require('node-media-server/src/core/logger.js') as { level: string };
-        // placeholder ports make NMS create its servers; we listen ourselves (ephemeral ports, no process.exit)
-        const server = new NodeMediaServer({ bind: host, rtmp: { port: 1 }, http: { port: 1 }, webadmin: { enable: false } });
-        nmsLogger.level = 'error';
+        const nmsLogger = require('node-media-server/src/core/logger.js') as NmsLogger;
+        // NMS logs with console.log (its banner included, printed by the constructor): route it to our logger
+        // (its servers log their close asynchronously, so it stays routed after stop): the host's stdout stays untouched
+        routeNmsLogger(nmsLogger, logger);
+        // placeholder ports make NMS create its servers; we listen ourselves (ephemeral ports, no process.exit).
+        // The store path points into the OS temp dir; it is never opened below (we never call `run()`), so
+        // nothing is written anywhere and its SIGINT/SIGTERM/exit hooks are never installed.
+        const server = new NodeMediaServer({
+          bind: host,
+          rtmp: { port: 1 },
+          http: { port: 1 },
+          webadmin: { enable: false },
+          store: { path: join(tmpdir(), `wardwatch-nms-unused-${process.pid}`) },
+        });
+        neutraliseStore(server);
+        nmsLogger.level = 'warn';
         const onPrePlay = (session: NmsSession): void => {
           if (!verify('play', session.streamPath, session.streamQuery)) {
             logger.warn({ streamPath: session.streamPath, ip: session.ip }, 'live play refused: bad or expired signature');
@@ -154,6 +199,7 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
       for (const [event, listener] of hooks.splice(0)) context.eventEmitter.off(event, listener as (...args: unknown[]) => void);
       context.sessions.clear();
       context.broadcasts.clear();
+      // NMS's logger stays routed to ours: its servers log their close asynchronously, after this
       activeGateway = false;
       logger.info({}, 'live gateway stopped');
     },

@@ -1,4 +1,6 @@
-import { statfs, unlink } from 'node:fs/promises';
+import { rmdir, statfs, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { SchedulerAction, Subscription } from 'rxjs';
 import { isWardwatchError, type RecorderContext, type Segment } from '@wardwatch/core';
 import { resolveInside } from './segment-path.js';
 
@@ -51,7 +53,7 @@ export function createRetention(
   const targetRatio = config.targetRatio ?? 0.85;
   const batchSize = config.batchSize ?? 100;
   const diskUsage = config.diskUsage ?? statfsUsage;
-  let timer: ReturnType<typeof setInterval> | undefined;
+  let timer: Subscription | undefined;
   let running: Promise<void> | undefined;
   let lastWarnAt = 0;
 
@@ -72,7 +74,36 @@ export function createRetention(
       });
       removed.push(segment);
     }
+    await removeEmptyDirs(removed);
     return removed;
+  }
+
+  /**
+   * Removes the hour and day directories the purged files leave empty (`rmdir` only removes empty ones, so a
+   * directory the recorder has just written into stays). The camera directory itself is never removed.
+   */
+  async function removeEmptyDirs(removed: Segment[]): Promise<void> {
+    const hours = new Set(removed.map((s) => dirname(resolveInside(root, s.path))));
+    const days = new Set<string>();
+    for (const hour of hours) {
+      if (await removeIfEmpty(hour)) days.add(dirname(hour));
+    }
+    for (const day of days) await removeIfEmpty(day);
+  }
+
+  async function removeIfEmpty(dir: string): Promise<boolean> {
+    // only `<camera>/<day>` and `<camera>/<day>/<hour>` directories: two or three levels below the root
+    const depth = dir.slice(root.length).split('/').filter(Boolean).length;
+    if (!dir.startsWith(`${root}/`) || depth < 2 || depth > 3) return false;
+    return rmdir(dir).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST' && error.code !== 'ENOENT') {
+          context.logger.warn({ err: error, dir }, 'empty recording directory could not be removed');
+        }
+        return false;
+      },
+    );
   }
 
   function report(removed: Segment[], reason: 'retention-days' | 'disk-watermark'): void {
@@ -160,11 +191,15 @@ export function createRetention(
 
   return {
     start() {
-      timer ??= setInterval(() => void runOnce(), config.intervalMs ?? 60_000);
-      timer.unref?.();
+      // on the injected clock (an RxJS scheduler), so the schedule runs in virtual time in tests
+      const interval = config.intervalMs ?? 60_000;
+      timer ??= context.clock.schedule(function tick(this: SchedulerAction<unknown>) {
+        void runOnce();
+        this.schedule(undefined, interval);
+      }, interval);
     },
     stop() {
-      if (timer) clearInterval(timer);
+      timer?.unsubscribe();
       timer = undefined;
     },
     runOnce,

@@ -1,3 +1,4 @@
+import { access } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { WardwatchError } from '@wardwatch/core';
 
@@ -22,7 +23,6 @@ export function resolveInside(root: string, relativePath: string): string {
  * (two files never share a name, so nothing is overwritten).
  */
 export async function freeSegmentStart(root: string, cameraId: string, start: number): Promise<number> {
-  const { access } = await import('node:fs/promises');
   for (let candidate = start; candidate < start + 1000; candidate++) {
     const exists = await access(resolveInside(root, segmentRelativePath(cameraId, candidate))).then(() => true, () => false);
     if (!exists) return candidate;

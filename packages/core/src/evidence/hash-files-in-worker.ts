@@ -15,27 +15,43 @@ export interface HashFilesInWorkerOptions {
 }
 
 // Plain JavaScript so it runs the same from sources (tests) and from the built package.
+// Synchronous reads are right here: this thread does nothing else. One buffer is reused for every read (fresh
+// buffers per chunk would cost a page fault per 4 KiB), and progress is posted about every 8 MiB.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
-const { createReadStream } = require('node:fs');
-(async () => {
-  for (let index = 0; index < workerData.paths.length; index++) {
-    const hash = createHash('sha256');
-    let bytes = 0;
-    try {
-      for await (const chunk of createReadStream(workerData.paths[index], { highWaterMark: 1 << 20 })) {
-        hash.update(chunk);
-        bytes += chunk.length;
-        parentPort.postMessage({ type: 'progress', bytes: chunk.length });
+const { openSync, readSync, closeSync } = require('node:fs');
+const CHUNK = 1 << 20;
+const buffer = Buffer.allocUnsafeSlow(CHUNK);
+(() => {
+for (let index = 0; index < workerData.paths.length; index++) {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let unreported = 0;
+  let fd;
+  try {
+    fd = openSync(workerData.paths[index], 'r');
+    for (;;) {
+      const n = readSync(fd, buffer, 0, CHUNK, null);
+      if (n === 0) break;
+      hash.update(n === CHUNK ? buffer : buffer.subarray(0, n));
+      bytes += n;
+      unreported += n;
+      if (unreported >= 8 * CHUNK) {
+        parentPort.postMessage({ type: 'progress', bytes: unreported });
+        unreported = 0;
       }
-    } catch (error) {
-      parentPort.postMessage({ type: 'error', index, code: error && error.code, message: String(error && error.message) });
-      return;
     }
-    parentPort.postMessage({ type: 'file', index, sha256: hash.digest('hex'), bytes });
+  } catch (error) {
+    parentPort.postMessage({ type: 'error', index, code: error && error.code, message: String(error && error.message) });
+    return;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
-  parentPort.postMessage({ type: 'end' });
+  if (unreported > 0) parentPort.postMessage({ type: 'progress', bytes: unreported });
+  parentPort.postMessage({ type: 'file', index, sha256: hash.digest('hex'), bytes });
+}
+parentPort.postMessage({ type: 'end' });
 })();
 `;
 

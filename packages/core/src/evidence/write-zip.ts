@@ -41,6 +41,8 @@ export interface WriteZipOptions {
 }
 
 const U32 = 0xffffffff;
+/** Read size for stored (uncompressed) file entries. */
+const STORED_CHUNK = 4 * 1024 * 1024;
 
 /**
  * Streams entries into a new ZIP file at `outPath` (PKZIP with data descriptors; Zip64 when sizes or
@@ -98,8 +100,43 @@ export async function writeZip(outPath: string, entries: readonly ZipEntryInput[
       let crc = 0;
       let raw = 0;
       let compressed = 0;
+      if (method === 0 && entry.path !== undefined) {
+        // Stored file (the clip): large reads into reused buffers, one read ahead and one write behind the
+        // CRC-32/SHA-256, so reading, checksumming and writing overlap.
+        const file = await open(entry.path, 'r');
+        const buffers = [0, 1, 2].map(() => Buffer.allocUnsafeSlow(STORED_CHUNK));
+        let reading = file.read(buffers[0]!, 0, STORED_CHUNK, 0);
+        let writing: Promise<void> = Promise.resolve();
+        try {
+          for (let k = 0; ; k++) {
+            const { bytesRead } = await reading;
+            if (bytesRead === 0) break;
+            const chunk = buffers[k % 3]!.subarray(0, bytesRead);
+            reading = file.read(buffers[(k + 1) % 3]!, 0, STORED_CHUNK, raw + bytesRead);
+            reading.catch(() => undefined); // awaited on the next turn
+            if (signal?.aborted) throw new WardwatchError('CANCELLED', 'ZIP writing was cancelled');
+            crc = crc32(chunk, crc);
+            hash?.update(chunk);
+            raw += bytesRead;
+            consumed += bytesRead;
+            onBytes?.(consumed);
+            await writing;
+            writing = write(chunk);
+            writing.catch(() => undefined); // awaited on the next turn or below
+          }
+          await writing;
+        } finally {
+          await Promise.allSettled([reading, writing]);
+          await file.close();
+        }
+        compressed = raw;
+      }
       const source: AsyncIterable<Buffer> =
-        entry.path !== undefined ? createReadStream(entry.path, { highWaterMark: 1 << 20 }) : Readable.from([Buffer.from(entry.data as Uint8Array | string)]);
+        method === 0 && entry.path !== undefined
+          ? Readable.from([] as Buffer[])
+          : entry.path !== undefined
+            ? createReadStream(entry.path, { highWaterMark: 1 << 20 })
+            : Readable.from([Buffer.from(entry.data as Uint8Array | string)]);
       const counted = (async function* () {
         for await (const chunk of source) {
           if (signal?.aborted) throw new WardwatchError('CANCELLED', 'ZIP writing was cancelled');

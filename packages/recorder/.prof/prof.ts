@@ -1,0 +1,42 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { EMPTY } from 'rxjs';
+import { createMemoryStorage, parseCameraSpec, silentLogger, systemClock } from '@wardwatch/core';
+import { createRecorder } from '../src/index.js';
+const N = 16, WINDOW = Number(process.argv[2] ?? 20000);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../test/fixtures/sim-child.ts'), String(N)], { cwd: join(import.meta.dirname, '..'), stdio: ['pipe', 'pipe', 'inherit'] });
+const cams = await new Promise<any[]>((res) => createInterface({ input: child.stdout! }).on('line', (l) => { try { res(JSON.parse(l).cameras); } catch {} }));
+const root = mkdtempSync(join(tmpdir(), 'ww-prof-'));
+const rec = createRecorder({ root, segmentSeconds: 10 });
+const storage = createMemoryStorage();
+await rec.start({ storage, clock: systemClock, logger: silentLogger, emit: () => undefined });
+const spec = (id: string) => parseCameraSpec({ id, name: id, site: { ward: 'w', station: 's' }, location: { lat: 0, lon: 0 }, ownership: 'station', driver: 'b', connection: { host: '127.0.0.1' } });
+let segs = 0;
+const subs = cams.map((c) => rec.record(spec(c.id), { streams: { main: { uri: c.main }, sub: { uri: c.sub } }, events$: EMPTY, snapshot: () => Promise.reject(new Error()), probe: async () => ({ ok: true, latencyMs: 0 }), close: async () => undefined }).subscribe((s) => { if (s.type === 'segment') { segs++; void storage.segments.add(s.segment); } }));
+await sleep(6000);
+import { readdirSync, readFileSync } from 'node:fs';
+const threads = () => { const m = new Map<string, number>(); for (const t of readdirSync('/proc/self/task')) { try { const st = readFileSync(`/proc/self/task/${t}/stat`, 'utf8'); const f = st.slice(st.lastIndexOf(')') + 2).split(' '); const name = readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim(); m.set(`${name}:${t}`, (Number(f[11]) + Number(f[12])) / 100); } catch {} } return m; };
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
+const ins = new Session(); ins.connect();
+const idleB = process.cpuUsage(); await sleep(0); 
+if (process.env.PROF) { await ins.post('Profiler.enable'); await ins.post('Profiler.setSamplingInterval', { interval: 200 }); await ins.post('Profiler.start'); }
+const t0 = threads();
+const b = process.cpuUsage();
+await sleep(WINDOW);
+const u = process.cpuUsage(b);
+const t1 = threads();
+if (process.env.PROF) { const { profile } = await ins.post('Profiler.stop'); writeFileSync(process.env.PROF, JSON.stringify(profile)); }
+const byName = new Map<string, number>();
+for (const [k, v] of t1) { const n = k === `node:${process.pid}` ? "main" : k; byName.set(n, (byName.get(n) ?? 0) + v - (t0.get(k) ?? v)); }
+console.log(JSON.stringify(Object.fromEntries([...byName].map(([k, v]) => [k, +v.toFixed(2)]))));
+console.log(JSON.stringify({ nodeCpuS: (u.user + u.system) / 1e6, perStreamPct: ((u.user + u.system) / 1e6 / (WINDOW / 1000) / N) * 100, segs }));
+for (const s of subs) s.unsubscribe();
+await rec.stop();
+child.stdin!.end();
+await new Promise((r) => child.once('exit', r));
+rmSync(root, { recursive: true, force: true });

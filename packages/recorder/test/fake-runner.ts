@@ -1,0 +1,70 @@
+import { PassThrough } from 'node:stream';
+import type { ManagedProcess, ProcessExit, ProcessRunner, SpawnOptions } from '../src/index.js';
+
+/** A scripted stand-in for an ffmpeg child (unit tests only): the test writes its stdout and decides when it exits. */
+export class FakeProcess implements ManagedProcess {
+  readonly stdin = new PassThrough();
+  readonly stdout = new PassThrough();
+  readonly outputs = [new PassThrough()];
+  readonly exited: Promise<ProcessExit>;
+  /** Signals sent with `kill()`, in order. */
+  readonly kills: string[] = [];
+  stopped = false;
+  private resolveExit!: (exit: ProcessExit) => void;
+  private done = false;
+
+  constructor(
+    readonly pid: number,
+    readonly args: readonly string[],
+    readonly options: SpawnOptions,
+  ) {
+    this.exited = new Promise((resolve) => {
+      this.resolveExit = resolve;
+    });
+  }
+
+  /** Ends the process with this exit code/signal and stderr tail. */
+  exit(code: number | null, signal: NodeJS.Signals | null = null, stderrTail: string[] = []): void {
+    if (this.done) return;
+    this.done = true;
+    for (const line of stderrTail) this.options.onStderrLine?.(line);
+    this.stdout.end();
+    for (const o of this.outputs) o.end();
+    this.resolveExit({ code, signal, stderrTail });
+  }
+
+  /** Writes one `-progress` block to stdout. */
+  progress(frame: number, outTimeUs: number): void {
+    this.stdout.write(`frame=${frame}\nfps=10\nout_time_us=${outTimeUs}\nprogress=continue\n`);
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGTERM'): void {
+    if (this.done) return;
+    this.kills.push(signal);
+    this.exit(null, signal);
+  }
+
+  stop(): Promise<ProcessExit> {
+    this.stopped = true;
+    this.exit(0);
+    return this.exited;
+  }
+}
+
+/** A {@link ProcessRunner} whose children are {@link FakeProcess}es; `onSpawn` scripts each one. */
+export function createFakeRunner(onSpawn: (proc: FakeProcess, index: number) => void = () => undefined): ProcessRunner & { spawned: FakeProcess[] } {
+  const spawned: FakeProcess[] = [];
+  return {
+    spawned,
+    spawn(_command, args, options = {}) {
+      const proc = new FakeProcess(100_000 + spawned.length, args, options);
+      spawned.push(proc);
+      onSpawn(proc, spawned.length - 1);
+      return proc;
+    },
+    pids: () => spawned.filter((p) => !p.stopped && p.kills.length === 0).map((p) => p.pid),
+    dispose: async () => {
+      await Promise.all(spawned.map((p) => p.stop()));
+    },
+  };
+}
