@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Observable, type SchedulerAction, type Subscription } from 'rxjs';
@@ -6,6 +5,7 @@ import { redactUrl, WardwatchError, type Clock, type Logger, type RecorderSignal
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
 import { hashFile } from './hash-file.js';
+import { onLines } from './line-splitter.js';
 import type { ManagedProcess, ProcessRunner } from './process-runner.js';
 import { createProgressParser, type FfmpegProgress } from './progress-parser.js';
 import { buildRecordArgs } from './record-command.js';
@@ -235,10 +235,8 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
       if (height !== undefined) signal.height = height;
       emit(signal);
     };
-    const progressLines = createInterface({ input: proc.stdout });
-    progressLines.on('line', createProgressParser(onProgress));
-    const listLines = createInterface({ input: proc.outputs[0]! });
-    listLines.on('line', (line) => {
+    onLines(proc.stdout, createProgressParser(onProgress));
+    onLines(proc.outputs[0]!, (line) => {
       const entry = parseSegmentListLine(line);
       if (!entry) return;
       // segment times need the settled anchor; a process that ends first falls back to the best estimate

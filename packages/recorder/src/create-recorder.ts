@@ -176,7 +176,8 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
         const stream = camera.recording?.stream === 'sub' && session.streams.sub ? session.streams.sub : session.streams.main;
         let recording: CameraRecording | undefined;
         let cancelled = false;
-        sessions.set(camera.id, { spec: camera, session });
+        const entry = { spec: camera, session };
+        sessions.set(camera.id, entry);
         const placeholder = { signals$: new Observable<RecorderSignal>(), stop: async () => undefined, pid: () => undefined } as CameraRecording;
         recordings.set(camera.id, placeholder);
         const previousStop = stoppings.get(camera.id);
@@ -223,6 +224,8 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
           cancelled = true;
           const current = recordings.get(camera.id);
           if (current === placeholder || (recording !== undefined && current === recording)) recordings.delete(camera.id);
+          // a removed camera is no longer known to frames()/snapshot(); a re-record has already put its own entry
+          if (sessions.get(camera.id) === entry) sessions.delete(camera.id);
           const stopping = (async () => {
             await setup;
             if (recording) await recording.stop();

@@ -36,6 +36,7 @@ export function decodeFrames(config: DecodeFramesConfig): Observable<Frame> {
     let closed = false;
     let proc: ManagedProcess | undefined;
     let restartTimer: Subscription | undefined;
+    let lastAt = Number.NEGATIVE_INFINITY;
 
     const start = async (): Promise<void> => {
       const caps = await config.capabilities;
@@ -61,7 +62,9 @@ export function decodeFrames(config: DecodeFramesConfig): Observable<Frame> {
         const rest = all.subarray(complete * frameBytes);
         chunks = rest.length ? [Buffer.from(rest)] : [];
         buffered = rest.length;
-        if (!closed) subscriber.next({ cameraId: config.cameraId, at: config.clock.now(), width, height, format, data });
+        // strictly increasing times even when two reads land in the same millisecond
+        lastAt = Math.max(config.clock.now(), lastAt + 1);
+        if (!closed) subscriber.next({ cameraId: config.cameraId, at: lastAt, width, height, format, data });
       });
       await proc.exited;
       proc = undefined;

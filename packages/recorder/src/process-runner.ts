@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { onLines } from './line-splitter.js';
 import type { Readable, Writable } from 'node:stream';
 
 /** How a managed process ended. */
@@ -97,8 +97,7 @@ export function createProcessRunner(options: ProcessRunnerOptions = {}): Process
       env: { ...process.env, ...spawnOptions.env },
     });
     const tail: string[] = [];
-    const stderrLines = createInterface({ input: child.stderr! });
-    stderrLines.on('line', (line) => {
+    onLines(child.stderr!, (line) => {
       tail.push(line);
       if (tail.length > 20) tail.shift();
       spawnOptions.onStderrLine?.(line);

@@ -125,6 +125,7 @@ export async function writeZip(outPath: string, entries: readonly ZipEntryInput[
             writing.catch(() => undefined); // awaited on the next turn or below
           }
           await writing;
+          if (signal?.aborted) throw new WardwatchError('CANCELLED', 'ZIP writing was cancelled');
         } finally {
           await Promise.allSettled([reading, writing]);
           await file.close();
