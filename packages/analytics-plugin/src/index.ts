@@ -1,3 +1,9 @@
+/**
+ * WardWatch analytics: motion, tamper and picture quality, Vietnamese licence plates, faces and cross-camera tracks.
+ *
+ * @packageDocumentation
+ * @module @wardwatch/analytics-plugin
+ */
 // plugin
 export { analyticsPlugin } from './analytics-plugin.js';
 export type { AnalyticsPlugin, AnalyticsPluginOptions } from './analytics-plugin.js';

@@ -1,3 +1,9 @@
+/**
+ * WardWatch core: the domain model and schemas, createStation, the contracts adapters implement, health, incidents, reports, evidence and coded errors.
+ *
+ * @packageDocumentation
+ * @module @wardwatch/core
+ */
 // errors
 export { ERROR_CODES } from './errors/codes.js';
 export type { ErrorCode } from './errors/codes.js';

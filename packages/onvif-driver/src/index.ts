@@ -1,3 +1,9 @@
+/**
+ * The ONVIF Profile S CameraDriver: discovery, streams, snapshots, PTZ and events.
+ *
+ * @packageDocumentation
+ * @module @wardwatch/onvif-driver
+ */
 export { createOnvifDriver } from './create-onvif-driver.js';
 export type { OnvifDriverOptions } from './onvif-driver-options.js';
 export { OnvifSession, connectOnvif } from './onvif-session.js';

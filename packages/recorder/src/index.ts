@@ -1,3 +1,9 @@
+/**
+ * ffmpeg media pipelines: segment recording, retention, clips, snapshots, analysis frames and the live relay.
+ *
+ * @packageDocumentation
+ * @module @wardwatch/recorder
+ */
 export { createRecorder } from './create-recorder.js';
 export type { RecorderOptions, WardwatchRecorder } from './create-recorder.js';
 export type { RetentionOptions, DiskUsage } from './retention.js';

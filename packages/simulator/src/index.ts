@@ -1,3 +1,9 @@
+/**
+ * Virtual ONVIF/RTSP cameras with fault injection, for tests, demos and driver authors.
+ *
+ * @packageDocumentation
+ * @module @wardwatch/simulator
+ */
 export { startSimulator } from './start-simulator.js';
 export type { Simulator } from './start-simulator.js';
 export { SimCamera, RTSP_PATHS } from './sim-camera.js';

@@ -1,3 +1,9 @@
+/**
+ * The embedded default StorageAdapter, on LevelDB.
+ *
+ * @packageDocumentation
+ * @module @wardwatch/storage-level
+ */
 export { createLevelStorage } from './create-level-storage.js';
 export type { LevelStorageOptions } from './create-level-storage.js';
 export { LEVEL_STORAGE_FORMAT, LEVEL_STORAGE_SCHEMA_VERSION } from './schema-version.js';

@@ -1,3 +1,9 @@
+/**
+ * Conformance kits and test doubles for adapter authors: describeStorageAdapter, describeCameraDriver, createFakeCameraDriver.
+ *
+ * @packageDocumentation
+ * @module @wardwatch/core/testing
+ */
 // storage conformance kit
 export { describeStorageAdapter } from './describe-storage-adapter.js';
 export type { DescribeStorageAdapterOptions } from './describe-storage-adapter.js';
