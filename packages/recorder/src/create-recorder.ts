@@ -223,13 +223,12 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
         return () => {
           cancelled = true;
           const current = recordings.get(camera.id);
-          const forget = () => { if (current === placeholder || (recording !== undefined && recordings.get(camera.id) === recording)) recordings.delete(camera.id); };
+          if (current === placeholder || (recording !== undefined && current === recording)) recordings.delete(camera.id);
           // a removed camera is no longer known to frames()/snapshot(); a re-record has already put its own entry
           if (sessions.get(camera.id) === entry) sessions.delete(camera.id);
           const stopping = (async () => {
             await setup;
             if (recording) await recording.stop();
-            forget();
           })();
           stoppings.set(camera.id, stopping);
           void stopping.finally(() => {

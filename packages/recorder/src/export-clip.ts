@@ -28,10 +28,11 @@ function quote(path: string): string {
 
 /**
  * Cuts one MP4 from the recorded segments overlapping the request by stream copy: the recorder's fragmented
- * MP4s are joined directly (fragment by fragment, see `concatFragmentedMp4`), anything else through ffmpeg's
- * concat demuxer (`inpoint`/`outpoint`); the cut lands on the keyframe at or before `from`. Emits progress, then
- * `done` with the actual range, the gaps inside the request and the SHA-256. Unsubscribing or aborting
- * `request.signal` kills the process and removes the partial file.
+ * MP4s are joined directly (fragment by fragment, see `concatFragmentedMp4`; the SHA-256 is computed over the
+ * bytes as they are written), anything else through ffmpeg's concat demuxer (`inpoint`/`outpoint`, fragmented
+ * output, hashed after); the cut lands on the keyframe at or before `from`. Emits progress, then `done` with the
+ * actual range, the gaps inside the request and the SHA-256. Unsubscribing or aborting `request.signal` kills the
+ * process and removes the partial file.
  */
 export function exportClip(config: ExportClipConfig): Observable<ClipEvent> {
   return new Observable<ClipEvent>((subscriber) => {
@@ -100,7 +101,9 @@ export function exportClip(config: ExportClipConfig): Observable<ClipEvent> {
       proc = config.runner.spawn(config.ffmpegPath, [
         '-hide_banner', '-nostats', '-loglevel', 'error', '-progress', 'pipe:1', '-y',
         '-f', 'concat', '-safe', '0', '-i', listPath,
-        '-map', '0:v', '-map', '0:a?', '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', outPath,
+        // fragmented like the recorder's own segments: written in one pass (`+faststart` would rewrite the whole
+        // file once more to move the index to the front)
+        '-map', '0:v', '-map', '0:a?', '-c', 'copy', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-f', 'mp4', outPath,
       ]);
       if (cancelled) proc.kill('SIGKILL');
       createInterface({ input: proc.stdout }).on(

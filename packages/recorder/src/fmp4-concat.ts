@@ -182,7 +182,7 @@ interface IndexedInput {
 const INDEX_WINDOW = 16 * 1024;
 
 /** Reads the box layout of one input: its `ftyp`+`moov` bytes and every complete fragment's `moof`. */
-async function indexInput(path: string, trackOf: (head: Buffer, ftypSize: number) => TrackInfo): Promise<IndexedInput> {
+async function indexInput(path: string): Promise<IndexedInput> {
   const handle = await open(path, 'r');
   try {
     const { size: fileSize } = await handle.stat();
@@ -232,7 +232,7 @@ async function indexInput(path: string, trackOf: (head: Buffer, ftypSize: number
     }
     const ftyp = need(ftypBox, 'ftyp');
     const head = Buffer.concat([need(ftypBytes, 'ftyp'), need(moovBytes, 'moov')]);
-    const track = trackOf(head, ftyp.size);
+    const track = parseMoov(head.subarray(ftyp.size));
     const fragments: IndexedInput['fragments'] = [];
     for (let i = 0; i < boxes.length; i++) {
       if (boxes[i]!.type !== 'moof') continue;
@@ -259,6 +259,14 @@ const WRITES_IN_FLIGHT = 3;
 /** Inputs indexed at the same time. */
 const INDEX_CONCURRENCY = 8;
 
+/** I/O sizes of {@link concatFragmentedMp4} (the defaults suit disks and page cache; small values are for tests). */
+export interface ConcatIoOptions {
+  /** Largest single read, bytes. @default 4 MiB */
+  readSpan?: number;
+  /** Output bytes gathered per write, bytes. @default 4 MiB */
+  writeBatch?: number;
+}
+
 /** A byte range of one input, read with a single `read`. */
 interface ReadUnit {
   path: string;
@@ -283,20 +291,23 @@ export async function concatFragmentedMp4(
   outPath: string,
   onProgress?: (ratio: number, bytes: number) => void,
   signal?: AbortSignal,
+  io: ConcatIoOptions = {},
 ): Promise<FragmentedConcatResult> {
-  const T0 = performance.now();
-  let track: TrackInfo | undefined;
-  const trackOf = (head: Buffer, ftypSize: number): TrackInfo => (track ??= parseMoov(head.subarray(ftypSize)));
+  const readSpan = io.readSpan ?? READ_SPAN;
+  const writeBatch = io.writeBatch ?? WRITE_BATCH;
   // index the inputs a few at a time (small reads; their latency overlaps), then select in order
   const indexed: IndexedInput[] = new Array(inputs.length);
-  for (let i = 0; i < inputs.length; i += INDEX_CONCURRENCY) {
-    if (signal?.aborted) throw new Error('aborted');
-    const batch = inputs.slice(i, i + INDEX_CONCURRENCY);
-    const results = await Promise.all(batch.map((input) => indexInput(input.path, trackOf)));
-    results.forEach((r, k) => (indexed[i + k] = r));
-  }
-  if (process.env.WW_TRACE) console.log("index ms", Math.round(performance.now() - T0));
+  let nextInput = 0;
+  const indexer = async (): Promise<void> => {
+    while (nextInput < inputs.length) {
+      if (signal?.aborted) throw new Error('aborted');
+      const i = nextInput++;
+      indexed[i] = await indexInput(inputs[i]!.path);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(INDEX_CONCURRENCY, inputs.length) }, indexer));
   const head = indexed[0]?.head;
+  const track = head ? parseMoov(head.subarray(indexed[0]!.ftypSize)) : undefined;
   const selected: Fragment[] = [];
   inputs.forEach((input, i) => {
     const { head: fileHead, fragments } = indexed[i]!;
@@ -354,12 +365,12 @@ export async function concatFragmentedMp4(
     while (left > 0) {
       const last = units[units.length - 1];
       const lastEnd = last ? last.offset + last.length : 0;
-      if (last && last.path === f.path && offset >= lastEnd && offset + left - last.offset <= READ_SPAN) {
+      if (last && last.path === f.path && offset >= lastEnd && offset + left - last.offset <= readSpan) {
         last.length = offset + left - last.offset;
         pieces.push({ unit: units.length - 1, at: offset - last.offset, length: left });
         left = 0;
       } else {
-        const length = Math.min(left, READ_SPAN);
+        const length = Math.min(left, readSpan);
         units.push({ path: f.path, offset, length });
         pieces.push({ unit: units.length - 1, at: 0, length });
         offset += length;
@@ -392,7 +403,7 @@ export async function concatFragmentedMp4(
       handles.set(unit.path, opening);
     }
     const handle = await opening;
-    const backing = pool.pop() ?? Buffer.allocUnsafeSlow(READ_SPAN);
+    const backing = pool.pop() ?? Buffer.allocUnsafeSlow(readSpan);
     unitBuffers.set(i, backing);
     const buf = backing.subarray(0, unit.length);
     for (let done = 0; done < unit.length; ) {
@@ -484,7 +495,7 @@ export async function concatFragmentedMp4(
       }
       batch.push(chunk);
       batchBytes += chunk.length;
-      if (batchBytes >= WRITE_BATCH) await flush();
+      if (batchBytes >= writeBatch) await flush();
     }
     await flush();
     while (writes.length > 0) await writes.shift();

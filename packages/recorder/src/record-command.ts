@@ -27,8 +27,8 @@ export function rtspInputOptions(uri: string, transport: 'tcp' | 'udp', socketTi
 
 /**
  * Builds the ffmpeg arguments of one camera's recording process with fluent-ffmpeg: one pull of the stream,
- * copied (no re-encode) through the `tee` muxer into fragmented-MP4 segments (listed as CSV on fd 3) and, when
- * given, an FLV/RTMP live output marked `onfail=ignore`. Progress goes to stdout (`-progress pipe:1`).
+ * copied (no re-encode) into fragmented-MP4 segments (listed as CSV on fd 3) and, when given, through the `tee`
+ * muxer also into an FLV/RTMP live output marked `onfail=ignore`. Progress goes to stdout (`-progress pipe:1`).
  */
 export function buildRecordArgs(options: RecordCommandOptions): string[] {
   const segmentSlave = [
@@ -49,13 +49,23 @@ export function buildRecordArgs(options: RecordCommandOptions): string[] {
   const inputOptions = rtspInputOptions(options.inputUri, options.transport, options.socketTimeoutMs, options.capabilities);
   const command = ffmpeg().input(options.inputUri);
   if (inputOptions.length > 0) command.inputOptions(...inputOptions);
-  command
-    .output(slaves.join('|'))
-    .outputOptions(
-      '-map', '0:v:0', ...(options.includeAudio ? ['-map', '0:a:0?'] : []),
-      // copy with the demuxer's 90 kHz time base: no re-encode, no rounding of jittery camera timestamps
-      '-c', 'copy', '-copytb', '1', '-f', 'tee',
+  // copy with the demuxer's 90 kHz time base: no re-encode, no rounding of jittery camera timestamps
+  const streams = ['-map', '0:v:0', ...(options.includeAudio ? ['-map', '0:a:0?'] : []), '-c', 'copy', '-copytb', '1'];
+  if (options.liveUrl) {
+    command.output(slaves.join('|')).outputOptions(...streams, '-f', 'tee');
+  } else {
+    // no live relay: the segment muxer directly, without the tee muxer's per-packet copy to its slave
+    command.output(options.segmentPattern).outputOptions(
+      ...streams,
+      '-f', 'segment',
+      '-segment_time', String(options.segmentSeconds),
+      '-segment_format', 'mp4',
+      '-segment_format_options', 'movflags=+frag_keyframe+empty_moov+default_base_moof:flush_packets=1',
+      '-reset_timestamps', '1',
+      '-segment_list', 'pipe:3',
+      '-segment_list_type', 'csv',
     );
+  }
   // progress once a second where the binary lets us choose (5.x); 4.x reports every 0.5 s
   const period = options.capabilities.statsPeriod ? ['-stats_period', '1'] : [];
   return ['-hide_banner', '-nostats', '-loglevel', 'info', '-progress', 'pipe:1', ...period, ...command._getArguments()];

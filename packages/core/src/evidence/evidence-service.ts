@@ -123,8 +123,12 @@ export interface EvidenceService {
   listEvidence(filter?: { cameraId?: string; incidentId?: string }): Promise<EvidenceRecord[]>;
   /** Absolute paths of an export's folder and `.zip`. */
   packagePaths(id: string): Promise<{ dir: string; zip: string }>;
-  /** The path of the export's `.zip`, writing it first from the verified folder when it does not exist yet. */
-  ensureZip(id: string): Promise<string>;
+  /**
+   * The path of the export's `.zip`, writing it first from the verified folder when it does not exist yet (its
+   * manifest must also match the one recorded in the index); a zip written here is audited as `evidence.zip` by
+   * `actor` (@default 'system'). The zip is deterministic: the same entries, order and times as at export.
+   */
+  ensureZip(id: string, options?: { actor?: string }): Promise<string>;
   /** Verifies a stored export (folder, or `.zip` when `zip` is true) and checks its manifest against the index; audited when `actor` is given. */
   verifyEvidence(id: string, options?: { publicKey?: string | KeyObject; zip?: boolean; actor?: string }): Promise<EvidenceVerification>;
   /** Verifies any package folder or `.zip` by path. */
@@ -573,7 +577,8 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
     return { dir: insideRoot(evidenceRoot, record.packagePath), zip: insideRoot(evidenceRoot, `${record.packagePath}.zip`) };
   }
 
-  async function buildZip(id: string): Promise<string> {
+  async function buildZip(id: string, actor: string): Promise<string> {
+    const record = await getEvidence(id);
     const paths = await packagePaths(id);
     try {
       await stat(paths.zip);
@@ -585,6 +590,11 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
     if (!check.ok) {
       throw new WardwatchError('EVIDENCE_INTEGRITY_MISMATCH', `The package folder of ${id} no longer verifies, so it is not zipped: ${check.verdict}`, {
         details: { evidenceId: id, problems: check.problems },
+      });
+    }
+    if (check.files.find((f) => f.path === F.manifest)?.sha256 !== record.manifestSha256) {
+      throw new WardwatchError('EVIDENCE_INTEGRITY_MISMATCH', `The manifest of ${id} differs from the one recorded in the station index at export, so it is not zipped`, {
+        details: { evidenceId: id },
       });
     }
     const partial = `${paths.zip}.partial-${randomBytes(3).toString('hex')}`;
@@ -600,13 +610,22 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
       await rm(partial, { force: true });
       throw toWardwatchError(error, 'STORAGE_IO');
     }
+    const { size } = await stat(paths.zip);
+    await storage.audit.append({
+      at: clock.now(),
+      actor,
+      action: 'evidence.zip',
+      target: id,
+      details: { bytes: size, manifestSha256: record.manifestSha256, fromVerifiedFolder: true },
+    });
+    logger.info({ evidenceId: id, bytes: size }, 'evidence zip written on demand');
     return paths.zip;
   }
 
-  function ensureZip(id: string): Promise<string> {
+  function ensureZip(id: string, zipOptions: { actor?: string } = {}): Promise<string> {
     let pending = zipping.get(id);
     if (!pending) {
-      pending = buildZip(id).finally(() => zipping.delete(id));
+      pending = buildZip(id, zipOptions.actor ?? 'system').finally(() => zipping.delete(id));
       zipping.set(id, pending);
     }
     return pending;
@@ -643,7 +662,7 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
     async verifyEvidence(id, verifyOptions = {}) {
       const record = await getEvidence(id);
       const paths = await packagePaths(id);
-      if (verifyOptions.zip) await ensureZip(id);
+      if (verifyOptions.zip) await ensureZip(id, verifyOptions.actor ? { actor: verifyOptions.actor } : {});
       const result = await verifyEvidencePackage(verifyOptions.zip ? paths.zip : paths.dir, verifyOptions.publicKey === undefined ? {} : { publicKey: verifyOptions.publicKey });
       const manifestFile = result.files.find((f) => f.path === F.manifest);
       if (manifestFile && manifestFile.sha256 !== record.manifestSha256) {

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { asyncScheduler, lastValueFrom, toArray } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -226,10 +226,19 @@ describe('createEvidenceService', () => {
       (await lastValueFrom(service.exportEvidence({ cameraId: 'cam-a', from: T, to, operator: 'a', reason: 'r' }))) as Extract<EvidenceExportEvent, { type: 'done' }>;
     const first = await run(T + 20_000);
     expect(await readdir(evidenceRoot)).toEqual([first.record.id]);
-    const [zipA, zipB] = await Promise.all([service.ensureZip(first.record.id), service.ensureZip(first.record.id)]);
+    const [zipA, zipB] = await Promise.all([service.ensureZip(first.record.id, { actor: 'clerk.lan' }), service.ensureZip(first.record.id)]);
     expect(zipA).toBe(first.zipPath);
     expect(zipB).toBe(first.zipPath);
     expect((await verifyEvidencePackage(first.zipPath, { publicKey: await service.publicKeyPem() })).ok).toBe(true);
+    // written once, audited once, with who asked for it
+    const zipAudits = (await storage.audit.list()).filter((a) => a.action === 'evidence.zip');
+    expect(zipAudits).toHaveLength(1);
+    expect(zipAudits[0]).toMatchObject({ actor: 'clerk.lan', target: first.record.id, details: { manifestSha256: first.record.manifestSha256, fromVerifiedFolder: true } });
+    // deterministic: written again from the same folder, the zip is byte for byte the same
+    const firstZipHash = await fileSha256(first.zipPath);
+    await rm(first.zipPath);
+    await service.ensureZip(first.record.id);
+    expect(await fileSha256(first.zipPath)).toBe(firstZipHash);
     now += 1000;
     const second = await run(T + 10_000);
     await flipByte(join(second.packageDir, 'clip.mp4'), 10);

@@ -1,0 +1,304 @@
+import { join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { Observable } from 'rxjs';
+import {
+  silentLogger,
+  systemClock,
+  WardwatchError,
+  type CameraSession,
+  type CameraSpec,
+  type ClipEvent,
+  type ClipRequest,
+  type Frame,
+  type FrameOptions,
+  type Logger,
+  type Recorder,
+  type RecorderContext,
+  type RecorderSignal,
+  type Segment,
+} from '@wardwatch/core';
+import type { BackoffOptions } from './backoff.js';
+import { startCameraRecording, type CameraRecording } from './camera-recording.js';
+import { exportClip } from './export-clip.js';
+import { detectCapabilities, type FfmpegCapabilities } from './ffmpeg-capabilities.js';
+import { resolveFfmpegPath, resolveFfprobePath } from './ffmpeg-binaries.js';
+import { decodeFrames } from './decode-frames.js';
+import { createProcessRunner, type ProcessRunner } from './process-runner.js';
+import { findUnindexed, recoverIncoming } from './recover-segments.js';
+import { createRetention, type Retention, type RetentionOptions } from './retention.js';
+import { grabSnapshot } from './grab-snapshot.js';
+
+/** Options of {@link createRecorder}. */
+export interface RecorderOptions {
+  /** Directory that holds `<cameraId>/<YYYY-MM-DD>/<HH>/<start>.mp4` segments. */
+  root: string;
+  /** Target segment length, seconds (cut at the next keyframe). @default 60 */
+  segmentSeconds?: number;
+  /** Retention by age and disk watermark. */
+  retention?: RetentionOptions;
+  /** ffmpeg binary; else `FFMPEG_PATH` → PATH → bundled. */
+  ffmpegPath?: string;
+  /** ffprobe binary; else `FFPROBE_PATH` → PATH → bundled. */
+  ffprobePath?: string;
+  /** RTSP transport. @default 'tcp' */
+  transport?: 'tcp' | 'udp';
+  /** RTSP socket I/O timeout, ms. @default 5000 */
+  socketTimeoutMs?: number;
+  /** No media for this long restarts the process, ms. @default 8000 */
+  stallTimeoutMs?: number;
+  /** A connection attempt without media for this long is abandoned, ms. @default 15000 */
+  connectTimeoutMs?: number;
+  /** Grace period between `q` and SIGTERM when stopping, ms. @default 4000 */
+  graceMs?: number;
+  /** Reconnect backoff. @default { initialMs: 500, maxMs: 10000, factor: 2, jitter: 0.2 } */
+  backoff?: BackoffOptions;
+  /** Record the first audio stream too (AAC recommended). @default false */
+  includeAudio?: boolean;
+  /** Holes between recordings up to this length are not reported as gaps, ms. @default 1000 */
+  gapToleranceMs?: number;
+  /** Where clips go when a request gives no `outPath`. @default `<root>/.exports` */
+  exportDir?: string;
+  /** The live relay the recording process also feeds (e.g. a {@link LiveGateway}). */
+  live?: { publishUrl(cameraId: string): string | undefined };
+  /** How far back (ms) recovery looks for unindexed files before the latest indexed segment. @default 3600000 */
+  recoveryWindowMs?: number;
+  /** Process runner (the recorder owns the processes it spawns); one is created when omitted. */
+  runner?: ProcessRunner;
+  /** Logger used before `start()` gives the station's. */
+  logger?: Logger;
+}
+
+/** A {@link Recorder} with a few extras for tools and tests. */
+export interface WardwatchRecorder extends Recorder {
+  /** Pids of every process the recorder runs now. */
+  pids(): number[];
+  /** The ffmpeg binary and its detected capabilities. */
+  capabilities(): Promise<FfmpegCapabilities>;
+  /** Runs one retention pass now (age, then disk watermark). */
+  enforceRetention(): Promise<void>;
+  /** The absolute root directory. */
+  readonly root: string;
+}
+
+/** Creates the ffmpeg-based recorder implementing core's `Recorder` contract. */
+export function createRecorder(options: RecorderOptions): WardwatchRecorder {
+  if (!options || typeof options.root !== 'string' || options.root.length === 0) {
+    throw new WardwatchError('INVALID_CONFIG', 'recorder: root must be a directory path');
+  }
+  if (/[|[\]\\]/.test(options.root)) {
+    throw new WardwatchError('INVALID_CONFIG', 'recorder: root must not contain | [ ] or \\ (they break the ffmpeg tee syntax)');
+  }
+  const segmentSeconds = options.segmentSeconds ?? 60;
+  if (!(segmentSeconds >= 1 && segmentSeconds <= 3600)) {
+    throw new WardwatchError('INVALID_CONFIG', 'recorder: segmentSeconds must be between 1 and 3600');
+  }
+  const transport = options.transport ?? 'tcp';
+  if (transport !== 'tcp' && transport !== 'udp') throw new WardwatchError('INVALID_CONFIG', "recorder: transport must be 'tcp' or 'udp'");
+  const root = resolve(options.root);
+  const runner = options.runner ?? createProcessRunner(options.graceMs === undefined ? {} : { graceMs: options.graceMs });
+  const ownsRunner = options.runner === undefined;
+  let ffmpegPath: string | undefined;
+  let ffprobePath: string | undefined;
+  let caps: Promise<FfmpegCapabilities> | undefined;
+  let context: RecorderContext | undefined;
+  let retention: Retention | undefined;
+  const recordings = new Map<string, CameraRecording>();
+  const sessions = new Map<string, { spec: CameraSpec; session: CameraSession }>();
+  const background = new Set<Promise<unknown>>();
+  const stoppings = new Map<string, Promise<void>>();
+
+  const binaries = () => {
+    ffmpegPath ??= resolveFfmpegPath(options.ffmpegPath);
+    ffprobePath ??= resolveFfprobePath(options.ffprobePath);
+    caps ??= detectCapabilities(ffmpegPath);
+    return { ffmpegPath, ffprobePath, caps };
+  };
+  const log = (): Logger => context?.logger ?? options.logger ?? silentLogger;
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    background.add(p);
+    void p.finally(() => background.delete(p)).catch(() => undefined);
+    return p;
+  };
+
+  async function indexAndAnnounce(segments: Segment[]): Promise<void> {
+    if (!context || segments.length === 0) return;
+    await context.storage.segments.addMany(segments);
+    for (const segment of segments) context.emit({ type: 'segment.closed', at: context.clock.now(), cameraId: segment.cameraId, segment });
+  }
+
+  async function recover(ctx: RecorderContext): Promise<void> {
+    const { ffmpegPath: ff, ffprobePath: fp } = binaries();
+    const tools = { root, ffmpegPath: ff, ffprobePath: fp, runner, logger: ctx.logger };
+    const { readdir } = await import('node:fs/promises');
+    const cameraDirs = (await readdir(root, { withFileTypes: true }).catch(() => []))
+      .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+      .map((d) => d.name);
+    for (const cameraId of cameraDirs) {
+      const orphans = await recoverIncoming(tools, cameraId);
+      await indexAndAnnounce(orphans);
+      const latest = await ctx.storage.segments.latest(cameraId);
+      const since = latest ? latest.start - (options.recoveryWindowMs ?? 3_600_000) : 0;
+      const unindexed = await findUnindexed(tools, cameraId, since, async (start) => {
+        const hits = await ctx.storage.segments.query(cameraId, { from: start, to: start + 1 });
+        return hits.some((s) => s.start === start);
+      });
+      await indexAndAnnounce(unindexed);
+      if (orphans.length + unindexed.length > 0) {
+        ctx.logger.info({ cameraId, repaired: orphans.length, indexed: unindexed.length }, 'recovery indexed segments found on disk');
+      }
+    }
+  }
+
+  const recorder: WardwatchRecorder = {
+    root,
+    pids: () => runner.pids(),
+    capabilities: () => binaries().caps,
+    async start(ctx: RecorderContext) {
+      if (context) throw new WardwatchError('INVALID_STATE', 'recorder already started');
+      context = ctx;
+      await mkdir(root, { recursive: true });
+      await binaries().caps;
+      await recover(ctx);
+      retention = createRetention({ root, context: ctx, ...options.retention, retentionDays: (id) => sessions.get(id)?.spec.recording.retentionDays });
+      retention.start();
+    },
+
+    record(camera: CameraSpec, session: CameraSession): Observable<RecorderSignal> {
+      return new Observable<RecorderSignal>((subscriber) => {
+        const ctx = context;
+        if (!ctx) {
+          subscriber.error(new WardwatchError('INVALID_STATE', 'recorder.start() must be called before record()'));
+          return undefined;
+        }
+        if (recordings.has(camera.id)) {
+          subscriber.error(new WardwatchError('ALREADY_EXISTS', `camera ${camera.id} is already being recorded`));
+          return undefined;
+        }
+        const stream = camera.recording?.stream === 'sub' && session.streams.sub ? session.streams.sub : session.streams.main;
+        let recording: CameraRecording | undefined;
+        let cancelled = false;
+        sessions.set(camera.id, { spec: camera, session });
+        const placeholder = { signals$: new Observable<RecorderSignal>(), stop: async () => undefined, pid: () => undefined } as CameraRecording;
+        recordings.set(camera.id, placeholder);
+        const previousStop = stoppings.get(camera.id);
+        const setup = (async () => {
+          // a recording of this camera that was just unsubscribed finishes (last segment delivered) first
+          await previousStop;
+          const { ffmpegPath: ff, ffprobePath: fp, caps: capsPromise } = binaries();
+          const capabilities = await capabilitiesOrThrow(capsPromise);
+          const latest = await ctx.storage.segments.latest(camera.id).catch(() => undefined);
+          if (cancelled) return;
+          recording = startCameraRecording({
+            cameraId: camera.id,
+            inputUri: stream.uri,
+            root,
+            ffmpegPath: ff,
+            ffprobePath: fp,
+            capabilities,
+            runner,
+            clock: ctx.clock ?? systemClock,
+            logger: ctx.logger,
+            segmentSeconds,
+            transport,
+            socketTimeoutMs: options.socketTimeoutMs ?? 5000,
+            stallTimeoutMs: options.stallTimeoutMs ?? 8000,
+            connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
+            graceMs: options.graceMs ?? 4000,
+            backoff: options.backoff ?? {},
+            includeAudio: options.includeAudio ?? false,
+            gapToleranceMs: options.gapToleranceMs ?? 1000,
+            ...(latest ? { previousEnd: latest.end } : {}),
+            ...(options.live ? { liveUrl: () => options.live?.publishUrl(camera.id) } : {}),
+            orphanSink: (segment) => {
+              track(indexAndAnnounce([segment]).catch((error: unknown) => ctx.logger.error({ err: error }, 'indexing a segment after unsubscribe failed')));
+            },
+          });
+          if (recordings.get(camera.id) === placeholder) recordings.set(camera.id, recording);
+          recording.signals$.subscribe(subscriber);
+        })().catch((error: unknown) => {
+          if (recordings.get(camera.id) === placeholder) recordings.delete(camera.id);
+          subscriber.error(error instanceof WardwatchError ? error : new WardwatchError('FFMPEG_FAILED', 'recording could not start', { cause: error }));
+        });
+        track(setup);
+        return () => {
+          cancelled = true;
+          const current = recordings.get(camera.id);
+          if (current === placeholder || (recording !== undefined && current === recording)) recordings.delete(camera.id);
+          const stopping = (async () => {
+            await setup;
+            if (recording) await recording.stop();
+          })();
+          stoppings.set(camera.id, stopping);
+          void stopping.finally(() => {
+            if (stoppings.get(camera.id) === stopping) stoppings.delete(camera.id);
+          });
+          track(stopping);
+        };
+      });
+    },
+
+    frames(cameraId: string, frameOptions?: Partial<FrameOptions>): Observable<Frame> {
+      return new Observable<Frame>((subscriber) => {
+        const entry = sessions.get(cameraId);
+        if (!entry) {
+          subscriber.error(new WardwatchError('NOT_FOUND', `camera ${cameraId} is not being recorded`));
+          return undefined;
+        }
+        const { ffmpegPath: ff, caps: capsPromise } = binaries();
+        const uri = entry.session.streams.sub?.uri ?? entry.session.streams.main.uri;
+        return decodeFrames({
+          cameraId,
+          uri,
+          ffmpegPath: ff,
+          capabilities: capsPromise,
+          runner,
+          clock: context?.clock ?? systemClock,
+          transport,
+          socketTimeoutMs: options.socketTimeoutMs ?? 5000,
+          options: frameOptions ?? {},
+        }).subscribe(subscriber);
+      });
+    },
+
+    async snapshot(cameraId: string): Promise<Uint8Array> {
+      const entry = sessions.get(cameraId);
+      if (!entry) throw new WardwatchError('NOT_FOUND', `camera ${cameraId} is not being recorded`);
+      const { ffmpegPath: ff, caps: capsPromise } = binaries();
+      return grabSnapshot({ session: entry.session, ffmpegPath: ff, capabilities: await capsPromise, runner, transport, socketTimeoutMs: options.socketTimeoutMs ?? 5000, logger: log() });
+    },
+
+    exportClip(request: ClipRequest): Observable<ClipEvent> {
+      return new Observable<ClipEvent>((subscriber) => {
+        const ctx = context;
+        if (!ctx) {
+          subscriber.error(new WardwatchError('INVALID_STATE', 'recorder.start() must be called before exportClip()'));
+          return undefined;
+        }
+        const { ffmpegPath: ff, ffprobePath: fp } = binaries();
+        return exportClip({ request, root, exportDir: options.exportDir ?? join(root, '.exports'), storage: ctx.storage, ffmpegPath: ff, ffprobePath: fp, runner, logger: ctx.logger }).subscribe(subscriber);
+      });
+    },
+
+    async enforceRetention() {
+      if (!retention) throw new WardwatchError('INVALID_STATE', 'recorder.start() must be called first');
+      await retention.runOnce();
+    },
+
+    async stop() {
+      retention?.stop();
+      await Promise.all([...recordings.values()].map((r) => r.stop()));
+      recordings.clear();
+      await Promise.allSettled([...background]);
+      await retention?.idle();
+      if (ownsRunner) await runner.dispose(options.graceMs ?? 4000);
+      else await Promise.all(runner.pids().map(() => undefined));
+      context = undefined;
+      retention = undefined;
+    },
+  };
+  return recorder;
+}
+
+async function capabilitiesOrThrow(p: Promise<FfmpegCapabilities>): Promise<FfmpegCapabilities> {
+  return p;
+}

@@ -1,0 +1,77 @@
+import { Observable } from 'rxjs';
+import { WardwatchError, type Clock, type Frame, type FrameOptions } from '@wardwatch/core';
+import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
+import type { ManagedProcess, ProcessRunner } from './process-runner.js';
+import { rtspInputOptions } from './record-command.js';
+
+/** Inputs of {@link decodeFrames}. */
+export interface DecodeFramesConfig {
+  cameraId: string;
+  uri: string;
+  ffmpegPath: string;
+  capabilities: Promise<FfmpegCapabilities>;
+  runner: ProcessRunner;
+  clock: Clock;
+  transport: 'tcp' | 'udp';
+  socketTimeoutMs: number;
+  options: Partial<FrameOptions>;
+}
+
+/**
+ * Decodes a stream into raw frames (`gray` or `rgb`, scaled, at a fixed fps) with one ffmpeg process while
+ * subscribed, restarting it if it ends. When more than one frame is waiting (the consumer or the event loop
+ * is behind), only the newest is delivered: frames are dropped, never queued.
+ */
+export function decodeFrames(config: DecodeFramesConfig): Observable<Frame> {
+  const width = config.options.width ?? 320;
+  const height = config.options.height ?? 180;
+  const fps = config.options.fps ?? 5;
+  const format = config.options.format ?? 'gray';
+  return new Observable<Frame>((subscriber) => {
+    if (!(width > 0 && height > 0 && width <= 7680 && height <= 4320 && fps > 0 && fps <= 60) || (format !== 'gray' && format !== 'rgb')) {
+      subscriber.error(new WardwatchError('INVALID_ARGUMENT', 'frames: width/height must be 1..7680x4320, fps 0..60, format gray or rgb'));
+      return undefined;
+    }
+    const frameBytes = width * height * (format === 'gray' ? 1 : 3);
+    let closed = false;
+    let proc: ManagedProcess | undefined;
+    let restartTimer: ReturnType<typeof setTimeout> | undefined;
+
+    const start = async (): Promise<void> => {
+      const caps = await config.capabilities;
+      if (closed) return;
+      proc = config.runner.spawn(config.ffmpegPath, [
+        '-hide_banner', '-nostats', '-loglevel', 'error',
+        ...rtspInputOptions(config.uri, config.transport, config.socketTimeoutMs, caps),
+        '-i', config.uri, '-an',
+        '-vf', `fps=${fps},scale=${width}:${height}`,
+        '-pix_fmt', format === 'gray' ? 'gray' : 'rgb24', '-f', 'rawvideo', 'pipe:1',
+      ]);
+      let chunks: Buffer[] = [];
+      let buffered = 0;
+      proc.stdout.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        buffered += chunk.length;
+        if (buffered < frameBytes) return;
+        const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, buffered);
+        const complete = Math.floor(buffered / frameBytes);
+        // newest complete frame only: older ones are dropped
+        const offset = (complete - 1) * frameBytes;
+        const data = new Uint8Array(all.subarray(offset, offset + frameBytes));
+        const rest = all.subarray(complete * frameBytes);
+        chunks = rest.length ? [Buffer.from(rest)] : [];
+        buffered = rest.length;
+        if (!closed) subscriber.next({ cameraId: config.cameraId, at: config.clock.now(), width, height, format, data });
+      });
+      await proc.exited;
+      proc = undefined;
+      if (!closed) restartTimer = setTimeout(() => void start().catch((e: unknown) => subscriber.error(e)), 2000);
+    };
+    void start().catch((error: unknown) => subscriber.error(error));
+    return () => {
+      closed = true;
+      if (restartTimer) clearTimeout(restartTimer);
+      void proc?.stop(1000);
+    };
+  });
+}

@@ -1,0 +1,147 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { dirname, join } from 'node:path';
+import { Observable } from 'rxjs';
+import { WardwatchError, type ClipEvent, type ClipRequest, type Logger, type StorageAdapter } from '@wardwatch/core';
+import { concatFragmentedMp4, NotFragmentedError } from './fmp4-concat.js';
+import { hashFile } from './hash-file.js';
+import { probeMedia } from './probe-media.js';
+import type { ProcessRunner } from './process-runner.js';
+import { createProgressParser } from './progress-parser.js';
+import { resolveInside } from './segment-path.js';
+
+/** Inputs of {@link exportClip}. */
+export interface ExportClipConfig {
+  request: ClipRequest;
+  root: string;
+  exportDir: string;
+  storage: StorageAdapter;
+  ffmpegPath: string;
+  ffprobePath: string;
+  runner: ProcessRunner;
+  logger: Logger;
+}
+
+function quote(path: string): string {
+  return `'${path.replace(/'/g, "'\\''")}'`;
+}
+
+/**
+ * Cuts one MP4 from the recorded segments overlapping the request by stream copy: the recorder's fragmented
+ * MP4s are joined directly (fragment by fragment, see `concatFragmentedMp4`), anything else through ffmpeg's
+ * concat demuxer (`inpoint`/`outpoint`); the cut lands on the keyframe at or before `from`. Emits progress, then
+ * `done` with the actual range, the gaps inside the request and the SHA-256. Unsubscribing or aborting
+ * `request.signal` kills the process and removes the partial file.
+ */
+export function exportClip(config: ExportClipConfig): Observable<ClipEvent> {
+  return new Observable<ClipEvent>((subscriber) => {
+    const { request } = config;
+    let cancelled = false;
+    let proc: ReturnType<ProcessRunner['spawn']> | undefined;
+    const outPath = request.outPath ?? join(config.exportDir, `${request.cameraId}-${request.from}-${request.to}.mp4`);
+    const listPath = `${outPath}.concat.txt`;
+    const abort = new AbortController();
+    const onAbort = (): void => {
+      cancelled = true;
+      abort.abort();
+      proc?.kill('SIGKILL');
+    };
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+
+    (async () => {
+      if (!(Number.isFinite(request.from) && Number.isFinite(request.to) && request.to > request.from)) {
+        throw new WardwatchError('INVALID_ARGUMENT', 'clip range must have to > from');
+      }
+      if (request.signal?.aborted) {
+        cancelled = true;
+        throw new WardwatchError('CANCELLED', 'clip export cancelled');
+      }
+      const segments = await config.storage.segments.query(request.cameraId, { from: request.from, to: request.to });
+      if (segments.length === 0) {
+        throw new WardwatchError('RECORDING_UNAVAILABLE', `no footage of ${request.cameraId} between ${new Date(request.from).toISOString()} and ${new Date(request.to).toISOString()}`);
+      }
+      const gaps = (await config.storage.segments.gaps(request.cameraId, { from: request.from, to: request.to })).map((g) => ({ from: g.from, to: g.to }));
+      await mkdir(dirname(outPath), { recursive: true });
+      // fast path: the recorder's own fragmented MP4s are joined fragment by fragment (no ffmpeg, one pass)
+      try {
+        const fast = await concatFragmentedMp4(
+          segments.map((s) => ({ path: resolveInside(config.root, s.path), start: s.start })),
+          { from: request.from, to: request.to },
+          outPath,
+          (ratio, bytes) => subscriber.next({ type: 'progress', ratio, bytes }),
+          abort.signal,
+        );
+        if (cancelled) throw new WardwatchError('CANCELLED', 'clip export cancelled');
+        subscriber.next({ type: 'progress', ratio: 1, bytes: fast.bytes });
+        subscriber.next({
+          type: 'done',
+          result: { path: outPath, bytes: fast.bytes, sha256: fast.sha256, requested: { from: request.from, to: request.to }, actual: { from: fast.actualFrom, to: fast.actualTo }, segments, gaps },
+        });
+        subscriber.complete();
+        return;
+      } catch (error) {
+        if (cancelled) throw new WardwatchError('CANCELLED', 'clip export cancelled');
+        if (!(error instanceof NotFragmentedError)) throw error;
+        config.logger.debug({ reason: error.message }, 'clip: segments not joinable directly; using ffmpeg concat');
+        await rm(outPath, { force: true });
+      }
+      const lines: string[] = ['ffconcat version 1.0'];
+      segments.forEach((segment, i) => {
+        lines.push(`file ${quote(resolveInside(config.root, segment.path))}`);
+        if (i === 0 && request.from > segment.start) lines.push(`inpoint ${((request.from - segment.start) / 1000).toFixed(3)}`);
+        if (i === segments.length - 1 && request.to < segment.end) lines.push(`outpoint ${((request.to - segment.start) / 1000).toFixed(3)}`);
+      });
+      await mkdir(dirname(outPath), { recursive: true });
+      await writeFile(listPath, `${lines.join('\n')}\n`);
+      const first = segments[0]!;
+      const last = segments[segments.length - 1]!;
+      const expectedTo = Math.min(request.to, last.end);
+      const expectedMs = Math.max(1, expectedTo - Math.max(request.from, first.start) - gaps.reduce((sum, g) => sum + (g.to - g.from), 0));
+      proc = config.runner.spawn(config.ffmpegPath, [
+        '-hide_banner', '-nostats', '-loglevel', 'error', '-progress', 'pipe:1', '-y',
+        '-f', 'concat', '-safe', '0', '-i', listPath,
+        '-map', '0:v', '-map', '0:a?', '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', outPath,
+      ]);
+      if (cancelled) proc.kill('SIGKILL');
+      createInterface({ input: proc.stdout }).on(
+        'line',
+        createProgressParser((p) => {
+          if (p.outTimeUs === undefined || p.end) return;
+          subscriber.next({ type: 'progress', ratio: Math.min(0.99, p.outTimeUs / 1000 / expectedMs), bytes: p.totalSize ?? 0 });
+        }),
+      );
+      const exit = await proc.exited;
+      await rm(listPath, { force: true });
+      if (cancelled) throw new WardwatchError('CANCELLED', 'clip export cancelled');
+      if (exit.code !== 0) {
+        throw new WardwatchError('FFMPEG_FAILED', `clip export failed: ${exit.stderrTail.slice(-3).join(' | ')}`, { details: { cameraId: request.cameraId } });
+      }
+      const info = await probeMedia(config.ffprobePath, outPath);
+      const { sha256, bytes } = await hashFile(outPath);
+      const durationMs = Math.round(info.duration * 1000);
+      const actualTo = expectedTo;
+      const actualFrom = Math.max(first.start, actualTo - durationMs - gaps.reduce((sum, g) => sum + (g.to - g.from), 0));
+      subscriber.next({ type: 'progress', ratio: 1, bytes });
+      subscriber.next({
+        type: 'done',
+        result: { path: outPath, bytes, sha256, requested: { from: request.from, to: request.to }, actual: { from: actualFrom, to: actualTo }, segments, gaps },
+      });
+      subscriber.complete();
+    })().catch(async (error: unknown) => {
+      await rm(listPath, { force: true });
+      await rm(outPath, { force: true });
+      const wrapped = error instanceof WardwatchError ? error : new WardwatchError('FFMPEG_FAILED', 'clip export failed', { cause: error });
+      if (!subscriber.closed) subscriber.error(wrapped);
+      else config.logger.info({ code: wrapped.code }, 'clip export ended after unsubscribe');
+    });
+
+    return () => {
+      request.signal?.removeEventListener('abort', onAbort);
+      if (!subscriber.closed || proc) {
+        cancelled = true;
+        abort.abort();
+        proc?.kill('SIGKILL');
+      }
+    };
+  });
+}

@@ -1,0 +1,48 @@
+import { WardwatchError, type CameraSession, type Logger } from '@wardwatch/core';
+import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
+import type { ProcessRunner } from './process-runner.js';
+import { rtspInputOptions } from './record-command.js';
+
+/** Inputs of {@link grabSnapshot}. */
+export interface GrabSnapshotConfig {
+  session: CameraSession;
+  ffmpegPath: string;
+  capabilities: FfmpegCapabilities;
+  runner: ProcessRunner;
+  transport: 'tcp' | 'udp';
+  socketTimeoutMs: number;
+  logger: Logger;
+  /** Give up after this long, ms. @default 15000 */
+  timeoutMs?: number;
+}
+
+function isJpeg(data: Uint8Array): boolean {
+  return data.length > 4 && data[0] === 0xff && data[1] === 0xd8;
+}
+
+/** A JPEG of the current picture: the driver's snapshot when it works, else one frame decoded from the sub (or main) stream. */
+export async function grabSnapshot(config: GrabSnapshotConfig): Promise<Uint8Array> {
+  try {
+    const jpeg = await config.session.snapshot();
+    if (isJpeg(jpeg)) return jpeg;
+    config.logger.warn({}, 'driver snapshot is not a JPEG; decoding a frame instead');
+  } catch (error) {
+    config.logger.debug({ err: error }, 'driver snapshot failed; decoding a frame instead');
+  }
+  const uri = config.session.streams.sub?.uri ?? config.session.streams.main.uri;
+  const proc = config.runner.spawn(config.ffmpegPath, [
+    '-hide_banner', '-nostats', '-loglevel', 'error',
+    ...rtspInputOptions(uri, config.transport, config.socketTimeoutMs, config.capabilities),
+    '-i', uri, '-an', '-frames:v', '1', '-q:v', '3', '-f', 'image2', '-c:v', 'mjpeg', 'pipe:1',
+  ]);
+  const chunks: Buffer[] = [];
+  proc.stdout.on('data', (c: Buffer) => chunks.push(c));
+  const timer = setTimeout(() => proc.kill('SIGKILL'), config.timeoutMs ?? 15_000);
+  const exit = await proc.exited;
+  clearTimeout(timer);
+  const data = new Uint8Array(Buffer.concat(chunks));
+  if (exit.code !== 0 || !isJpeg(data)) {
+    throw new WardwatchError('FFMPEG_FAILED', `snapshot failed: ${exit.stderrTail.slice(-2).join(' | ').replace(/rtsps?:\/\/[^\s@]*@/g, 'rtsp://***@')}`);
+  }
+  return data;
+}

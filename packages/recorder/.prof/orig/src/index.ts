@@ -1,0 +1,15 @@
+export { createRecorder } from './create-recorder.js';
+export type { RecorderOptions, WardwatchRecorder } from './create-recorder.js';
+export type { RetentionOptions, DiskUsage } from './retention.js';
+export type { BackoffOptions } from './backoff.js';
+export { backoffDelay } from './backoff.js';
+export { createProcessRunner } from './process-runner.js';
+export type { ManagedProcess, ProcessExit, ProcessRunner, ProcessRunnerOptions, SpawnOptions } from './process-runner.js';
+export { detectCapabilities } from './ffmpeg-capabilities.js';
+export type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
+export { resolveFfmpegPath, resolveFfprobePath } from './ffmpeg-binaries.js';
+export { probeMedia } from './probe-media.js';
+export type { MediaInfo } from './probe-media.js';
+export { segmentRelativePath } from './segment-path.js';
+export { createLiveGateway, liveStreamName } from './live-gateway.js';
+export type { LiveGateway, LiveGatewayOptions, LivePlayUrls } from './live-gateway.js';

@@ -1,0 +1,178 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type { AddressInfo, Server } from 'node:net';
+import { WardwatchError, silentLogger, type Logger } from '@wardwatch/core';
+import type NodeMediaServerClass from 'node-media-server';
+import type { NmsSession } from 'node-media-server';
+
+/** Options of {@link createLiveGateway}. */
+export interface LiveGatewayOptions {
+  /** RTMP port the recording processes publish to; 0 = ephemeral. @default 0 */
+  rtmpPort?: number;
+  /** HTTP-FLV / WS-FLV port viewers play from; 0 = ephemeral. @default 0 */
+  httpPort?: number;
+  /** Bind address. @default '127.0.0.1' */
+  host?: string;
+  /** Secret for signed play and publish URLs; random per gateway when omitted. */
+  secret?: string | Uint8Array;
+  /** Lifetime of a signed play URL, seconds. @default 300 */
+  playTtlSeconds?: number;
+  /** Host name put into play URLs (e.g. the station's public name). @default the bind host */
+  publicHost?: string;
+  logger?: Logger;
+}
+
+/** Play URLs of one camera's live stream. */
+export interface LivePlayUrls {
+  /** WebSocket FLV (for mpegts.js / flv.js). */
+  wsFlv: string;
+  /** HTTP FLV. */
+  httpFlv: string;
+  /** When the signature expires, UTC ms. */
+  expiresAt: number;
+}
+
+/** The live relay: node-media-server fed by the recording processes, viewers on signed WS-FLV/HTTP-FLV URLs. */
+export interface LiveGateway {
+  /** Starts listening; resolves with the bound ports. */
+  start(): Promise<{ rtmpPort: number; httpPort: number }>;
+  /** Stops the servers and drops viewers; recording processes keep recording. */
+  stop(): Promise<void>;
+  /** The RTMP URL a recording process publishes a camera to (signed); undefined while stopped. */
+  publishUrl(cameraId: string): string | undefined;
+  /** Signed play URLs for a camera, valid for `ttlSeconds`. */
+  playUrls(cameraId: string, ttlSeconds?: number): LivePlayUrls;
+  /** Whether a stream path (`/live/<name>`) with this query is allowed to play now. */
+  verifyPlay(streamPath: string, query: Record<string, unknown>): boolean;
+  /** Whether the gateway is running. */
+  readonly running: boolean;
+}
+
+const APP = 'live';
+let activeGateway = false;
+
+/** Maps a camera id to an NMS-safe stream name (`[A-Za-z0-9_-]`), injectively. */
+export function liveStreamName(cameraId: string): string {
+  return cameraId.replace(/[^A-Za-z0-9-]/g, (c) => `_${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function first(value: unknown): string | undefined {
+  if (Array.isArray(value)) return typeof value[0] === 'string' ? value[0] : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Creates the live relay around node-media-server 4: auto-record off, its web admin off, bound to
+ * 127.0.0.1 unless configured, play and publish URLs signed with HMAC-SHA256 over the stream path and
+ * expiry (checked in NMS's pre-play / pre-publish hooks). node-media-server keeps global state, so one
+ * gateway runs per process at a time.
+ */
+export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway {
+  const host = options.host ?? '127.0.0.1';
+  const secret = options.secret ?? randomBytes(32);
+  const ttl = options.playTtlSeconds ?? 300;
+  const logger = options.logger ?? silentLogger;
+  let nms: NodeMediaServerClass | undefined;
+  let ports: { rtmpPort: number; httpPort: number } | undefined;
+  const hooks: Array<[string, (s: NmsSession) => void]> = [];
+
+  const sign = (purpose: 'play' | 'publish', streamPath: string, exp: number): string =>
+    createHmac('sha256', secret).update(`${purpose}\n${streamPath}\n${exp}`).digest('base64url');
+
+  const verify = (purpose: 'play' | 'publish', streamPath: string, query: Record<string, unknown> | undefined): boolean => {
+    const exp = Number(first(query?.exp));
+    const sig = first(query?.sig);
+    if (!Number.isInteger(exp) || !sig || exp * 1000 < Date.now()) return false;
+    const expected = Buffer.from(sign(purpose, streamPath, exp));
+    const given = Buffer.from(sig);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  };
+
+  const listen = (server: Server, port: number): Promise<number> =>
+    new Promise((resolve, reject) => {
+      server.removeAllListeners('error'); // NMS's own handler exits the process
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        server.on('error', (error) => logger.error({ err: error }, 'live gateway server error'));
+        resolve((server.address() as AddressInfo).port);
+      });
+    });
+
+  const gateway: LiveGateway = {
+    get running() {
+      return nms !== undefined;
+    },
+    async start() {
+      if (nms && ports) return ports;
+      if (activeGateway) throw new WardwatchError('INVALID_STATE', 'a live gateway already runs in this process (node-media-server keeps global state)');
+      activeGateway = true;
+      try {
+        const require = createRequire(import.meta.url);
+        const NodeMediaServer = require('node-media-server') as typeof NodeMediaServerClass;
+        const nmsLogger = require('node-media-server/src/core/logger.js') as { level: string };
+        // placeholder ports make NMS create its servers; we listen ourselves (ephemeral ports, no process.exit)
+        const server = new NodeMediaServer({ bind: host, rtmp: { port: 1 }, http: { port: 1 }, webadmin: { enable: false } });
+        nmsLogger.level = 'error';
+        const onPrePlay = (session: NmsSession): void => {
+          if (!verify('play', session.streamPath, session.streamQuery)) {
+            logger.warn({ streamPath: session.streamPath, ip: session.ip }, 'live play refused: bad or expired signature');
+            session.close();
+          }
+        };
+        const onPrePublish = (session: NmsSession): void => {
+          if (!verify('publish', session.streamPath, session.streamQuery)) {
+            logger.warn({ streamPath: session.streamPath, ip: session.ip }, 'live publish refused: bad or expired signature');
+            session.close();
+          }
+        };
+        server.on('prePlay', onPrePlay);
+        server.on('prePublish', onPrePublish);
+        hooks.push(['prePlay', onPrePlay], ['prePublish', onPrePublish]);
+        const rtmpServer = server.rtmpServer.tcpServer;
+        const httpServer = server.httpServer.httpServer as unknown as Server | undefined;
+        if (!rtmpServer || !httpServer) throw new WardwatchError('INTERNAL', 'node-media-server did not create its servers');
+        const rtmpPort = await listen(rtmpServer, options.rtmpPort ?? 0);
+        const httpPort = await listen(httpServer, options.httpPort ?? 0);
+        nms = server;
+        ports = { rtmpPort, httpPort };
+        logger.info({ host, rtmpPort, httpPort }, 'live gateway started');
+        return ports;
+      } catch (error) {
+        activeGateway = false;
+        throw error instanceof WardwatchError ? error : new WardwatchError('INVALID_CONFIG', `live gateway could not start: ${(error as Error).message}`, { cause: error });
+      }
+    },
+    async stop() {
+      const server = nms;
+      if (!server) return;
+      nms = undefined;
+      ports = undefined;
+      await server.stop();
+      const require = createRequire(import.meta.url);
+      const context = require('node-media-server/src/core/context.js') as { sessions: Map<string, unknown>; broadcasts: Map<string, unknown>; eventEmitter: import('node:events').EventEmitter };
+      for (const [event, listener] of hooks.splice(0)) context.eventEmitter.off(event, listener as (...args: unknown[]) => void);
+      context.sessions.clear();
+      context.broadcasts.clear();
+      activeGateway = false;
+      logger.info({}, 'live gateway stopped');
+    },
+    publishUrl(cameraId) {
+      if (!ports) return undefined;
+      const path = `/${APP}/${liveStreamName(cameraId)}`;
+      // publishing rights last a day; the recording process asks again at each reconnect
+      const exp = Math.floor(Date.now() / 1000) + 86_400;
+      return `rtmp://${host}:${ports.rtmpPort}${path}?exp=${exp}&sig=${sign('publish', path, exp)}`;
+    },
+    playUrls(cameraId, ttlSeconds = ttl) {
+      if (!ports) throw new WardwatchError('INVALID_STATE', 'live gateway is not running');
+      const path = `/${APP}/${liveStreamName(cameraId)}`;
+      const exp = Math.floor(Date.now() / 1000) + ttlSeconds;
+      const query = `exp=${exp}&sig=${sign('play', path, exp)}`;
+      const where = `${options.publicHost ?? host}:${ports.httpPort}${path}.flv?${query}`;
+      return { wsFlv: `ws://${where}`, httpFlv: `http://${where}`, expiresAt: exp * 1000 };
+    },
+    verifyPlay: (streamPath, query) => verify('play', streamPath, query),
+  };
+  return gateway;
+}

@@ -1,0 +1,178 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+
+/** How a managed process ended. */
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The last stderr lines (at most 20), for error messages. */
+  stderrTail: string[];
+}
+
+/** Options for {@link ProcessRunner.spawn}. */
+export interface SpawnOptions {
+  /** Extra output pipes after stdout/stderr (fd 3, 4, ...). @default 0 */
+  extraOutputs?: number;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  /** Called with every stderr line. */
+  onStderrLine?: (line: string) => void;
+}
+
+/** A child process owned by a {@link ProcessRunner}. */
+export interface ManagedProcess {
+  readonly pid: number;
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  /** Extra output pipes (fd 3 onward). */
+  readonly outputs: readonly Readable[];
+  /** Settles when the process has exited. */
+  readonly exited: Promise<ProcessExit>;
+  /** Graceful stop: `q` on stdin, then SIGTERM, then SIGKILL after the grace periods; resolves on exit. */
+  stop(graceMs?: number): Promise<ProcessExit>;
+  /** Sends a signal to this process only (by its pid). */
+  kill(signal?: NodeJS.Signals): void;
+}
+
+/** Spawns and owns child processes; they are stopped by pid and die with the Node process (watchdog). */
+export interface ProcessRunner {
+  spawn(command: string, args: readonly string[], options?: SpawnOptions): ManagedProcess;
+  /** Pids of the children still running. */
+  pids(): number[];
+  /** Stops every running child gracefully and ends the watchdog. */
+  dispose(graceMs?: number): Promise<void>;
+}
+
+/** Options for {@link createProcessRunner}. */
+export interface ProcessRunnerOptions {
+  /** Start a watchdog that kills the children by pid when this Node process dies. @default true */
+  watchdog?: boolean;
+  /** Grace period after `q` before SIGTERM, ms. @default 4000 */
+  graceMs?: number;
+}
+
+// The watchdog is a tiny shell reading `+pid` / `-pid` lines; on EOF (our process died) it kills what is left.
+const WATCHDOG_SCRIPT = [
+  "trap '' INT HUP",
+  'pids=" "',
+  'while IFS= read -r line; do',
+  '  case "$line" in',
+  '    +*) pids="$pids${line#+} " ;;',
+  '    -*) p="${line#-}"; case "$pids" in *" $p "*) pids="${pids%% $p *} ${pids#* $p }" ;; esac ;;',
+  '  esac',
+  'done',
+  'live=""',
+  'for p in $pids; do kill -TERM "$p" 2>/dev/null && live="$live $p"; done',
+  '[ -n "$live" ] || exit 0',
+  'sleep 2',
+  'for p in $live; do kill -KILL "$p" 2>/dev/null; done',
+  'exit 0',
+].join('\n');
+
+/** Creates a {@link ProcessRunner}: children in their own process group, killed by pid, guarded by a watchdog. */
+export function createProcessRunner(options: ProcessRunnerOptions = {}): ProcessRunner {
+  const defaultGrace = options.graceMs ?? 4000;
+  const running = new Map<number, ManagedProcess>();
+  let watchdog: ChildProcess | undefined;
+
+  function tellWatchdog(line: string): void {
+    if (options.watchdog === false) return;
+    if (!watchdog || watchdog.exitCode !== null || watchdog.signalCode !== null) {
+      watchdog = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+      watchdog.on('error', () => undefined);
+      watchdog.stdin?.on('error', () => undefined);
+      watchdog.unref();
+      (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+      for (const pid of running.keys()) watchdog.stdin?.write(`+${pid}\n`);
+    }
+    watchdog.stdin?.write(`${line}\n`);
+  }
+
+  function spawnManaged(command: string, args: readonly string[], spawnOptions: SpawnOptions = {}): ManagedProcess {
+    const extra = spawnOptions.extraOutputs ?? 0;
+    const child = spawn(command, [...args], {
+      stdio: ['pipe', 'pipe', 'pipe', ...Array.from({ length: extra }, () => 'pipe' as const)],
+      detached: true,
+      env: { ...process.env, ...spawnOptions.env },
+    });
+    const tail: string[] = [];
+    const stderrLines = createInterface({ input: child.stderr! });
+    stderrLines.on('line', (line) => {
+      tail.push(line);
+      if (tail.length > 20) tail.shift();
+      spawnOptions.onStderrLine?.(line);
+    });
+    child.stdin!.on('error', () => undefined);
+    const exited = new Promise<ProcessExit>((resolve) => {
+      let done = false;
+      const finish = (code: number | null, signal: NodeJS.Signals | null): void => {
+        if (done) return;
+        done = true;
+        if (child.pid !== undefined) {
+          running.delete(child.pid);
+          tellWatchdog(`-${child.pid}`);
+        }
+        resolve({ code, signal, stderrTail: [...tail] });
+      };
+      child.on('error', (error) => {
+        tail.push(String(error.message));
+        finish(null, null);
+      });
+      child.on('close', (code, signal) => finish(code, signal));
+    });
+    const pid = child.pid ?? -1;
+    let stopping: Promise<ProcessExit> | undefined;
+    const managed: ManagedProcess = {
+      pid,
+      stdin: child.stdin!,
+      stdout: child.stdout!,
+      outputs: Array.from({ length: extra }, (_, i) => child.stdio[3 + i] as Readable),
+      exited,
+      kill(signal: NodeJS.Signals = 'SIGTERM') {
+        if (child.exitCode === null && child.signalCode === null && pid > 0) {
+          try {
+            process.kill(pid, signal);
+          } catch {
+            // already gone
+          }
+        }
+      },
+      stop(graceMs = defaultGrace) {
+        stopping ??= (async () => {
+          if (child.exitCode !== null || child.signalCode !== null) return exited;
+          try {
+            child.stdin!.write('q');
+            child.stdin!.end();
+          } catch {
+            // stdin already closed
+          }
+          const timeout = (ms: number) => new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms));
+          if ((await Promise.race([exited, timeout(graceMs)])) !== 'timeout') return exited;
+          managed.kill('SIGTERM');
+          if ((await Promise.race([exited, timeout(2000)])) !== 'timeout') return exited;
+          managed.kill('SIGKILL');
+          return exited;
+        })();
+        return stopping;
+      },
+    };
+    if (pid > 0) {
+      running.set(pid, managed);
+      tellWatchdog(`+${pid}`);
+    }
+    return managed;
+  }
+
+  return {
+    spawn: spawnManaged,
+    pids: () => [...running.keys()],
+    async dispose(graceMs = defaultGrace) {
+      await Promise.all([...running.values()].map((p) => p.stop(graceMs)));
+      if (watchdog) {
+        watchdog.stdin?.end();
+        watchdog = undefined;
+      }
+    },
+  };
+}

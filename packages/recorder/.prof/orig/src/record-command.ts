@@ -1,0 +1,62 @@
+import ffmpeg from 'fluent-ffmpeg';
+import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
+
+/** Inputs of {@link buildRecordArgs}. */
+export interface RecordCommandOptions {
+  inputUri: string;
+  transport: 'tcp' | 'udp';
+  /** RTSP socket I/O timeout, ms. */
+  socketTimeoutMs: number;
+  segmentSeconds: number;
+  /** Segment file pattern (with `%06d`), absolute. */
+  segmentPattern: string;
+  /** Live relay output (RTMP URL); recording goes on when it fails. */
+  liveUrl?: string;
+  includeAudio: boolean;
+  capabilities: FfmpegCapabilities;
+}
+
+/** RTSP/network input options: transport and socket timeout, chosen for the binary's option names. */
+export function rtspInputOptions(uri: string, transport: 'tcp' | 'udp', socketTimeoutMs: number, caps: FfmpegCapabilities): string[] {
+  // short probing: media starts ~1 s after connect instead of ~3 s (frame-rate probing), so liveness is current
+  const probe = ['-analyzeduration', '1000000', '-fpsprobesize', '0'];
+  if (!/^rtsps?:/i.test(uri)) return probe;
+  return [
+    ...probe,'-rtsp_transport', transport, `-${caps.rtspTimeoutOption}`, String(Math.round(socketTimeoutMs * 1000))];
+}
+
+/**
+ * Builds the ffmpeg arguments of one camera's recording process with fluent-ffmpeg: one pull of the stream,
+ * copied (no re-encode) through the `tee` muxer into fragmented-MP4 segments (listed as CSV on fd 3) and, when
+ * given, an FLV/RTMP live output marked `onfail=ignore`. Progress goes to stdout (`-progress pipe:1`).
+ */
+export function buildRecordArgs(options: RecordCommandOptions): string[] {
+  const segmentSlave = [
+    'f=segment',
+    `segment_time=${options.segmentSeconds}`,
+    'segment_format=mp4',
+    // Fragmented MP4, flushed per fragment: every finished fragment (one GOP) stays readable after a crash.
+    // The ':' between the inner options is escaped for three parsers (tee spec, slave options, segment options).
+    'segment_format_options=movflags=+frag_keyframe+empty_moov+default_base_moof\\\\\\:flush_packets=1',
+    'reset_timestamps=1',
+    // the list goes to fd 3 (a socket/pipe read by the recorder); ':' is escaped twice (tee spec, then slave options)
+    'segment_list=pipe\\\\:3',
+    'segment_list_type=csv',
+  ].join(':');
+  const slaves = [`[${segmentSlave}]${options.segmentPattern}`];
+  if (options.liveUrl) slaves.push(`[f=flv:onfail=ignore:flvflags=no_duration_filesize]${options.liveUrl}`);
+
+  const inputOptions = rtspInputOptions(options.inputUri, options.transport, options.socketTimeoutMs, options.capabilities);
+  const command = ffmpeg().input(options.inputUri);
+  if (inputOptions.length > 0) command.inputOptions(...inputOptions);
+  command
+    .output(slaves.join('|'))
+    .outputOptions(
+      '-map', '0:v:0', ...(options.includeAudio ? ['-map', '0:a:0?'] : []),
+      // copy with the demuxer's 90 kHz time base: no re-encode, no rounding of jittery camera timestamps
+      '-c', 'copy', '-copytb', '1', '-f', 'tee',
+    );
+  // progress once a second where the binary lets us choose (5.x); 4.x reports every 0.5 s
+  const period = options.capabilities.statsPeriod ? ['-stats_period', '1'] : [];
+  return ['-hide_banner', '-nostats', '-loglevel', 'info', '-progress', 'pipe:1', ...period, ...command._getArguments()];
+}

@@ -1,0 +1,135 @@
+import { mkdir, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Logger, Segment } from '@wardwatch/core';
+import { hashFile } from './hash-file.js';
+import { probeMedia } from './probe-media.js';
+import type { ProcessRunner } from './process-runner.js';
+import { freeSegmentStart, resolveInside, segmentRelativePath } from './segment-path.js';
+
+/** The per-run journal the recorder keeps beside in-progress segments, so a crash loses no timing. */
+export interface RunJournal {
+  /** Wall-clock time (UTC ms) of media time 0 of the run. */
+  anchor?: number;
+  /** End (UTC ms) of the last segment of the run that closed normally. */
+  lastClosedEnd?: number;
+  codec?: string;
+}
+
+/** Directory (under a camera's directory) where ffmpeg writes segments in progress. */
+export const INCOMING_DIR = '.incoming';
+
+/** Tools needed to repair and index orphaned segments. */
+export interface RecoveryTools {
+  root: string;
+  ffmpegPath: string;
+  ffprobePath: string;
+  runner: ProcessRunner;
+  logger: Logger;
+}
+
+/** Remuxes a possibly truncated fragmented MP4 into a clean one by stream copy. */
+async function repair(tools: RecoveryTools, src: string, dest: string): Promise<boolean> {
+  const proc = tools.runner.spawn(tools.ffmpegPath, [
+    '-hide_banner', '-nostdin', '-loglevel', 'error', '-err_detect', 'ignore_err',
+    '-i', src, '-map', '0', '-c', 'copy',
+    '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-f', 'mp4', '-y', dest,
+  ]);
+  const exit = await proc.exited;
+  const size = await stat(dest).then((s) => s.size, () => 0);
+  if (exit.code !== 0) tools.logger.warn({ src, tail: exit.stderrTail }, 'repair remux reported errors');
+  return size > 0;
+}
+
+/**
+ * Repairs, probes, hashes and moves into place the segments left in `<cameraId>/.incoming` by runs that
+ * ended without listing them (a crash or kill). `runIds` limits it to those runs (default: all).
+ * Files that hold no playable video are renamed `*.unplayable` and kept.
+ */
+export async function recoverIncoming(tools: RecoveryTools, cameraId: string, runIds?: ReadonlySet<string>): Promise<Segment[]> {
+  const dir = resolveInside(tools.root, join(cameraId, INCOMING_DIR));
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const runs = new Map<string, Array<{ name: string; index: number }>>();
+  for (const name of names) {
+    const m = /^(\d+)-(\d+)\.mp4$/.exec(name);
+    if (!m) continue;
+    const [, run, index] = m as unknown as [string, string, string];
+    if (runIds && !runIds.has(run)) continue;
+    const list = runs.get(run) ?? [];
+    list.push({ name, index: Number.parseInt(index, 10) });
+    runs.set(run, list);
+  }
+  const recovered: Segment[] = [];
+  for (const [run, files] of [...runs.entries()].sort((a, b) => Number(a[0]) - Number(b[0]))) {
+    files.sort((a, b) => a.index - b.index);
+    const journal = (await readFile(join(dir, `${run}.json`), 'utf8').then((t) => JSON.parse(t) as RunJournal, () => ({}))) as RunJournal;
+    let next = journal.lastClosedEnd ?? journal.anchor;
+    for (const file of files) {
+      const src = join(dir, file.name);
+      const fixed = join(dir, `${file.name}.fixed.mp4`);
+      try {
+        const ok = await repair(tools, src, fixed);
+        const info = ok ? await probeMedia(tools.ffprobePath, fixed).catch(() => undefined) : undefined;
+        if (!info || !info.codec || info.duration <= 0) {
+          await rm(fixed, { force: true });
+          await rename(src, `${src}.unplayable`);
+          tools.logger.warn({ cameraId, file: file.name }, 'orphaned segment holds no playable video; kept as .unplayable');
+          continue;
+        }
+        const durationMs = Math.round(info.duration * 1000);
+        const mtime = (await stat(src)).mtimeMs;
+        const start = await freeSegmentStart(tools.root, cameraId, Math.round(next ?? mtime - durationMs));
+        const end = start + durationMs;
+        const rel = segmentRelativePath(cameraId, start);
+        const dest = resolveInside(tools.root, rel);
+        await mkdir(dirname(dest), { recursive: true });
+        await rename(fixed, dest);
+        await unlink(src);
+        const { sha256, bytes } = await hashFile(dest);
+        recovered.push({ cameraId, start, end, path: rel, bytes, codec: info.codec, sha256 });
+        tools.logger.info({ cameraId, path: rel, start, end }, 'recovered orphaned segment');
+        next = end;
+      } catch (error) {
+        await rm(fixed, { force: true });
+        tools.logger.error({ cameraId, file: file.name, err: error }, 'segment recovery failed; file left in place');
+      }
+    }
+    await rm(join(dir, `${run}.json`), { force: true });
+  }
+  return recovered;
+}
+
+/**
+ * Finds segment files in the camera's dated tree (`<YYYY-MM-DD>/<HH>/<start>.mp4`) started at or after `since`,
+ * for which `isIndexed(start)` is false; probes and hashes them.
+ */
+export async function findUnindexed(
+  tools: RecoveryTools,
+  cameraId: string,
+  since: number,
+  isIndexed: (start: number) => Promise<boolean>,
+): Promise<Segment[]> {
+  const camDir = resolveInside(tools.root, cameraId);
+  const sinceDay = new Date(since).toISOString().slice(0, 10);
+  const days = (await readdir(camDir).catch(() => [] as string[])).filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && d >= sinceDay).sort();
+  const found: Segment[] = [];
+  for (const day of days) {
+    const hours = (await readdir(join(camDir, day)).catch(() => [] as string[])).filter((h) => /^\d{2}$/.test(h)).sort();
+    for (const hour of hours) {
+      const files = (await readdir(join(camDir, day, hour)).catch(() => [] as string[])).filter((f) => /^\d+\.mp4$/.test(f));
+      for (const f of files.sort()) {
+        const start = Number.parseInt(f, 10);
+        if (start < since || (await isIndexed(start))) continue;
+        const rel = `${cameraId}/${day}/${hour}/${f}`;
+        const full = resolveInside(tools.root, rel);
+        try {
+          const info = await probeMedia(tools.ffprobePath, full);
+          const { sha256, bytes } = await hashFile(full);
+          found.push({ cameraId, start, end: start + Math.round(info.duration * 1000), path: rel, bytes, codec: info.codec ?? 'unknown', sha256 });
+        } catch (error) {
+          tools.logger.warn({ cameraId, path: rel, err: error }, 'unindexed segment could not be probed');
+        }
+      }
+    }
+  }
+  return found;
+}
