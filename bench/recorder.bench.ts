@@ -136,7 +136,7 @@ const bench: Bench = async () => {
     const wwPerStream = ((wwFfmpegCpu + wwNodeCpu) / seconds / N) * 100;
     const barePerStream = (bareCpu / seconds / N) * 100;
     figures.push({
-      name: `recorder: CPU per recorded stream (${N} simulator streams, ffmpeg + Node, segments only, no live relay; ${ROUNDS} alternating rounds of ${WINDOW / 1000} s)`,
+      name: `recorder: CPU per recorded stream (${N} simulator streams, ffmpeg + Node, segments only (flushed fragmented MP4, crash-safe; the bare command writes plain MP4), no live relay; ${ROUNDS} alternating rounds of ${WINDOW / 1000} s)`,
       value: wwPerStream,
       unit: '% of one core',
       baseline: barePerStream,

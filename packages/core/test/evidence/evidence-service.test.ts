@@ -219,6 +219,16 @@ describe('createEvidenceService', () => {
     expect(result.verdict).toMatch(/differs from the manifest recorded in the station index/);
   });
 
+  it('writes on demand byte for byte the .zip an eager export wrote', async () => {
+    await seedSegments(storage, recordings, 'cam-a', T, 3);
+    const done = (await lastValueFrom(service.exportEvidence({ cameraId: 'cam-a', from: T, to: T + 20_000, operator: 'a', reason: 'r' }))) as Extract<EvidenceExportEvent, { type: 'done' }>;
+    const eagerZip = await fileSha256(done.zipPath);
+    await rm(done.zipPath);
+    expect(await service.ensureZip(done.record.id)).toBe(done.zipPath);
+    expect(await fileSha256(done.zipPath)).toBe(eagerZip);
+    expect((await storage.audit.list()).filter((a) => a.action === 'evidence.zip')).toHaveLength(1);
+  });
+
   it('with zip on demand, writes the .zip at the first ensureZip from the verified folder, and refuses a tampered folder', async () => {
     service = build({ zip: 'on-demand' });
     await seedSegments(storage, recordings, 'cam-a', T, 3);
