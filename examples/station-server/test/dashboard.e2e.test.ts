@@ -1,7 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyEvidencePackage } from '@wardwatch/core';
 import { buildDashboard } from '../src/runtime/build-dashboard.js';
 import { ARTIFACTS, launchChromium } from './browser.js';
 import { Client, waitFor } from './http-client.js';
@@ -142,10 +143,26 @@ describe('dashboard in headless Chromium', () => {
     await page.fill('input[name=reason]', 'Công văn số 12/CAP');
     await page.click('[data-testid=export-form] button[type=submit]');
     await page.waitForSelector('tr[data-evidence-job][data-state=done] a[href$="/download"]', { timeout: 40_000 });
+    // The station writes the .zip on demand: none yet, and the listing says so.
+    const api = new Client(fx.url);
+    await api.login('admin', LOGINS['admin']!.password);
+    const jobs = (await api.get('/api/evidence/jobs')).json.items as Array<{ state: string; evidenceId?: string; zipReady?: boolean }>;
+    const done = jobs.find((j) => j.state === 'done' && j.evidenceId);
+    expect(done).toMatchObject({ zipReady: false });
+    const id = done!.evidenceId!;
+    const zipPath = join(fx.dataDir, 'evidence', `${id}.zip`);
+    expect(existsSync(zipPath)).toBe(false);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('tr[data-evidence-job][data-state=done] a[href$="/download"]')]);
     const saved = join(ARTIFACTS, 'evidence.zip');
     await download.saveAs(saved);
     expect(readFileSync(saved).subarray(0, 2).toString('latin1')).toBe('PK');
+    // The dashboard's download wrote it from the verified folder, audited once; what the browser saved verifies.
+    expect(readFileSync(saved).equals(readFileSync(zipPath))).toBe(true);
+    const key = (await api.get('/api/evidence/public-key')).bytes.toString('utf8');
+    expect(await verifyEvidencePackage(saved, { publicKey: key })).toMatchObject({ ok: true, kind: 'zip' });
+    const zipAudits = ((await api.get('/api/audit?action=evidence.zip&limit=1000')).json.items as Array<{ actor: string; target?: string }>).filter((e) => e.target === id);
+    expect(zipAudits.map((e) => e.actor)).toEqual(['admin']);
+    expect((await api.get('/api/evidence/jobs')).json.items.find((j: { evidenceId?: string }) => j.evidenceId === id)).toMatchObject({ zipReady: true });
     await page.screenshot({ path: join(ARTIFACTS, 'exports-evidence.png') });
   }, 60_000);
 

@@ -1,4 +1,7 @@
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyEvidencePackage } from '@wardwatch/core';
 import { Client, waitFor } from './http-client.js';
 import { LOGINS, startFixture, type StationFixture } from './station-fixture.js';
 
@@ -366,6 +369,44 @@ describe('evidence routes mounted on the server', () => {
     const list = await as['duty']!.get('/api/evidence');
     expect(list.status).toBe(200);
     expect(JSON.stringify(list.json)).toContain(job.evidenceId);
+
+    // The server exports with the service's default zip mode (on demand): the folder only, listed without a zip.
+    const id = job.evidenceId as string;
+    const zipPath = join(fx.dataDir, 'evidence', `${id}.zip`);
+    expect(existsSync(join(fx.dataDir, 'evidence', id, 'manifest.json'))).toBe(true);
+    expect(existsSync(zipPath)).toBe(false);
+    expect(list.json.items.find((r: { id: string }) => r.id === id)).toMatchObject({ id, zipReady: false });
+    const zipAudits = async () => (await auditActions('evidence.zip')).filter((e) => e.target === id);
+    expect(await zipAudits()).toEqual([]);
+
+    // The first download writes it (audited once as evidence.zip by who downloaded), and it verifies.
+    const first = await as['duty']!.get(`/api/evidence/${id}/download`);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toBe('application/zip');
+    const written = statSync(zipPath);
+    expect(first.bytes.length).toBe(written.size);
+    expect(first.bytes.equals(readFileSync(zipPath))).toBe(true);
+    const key = (await as['duty']!.get('/api/evidence/public-key')).bytes.toString('utf8');
+    const saved = join(fx.dataDir, 'downloaded-evidence.zip');
+    writeFileSync(saved, first.bytes);
+    const offline = await verifyEvidencePackage(saved, { publicKey: key });
+    expect(offline.ok).toBe(true);
+    expect(offline.kind).toBe('zip');
+    expect(offline.manifest?.id).toBe(id);
+    expect(await zipAudits()).toMatchObject([{ actor: 'duty', target: id, details: { bytes: written.size, fromVerifiedFolder: true } }]);
+    expect((await as['duty']!.get(`/api/evidence/${id}`)).json).toMatchObject({ id, zipReady: true });
+
+    // A second download serves the same file without rewriting it; verify-by-zip does not rewrite it either.
+    const second = await as['inv']!.get(`/api/evidence/${id}/download`);
+    expect(second.status).toBe(200);
+    expect(second.bytes.equals(first.bytes)).toBe(true);
+    const verified = await as['inv']!.post(`/api/evidence/${id}/verify`, { zip: true });
+    expect(verified.json).toMatchObject({ ok: true, kind: 'zip' });
+    const after = statSync(zipPath);
+    expect([after.ino, after.mtimeMs, after.size]).toEqual([written.ino, written.mtimeMs, written.size]);
+    expect(await zipAudits()).toHaveLength(1);
+    const downloads = (await auditActions('evidence.download')).filter((e) => e.target === id).map((e) => e.actor);
+    expect(downloads.sort()).toEqual(['duty', 'inv']);
   }, 60_000);
 });
 

@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { lastValueFrom, tap } from 'rxjs';
 import { WardwatchError, toWardwatchError, verifyEvidencePackage, type EvidenceExportEvent } from '@wardwatch/core';
-import { openEvidenceData, readStationIdentity, type EvidenceData, type OpenEvidenceDataOptions } from './open-evidence-data.js';
+import { openEvidenceData, readStationIdentity, stationDataPaths, type EvidenceData, type OpenEvidenceDataOptions } from './open-evidence-data.js';
 import { parseCliTime } from './parse-cli-time.js';
 import { createProgressBar } from './progress-bar.js';
 
@@ -36,14 +37,17 @@ export interface EvidenceCliIo {
 /** Help text of `wardwatch-evidence`. */
 export const EVIDENCE_CLI_USAGE = `wardwatch-evidence — evidence export (trích xuất) and chain of custody
 
-  export --data DIR --camera ID --from T --to T --reason TEXT [--case ID] [--incident ID] [--operator NAME] [--still T]... [--json]
+  export --data DIR --camera ID --from T --to T --reason TEXT [--case ID] [--incident ID] [--operator NAME] [--still T]... [--no-zip] [--json]
       Cut a signed evidence package from the recordings (stream copy, never re-encoded), with a progress bar.
       T is ISO-8601 with a zone (2026-11-20T15:00:00+07:00, ...Z) or epoch ms. --still adds a JPEG still at T.
+      Writes the package folder and its .zip (to carry away). --no-zip writes the folder only (about half
+      the bytes): the station server writes the .zip at its first download, verified and audited.
+  list --data DIR [--camera ID] [--incident ID] [--json]
+      Exports, newest first; each shows whether its .zip is written yet.
   verify PACKAGE [--public-key FILE] [--json]
       Check every hash and the Ed25519 signature of a package folder or .zip.
   audit-verify DATA_DIR [--json]
       Re-hash the station's audit chain.
-  list --data DIR [--camera ID] [--incident ID] [--json]
   public-key --data DIR                 Print the station public key (PEM) for verifiers.
   holds --data DIR [--camera ID] [--all] [--json]
   hold --data DIR --camera ID --from T --to T --reason TEXT [--operator NAME]
@@ -98,6 +102,7 @@ export async function runEvidenceCli(argv: readonly string[], io: EvidenceCliIo)
         still: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
         all: { type: 'boolean', default: false },
+        'no-zip': { type: 'boolean', default: false },
       },
     });
     const json = values.json === true;
@@ -152,7 +157,8 @@ export async function runEvidenceCli(argv: readonly string[], io: EvidenceCliIo)
         const opened = await openData(dataDir);
         const camera = await opened.storage.cameras.get(cameraId);
         const station = await readStationIdentity(dataDir, camera ? { id: camera.site.station, name: camera.site.station, ward: camera.site.ward } : undefined);
-        const service = await opened.service(station);
+        const writeZip = values['no-zip'] !== true;
+        const service = await opened.service(station, { zip: writeZip ? 'eager' : 'on-demand' });
         const bar = createProgressBar(io.stderr, { tty: io.stderr.isTTY === true });
         const done = (await lastValueFrom(
           service
@@ -170,9 +176,9 @@ export async function runEvidenceCli(argv: readonly string[], io: EvidenceCliIo)
             .pipe(tap((event: EvidenceExportEvent) => event.type === 'progress' && bar.update(event.ratio, event.phase))),
         )) as Extract<EvidenceExportEvent, { type: 'done' }>;
         bar.finish();
-        if (json) out(`${JSON.stringify({ evidenceId: done.record.id, packageDir: done.packageDir, zipPath: done.zipPath, record: done.record }, null, 2)}\n`);
+        if (json) out(`${JSON.stringify({ evidenceId: done.record.id, packageDir: done.packageDir, zipPath: writeZip ? done.zipPath : null, record: done.record }, null, 2)}\n`);
         else {
-          out(`Exported ${done.record.id}\n  folder: ${done.packageDir}\n  zip:    ${done.zipPath}\n`);
+          out(`Exported ${done.record.id}\n  folder: ${done.packageDir}\n  zip:    ${writeZip ? done.zipPath : 'not written (--no-zip): the station writes it at the first download'}\n`);
           out(`  actual range: ${done.manifest.actual.fromIso} → ${done.manifest.actual.toIso}, ${done.manifest.sourceSegments.length} source segments verified, ${done.manifest.gaps.length} gaps\n`);
           out(`  clip SHA-256: ${done.record.clipSha256}\n  manifest SHA-256: ${done.record.manifestSha256}\n`);
         }
@@ -180,13 +186,22 @@ export async function runEvidenceCli(argv: readonly string[], io: EvidenceCliIo)
       }
 
       case 'list': {
-        const opened = await openData(need(values, 'data'));
+        const dataDir = need(values, 'data');
+        const opened = await openData(dataDir);
+        const evidenceRoot = stationDataPaths(dataDir).evidence;
         const records = (await opened.storage.evidence.list({
           ...(typeof values.camera === 'string' ? { cameraId: values.camera } : {}),
           ...(typeof values.incident === 'string' ? { incidentId: values.incident } : {}),
         })).sort((a, b) => b.createdAt - a.createdAt);
-        if (json) out(`${JSON.stringify(records, null, 2)}\n`);
-        else for (const r of records) out(`${r.id}  ${r.cameraId}  ${new Date(r.actual.from).toISOString()} → ${new Date(r.actual.to).toISOString()}  ${r.operator}  ${r.reason}\n`);
+        const listed = await Promise.all(
+          records.map(async (r) => ({ ...r, zipReady: await stat(join(evidenceRoot, `${r.packagePath}.zip`)).then((info) => info.isFile(), () => false) })),
+        );
+        if (json) out(`${JSON.stringify(listed, null, 2)}\n`);
+        else {
+          for (const r of listed) {
+            out(`${r.id}  ${r.cameraId}  ${new Date(r.actual.from).toISOString()} → ${new Date(r.actual.to).toISOString()}  ${r.operator}  ${r.reason}  ${r.zipReady ? 'zip' : 'no zip yet'}\n`);
+          }
+        }
         return EVIDENCE_CLI_EXIT.ok;
       }
 

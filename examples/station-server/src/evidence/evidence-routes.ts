@@ -42,6 +42,8 @@ export interface EvidenceJob {
   /** Overall progress 0..1. */
   ratio: number;
   evidenceId?: string;
+  /** In listings of done jobs: whether the package's `.zip` has been written yet (it is written at the first download). */
+  zipReady?: boolean;
   error?: { code: string; message: string };
 }
 
@@ -59,6 +61,9 @@ const time = { type: 'integer', minimum: 0 } as const;
  * Registers the evidence API on a Fastify app: export jobs (start, poll, cancel), list, record,
  * download of the `.zip`, verification, the station public key and holds. Views, downloads,
  * verifications, exports and holds are written to the audit log by the evidence service.
+ * Every route that serves the `.zip` calls `ensureZip` first, so with the service's default
+ * `zip: 'on-demand'` the first download writes it (verified, audited `evidence.zip`); listings
+ * carry `zipReady` (whether it is written yet).
  */
 export function registerEvidenceRoutes(app: FastifyInstance, deps: EvidenceRouteDeps): EvidenceRoutes {
   const service = (): EvidenceService => {
@@ -74,6 +79,16 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: EvidenceRoute
   const keep = deps.keepJobs ?? 100;
   const jobs = new Map<string, EvidenceJob>();
   const running = new Map<string, { controller: AbortController; subscription: Subscription; finished: Promise<void> }>();
+
+  /** Whether the export's `.zip` is written yet (never throws: a record whose paths cannot be resolved is not ready). */
+  const zipReady = async (evidenceId: string): Promise<boolean> => {
+    try {
+      const { zip } = await service().packagePaths(evidenceId);
+      return (await stat(zip)).isFile();
+    } catch {
+      return false;
+    }
+  };
 
   const trim = (): void => {
     const finished = [...jobs.values()].filter((j) => j.state !== 'running');
@@ -162,8 +177,10 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: EvidenceRoute
     },
   );
 
-  app.get('/evidence/jobs', { schema: { tags: ['evidence'], summary: 'Evidence export jobs of this server run.' }, ...guard('evidence.view') }, async () => ({
-    items: [...jobs.values()].reverse(),
+  app.get('/evidence/jobs', { schema: { tags: ['evidence'], summary: 'Evidence export jobs of this server run (done ones with `zipReady`).' }, ...guard('evidence.view') }, async () => ({
+    items: await Promise.all(
+      [...jobs.values()].reverse().map(async (job) => (job.state === 'done' && job.evidenceId ? { ...job, zipReady: await zipReady(job.evidenceId) } : job)),
+    ),
   }));
 
   const jobOf = async (request: FastifyRequest, id: string): Promise<EvidenceJob> => {
@@ -201,7 +218,7 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: EvidenceRoute
     {
       schema: {
         tags: ['evidence'],
-        summary: 'Evidence exports, newest first, optionally of one camera or incident.',
+        summary: 'Evidence exports, newest first, optionally of one camera or incident; `zipReady` tells whether the `.zip` is written yet (the first download writes it).',
         querystring: { type: 'object', additionalProperties: false, properties: { cameraId: { type: 'string' }, incidentId: { type: 'string' } } },
       },
       ...guard('evidence.view'),
@@ -213,10 +230,10 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: EvidenceRoute
       for (const record of records) {
         try {
           await check(request, record.cameraId);
-          visible.push(record);
         } catch {
-          // not visible to this user
+          continue; // not visible to this user
         }
+        visible.push({ ...record, zipReady: await zipReady(record.id) });
       }
       return { items: visible };
     },
@@ -224,26 +241,34 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: EvidenceRoute
 
   app.get<{ Params: { id: string } }>(
     '/evidence/:id',
-    { schema: { tags: ['evidence'], summary: 'One evidence export record (the view is audited).', params: idParams }, ...guard('evidence.view') },
+    { schema: { tags: ['evidence'], summary: 'One evidence export record with `zipReady` (the view is audited).', params: idParams }, ...guard('evidence.view') },
     async (request) => {
       const record = await service().getEvidence(request.params.id);
       await check(request, record.cameraId);
       await service().recordView({ evidenceId: record.id, actor: deps.actorOf(request), action: 'view' });
-      return record;
+      return { ...record, zipReady: await zipReady(record.id) };
     },
   );
 
   app.get<{ Params: { id: string } }>(
     '/evidence/:id/download',
-    { schema: { tags: ['evidence'], summary: 'Downloads the evidence package as .zip (audited).', params: idParams }, ...guard('evidence.view') },
+    {
+      schema: {
+        tags: ['evidence'],
+        summary: 'Downloads the evidence package as .zip (audited); the first download writes the .zip from the verified folder (audited `evidence.zip`).',
+        params: idParams,
+      },
+      ...guard('evidence.view'),
+    },
     async (request, reply) => {
       const record = await service().getEvidence(request.params.id);
       await check(request, record.cameraId);
-      const zip = await service().ensureZip(record.id);
+      const actor = deps.actorOf(request);
+      const zip = await service().ensureZip(record.id, { actor });
       const info = await stat(zip).catch((error: unknown) => {
         throw toWardwatchError(error, 'NOT_FOUND', { evidenceId: record.id });
       });
-      await service().recordView({ evidenceId: record.id, actor: deps.actorOf(request), action: 'download' });
+      await service().recordView({ evidenceId: record.id, actor, action: 'download' });
       return reply
         .type('application/zip')
         .header('content-length', info.size)
@@ -257,7 +282,7 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: EvidenceRoute
     {
       schema: {
         tags: ['evidence'],
-        summary: 'Re-hashes the stored package and checks its signature with the station key (audited).',
+        summary: 'Re-hashes the stored package (folder, or the `.zip` with `zip: true`, written first if need be) and checks its signature with the station key (audited).',
         params: idParams,
         body: { type: 'object', nullable: true, additionalProperties: false, properties: { zip: { type: 'boolean' } } },
       },

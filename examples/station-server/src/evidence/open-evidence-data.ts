@@ -77,8 +77,11 @@ export interface EvidenceData {
   storage: StorageAdapter;
   recorder: WardwatchRecorder;
   keyStore: EvidenceKeyStore;
-  /** Builds the evidence service for a station identity. */
-  service(station: StationIdentity): Promise<EvidenceService>;
+  /**
+   * Builds the evidence service for a station identity; `zip` is passed to `createEvidenceService`
+   * (@default 'on-demand', the service's default).
+   */
+  service(station: StationIdentity, options?: { zip?: 'eager' | 'on-demand' }): Promise<EvidenceService>;
   /** Stops the recorder and closes the database. */
   close(): Promise<void>;
 }
@@ -114,7 +117,7 @@ export async function openEvidenceData(options: OpenEvidenceDataOptions): Promis
     storage,
     recorder,
     keyStore,
-    async service(station) {
+    async service(station, serviceOptions = {}) {
       if (!started) {
         await recorder.start({ storage, clock: systemClock, logger, emit });
         started = true;
@@ -136,6 +139,7 @@ export async function openEvidenceData(options: OpenEvidenceDataOptions): Promis
         logger,
         emit,
         extractStill: createStillExtractor(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
+        ...(serviceOptions.zip ? { zip: serviceOptions.zip } : {}),
       });
     },
     async close() {

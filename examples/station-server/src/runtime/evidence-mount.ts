@@ -14,7 +14,9 @@ const PERMISSION: Record<EvidencePermission, Permission> = {
 /**
  * The evidence routes (`/api/evidence/...`) of a running station: the core evidence service over
  * the station's storage and recorder, the station key in `<data>/keys`, packages in `<data>/evidence`,
- * guarded by the server's roles (investigators and admins export; duty officers view).
+ * guarded by the server's roles (investigators and admins export; duty officers view). The service
+ * keeps its default `zip: 'on-demand'`: an export writes the folder only, and the first download
+ * writes the `.zip` from the verified folder (audited `evidence.zip`).
  */
 export async function evidenceMount(options: {
   station: Station;

@@ -84,6 +84,7 @@ describe('wardwatch-evidence CLI', () => {
     expect(audit.out).toMatch(/AUDIT CHAIN OK: 2 entries/);
     const listed = await cli('list', '--data', data.dir, '--json');
     expect(JSON.parse(listed.out).map((r: { id: string }) => r.id)).toEqual([id]);
+    expect(JSON.parse(listed.out)).toMatchObject([{ id, zipReady: true }]);
     const holds = await cli('holds', '--data', data.dir, '--json');
     expect(JSON.parse(holds.out)).toMatchObject([{ cameraId: 'cam-a', owner: { kind: 'evidence', id } }]);
   });
@@ -99,6 +100,27 @@ describe('wardwatch-evidence CLI', () => {
     const result = await cli('audit-verify', data.dir);
     expect(result.code).toBe(1);
     expect(result.out).toMatch(/AUDIT CHAIN BROKEN at entry 1: entry content does not match its hash/);
+  });
+
+  it('with --no-zip writes the package folder only, and lists the export as having no zip yet', async () => {
+    const help = await cli('--help');
+    expect(help.out).toMatch(/\[--no-zip\]/);
+    expect(help.out).toMatch(/--no-zip writes the folder only/);
+    const exported = await cli('export', '--data', data.dir, '--camera', 'cam-a', '--from', iso(T + 1000), '--to', iso(T + 7000), '--reason', 'r', '--operator', 'officer.lan', '--no-zip', '--json');
+    expect(exported.code).toBe(0);
+    expect(exported.err).toMatch(/progress 100% package/);
+    expect(exported.err).not.toMatch(/% zip/);
+    const result = JSON.parse(exported.out) as { evidenceId: string; packageDir: string; zipPath: string | null };
+    expect(result.zipPath).toBeNull();
+    const evidenceDir = stationDataPaths(data.dir).evidence;
+    expect(await readdir(evidenceDir)).toEqual([result.evidenceId]);
+    expect((await cli('verify', result.packageDir)).code).toBe(0);
+    const listed = await cli('list', '--data', data.dir, '--json');
+    expect(JSON.parse(listed.out)).toMatchObject([{ id: result.evidenceId, zipReady: false }]);
+    expect((await cli('list', '--data', data.dir)).out).toMatch(new RegExp(`^${result.evidenceId} .* no zip yet\n$`));
+    const text = await cli('export', '--data', data.dir, '--camera', 'cam-a', '--from', iso(T + 1000), '--to', iso(T + 4000), '--reason', 'r', '--no-zip');
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/zip: +not written \(--no-zip\)/);
   });
 
   it('stops an export whose source segment changed after recording, naming it, with exit 1 and no package', async () => {

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -78,7 +78,7 @@ describe('registerEvidenceRoutes', () => {
     throw new Error('export job did not finish');
   };
 
-  it('exports through a job, lists, shows, downloads and verifies the package, auditing each access', async () => {
+  it('exports through a job, lists, shows, downloads (writing the .zip at the first download) and verifies the package, auditing each access', async () => {
     const started = await app.inject({
       method: 'POST',
       url: '/evidence',
@@ -90,13 +90,24 @@ describe('registerEvidenceRoutes', () => {
     expect(job).toMatchObject({ state: 'done', ratio: 1, createdBy: 'officer.lan' });
     const id = job.evidenceId!;
 
+    // The service's default zip mode is on demand: right after the export there is the folder only, and the
+    // listings say so (no link to a file that does not exist yet).
+    const evidenceDir = stationDataPaths(data.dir).evidence;
+    expect(await readdir(evidenceDir)).toEqual([id]);
     const list = (await app.inject({ method: 'GET', url: '/evidence?cameraId=cam-a' })).json();
     expect(list.items.map((r: { id: string }) => r.id)).toEqual([id]);
+    expect(list.items).toMatchObject([{ id, zipReady: false }]);
+    expect((await app.inject({ method: 'GET', url: '/evidence/jobs' })).json().items).toMatchObject([{ id: job.id, evidenceId: id, zipReady: false }]);
     const shown = await app.inject({ method: 'GET', url: `/evidence/${id}`, headers: { 'x-user': 'prosecutor.tam' } });
-    expect(shown.json()).toMatchObject({ id, caseId: 'VV-3', operator: 'officer.lan' });
+    expect(shown.json()).toMatchObject({ id, caseId: 'VV-3', operator: 'officer.lan', zipReady: false });
+    expect((await storage.audit.list()).filter((e) => e.action === 'evidence.zip')).toEqual([]);
 
     const download = await app.inject({ method: 'GET', url: `/evidence/${id}/download`, headers: { 'x-user': 'prosecutor.tam' } });
     expect(download.statusCode).toBe(200);
+    expect((await readdir(evidenceDir)).sort()).toEqual([id, `${id}.zip`]);
+    const written = await stat(join(evidenceDir, `${id}.zip`));
+    expect(Number(download.headers['content-length'])).toBe(written.size);
+    expect(download.rawPayload.length).toBe(written.size);
     expect(download.headers['content-type']).toBe('application/zip');
     expect(download.headers['content-disposition']).toBe(`attachment; filename="${id}.zip"`);
     const zipPath = join(data.dir, 'downloaded.zip');
@@ -106,6 +117,18 @@ describe('registerEvidenceRoutes', () => {
     const offline = await verifyEvidencePackage(zipPath, { publicKey: key });
     expect(offline.ok).toBe(true);
     expect(offline.manifest).toMatchObject({ clockOffsetMs: 850, caseId: 'VV-3' });
+    const zipAudits = (await storage.audit.list()).filter((e) => e.action === 'evidence.zip');
+    expect(zipAudits).toHaveLength(1);
+    expect(zipAudits[0]).toMatchObject({ actor: 'prosecutor.tam', target: id, details: { bytes: written.size, manifestSha256: (await service.getEvidence(id)).manifestSha256, fromVerifiedFolder: true } });
+    expect((await app.inject({ method: 'GET', url: '/evidence?cameraId=cam-a' })).json().items).toMatchObject([{ id, zipReady: true }]);
+    expect((await app.inject({ method: 'GET', url: '/evidence/jobs' })).json().items).toMatchObject([{ id: job.id, zipReady: true }]);
+
+    // A second download serves the same file: not rewritten, not audited again as evidence.zip.
+    const again = await app.inject({ method: 'GET', url: `/evidence/${id}/download`, headers: { 'x-user': 'clerk.mai' } });
+    expect(again.statusCode).toBe(200);
+    expect(again.rawPayload.equals(download.rawPayload)).toBe(true);
+    const after = await stat(join(evidenceDir, `${id}.zip`));
+    expect([after.ino, after.mtimeMs, after.size]).toEqual([written.ino, written.mtimeMs, written.size]);
 
     const verified = await app.inject({ method: 'POST', url: `/evidence/${id}/verify`, headers: { 'x-user': 'inspector.ha' }, payload: { zip: true } });
     expect(verified.json()).toMatchObject({ ok: true, kind: 'zip', signature: { keySource: 'given', status: 'valid' } });
@@ -115,7 +138,9 @@ describe('registerEvidenceRoutes', () => {
       ['hold.create', 'officer.lan'],
       ['evidence.export', 'officer.lan'],
       ['evidence.view', 'prosecutor.tam'],
+      ['evidence.zip', 'prosecutor.tam'],
       ['evidence.download', 'prosecutor.tam'],
+      ['evidence.download', 'clerk.mai'],
       ['evidence.verify', 'inspector.ha'],
     ]);
     expect((await storage.audit.verify()).ok).toBe(true);

@@ -41,6 +41,8 @@ describe('30-minute evidence export', () => {
       evidenceRoot: paths.evidence,
       recordingsRoot: paths.recordings,
       station: { id: 'CA-BT', name: 'Công an phường Bến Thành', ward: 'Phường Bến Thành' },
+      // This test reads the .zip right after the export (and cancels during its zip phase), so it is written eagerly.
+      zip: 'eager',
     });
   }, 120_000);
 

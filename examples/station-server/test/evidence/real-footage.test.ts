@@ -106,6 +106,7 @@ describe('evidence from real recorded simulator footage', () => {
       softwareVersions: { '@wardwatch/core': '0.1.0' },
       clockOffsetOf: () => session.clockOffsetMs,
       emit: (e) => events.push(e),
+      zip: 'eager', // the .zip is checked right after the export
     });
   }, 150_000);
 

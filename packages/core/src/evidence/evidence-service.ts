@@ -53,8 +53,9 @@ export interface EvidenceServiceOptions {
   /** Longest exportable range. @default 86_400_000 (24 h) */
   maxRangeMs?: number;
   /**
-   * When the `.zip` is written: at export (`eager`), or at the first `ensureZip` (download), after the folder
-   * verified (`on-demand`, which halves the bytes written by an export). @default 'eager'
+   * When the `.zip` is written: at the first `ensureZip` (download), after the folder verified and audited as
+   * `evidence.zip` (`on-demand`, which halves the bytes written by an export), or at export (`eager`, for tools
+   * whose operator carries the file away at once). Either way the `.zip` bytes are the same. @default 'on-demand'
    */
   zip?: 'eager' | 'on-demand';
 }
@@ -169,7 +170,7 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
   const evidenceRoot = resolve(options.evidenceRoot);
   const recordingsRoot = resolve(options.recordingsRoot);
   const maxRangeMs = options.maxRangeMs ?? 86_400_000;
-  const zipMode = options.zip ?? 'eager';
+  const zipMode = options.zip ?? 'on-demand';
   const zipping = new Map<string, Promise<string>>();
   const emit = (event: StationEvent): void => {
     try {

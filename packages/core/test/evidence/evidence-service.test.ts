@@ -58,7 +58,8 @@ describe('createEvidenceService', () => {
     events = [];
     now = NOW;
     await storage.cameras.put(parseCameraSpec(makeCamera('cam-a', { name: 'Cổng chợ Bến Thành', location: { lat: 10.772, lon: 106.698, address: 'Lê Lợi' } })));
-    service = build();
+    // Most tests look at the .zip right after the export, so they ask for it eagerly (the default is on demand).
+    service = build({ zip: 'eager' });
   });
   afterEach(async () => {
     await storage.close();
@@ -118,7 +119,7 @@ describe('createEvidenceService', () => {
   });
 
   it('cancels mid-export through the signal and leaves no partial package', async () => {
-    service = build({ delayMs: 30 });
+    service = build({ delayMs: 30, zip: 'eager' });
     await seedSegments(storage, recordings, 'cam-a', T, 20);
     const controller = new AbortController();
     const seen: EvidenceExportEvent[] = [];
@@ -227,6 +228,21 @@ describe('createEvidenceService', () => {
     expect(await service.ensureZip(done.record.id)).toBe(done.zipPath);
     expect(await fileSha256(done.zipPath)).toBe(eagerZip);
     expect((await storage.audit.list()).filter((a) => a.action === 'evidence.zip')).toHaveLength(1);
+  });
+
+  it('writes the .zip on demand by default: no zip phase, no .zip until the first ensureZip', async () => {
+    service = build();
+    await seedSegments(storage, recordings, 'cam-a', T, 3);
+    const out = await lastValueFrom(service.exportEvidence({ cameraId: 'cam-a', from: T, to: T + 20_000, operator: 'a', reason: 'r' }).pipe(toArray()));
+    const progress = out.filter((e): e is Extract<EvidenceExportEvent, { type: 'progress' }> => e.type === 'progress');
+    expect(new Set(progress.map((p) => p.phase))).toEqual(new Set(['verify-sources', 'cut', 'package']));
+    expect(progress.at(-1)!.ratio).toBe(1);
+    const done = out.at(-1) as Extract<EvidenceExportEvent, { type: 'done' }>;
+    expect(await readdir(evidenceRoot)).toEqual([done.record.id]);
+    expect(done.zipPath).toBe(join(evidenceRoot, `${done.record.id}.zip`));
+    expect(await service.ensureZip(done.record.id, { actor: 'clerk.lan' })).toBe(done.zipPath);
+    expect((await verifyEvidencePackage(done.zipPath, { publicKey: await service.publicKeyPem() })).ok).toBe(true);
+    expect((await storage.audit.list()).filter((a) => a.action === 'evidence.zip').map((a) => a.actor)).toEqual(['clerk.lan']);
   });
 
   it('with zip on demand, writes the .zip at the first ensureZip from the verified folder, and refuses a tampered folder', async () => {
