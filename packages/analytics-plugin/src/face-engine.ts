@@ -3,8 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Box, Frame } from '@wardwatch/core';
 import { WardwatchError, toWardwatchError } from '@wardwatch/core';
-import sharp from 'sharp';
-import { assertFrame } from './frame-utils.js';
+import { toRgb } from './to-rgb.js';
 
 /** Options of {@link createFaceEngine}. */
 export interface FaceEngineOptions {
@@ -89,27 +88,6 @@ function registerFileRouter(human: HumanInstance): void {
   });
 }
 
-async function toRgb(image: Frame | Uint8Array): Promise<{ data: Uint8Array; width: number; height: number }> {
-  if (image instanceof Uint8Array) {
-    try {
-      const { data, info } = await sharp(image).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-      if (info.channels !== 3) throw new Error(`unexpected ${info.channels} channels`);
-      return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
-    } catch (error) {
-      throw new WardwatchError('IMAGE_DECODE_FAILED', `Image could not be decoded: ${(error as Error).message}`, { cause: error });
-    }
-  }
-  assertFrame(image);
-  if (image.format === 'rgb') return { data: image.data, width: image.width, height: image.height };
-  const rgb = new Uint8Array(image.data.length * 3);
-  for (let i = 0; i < image.data.length; i += 1) {
-    const v = image.data[i] as number;
-    rgb[i * 3] = v;
-    rgb[i * 3 + 1] = v;
-    rgb[i * 3 + 2] = v;
-  }
-  return { data: rgb, width: image.width, height: image.height };
-}
 
 /**
  * Loads the face models shipped in `@vladmandic/human` on the TensorFlow.js WASM backend (no

