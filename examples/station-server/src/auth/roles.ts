@@ -4,23 +4,7 @@ export const ROLES = ['admin', 'duty-officer', 'investigator', 'viewer'] as cons
 export type Role = (typeof ROLES)[number];
 
 /** Everything the API lets a user do; each route requires one permission. */
-export type Permission =
-  | 'cameras.view'
-  | 'cameras.manage'
-  | 'live.view'
-  | 'ptz.control'
-  | 'recordings.view'
-  | 'events.view'
-  | 'incidents.view'
-  | 'incidents.manage'
-  | 'exports.create'
-  | 'exports.view'
-  | 'reports.view'
-  | 'health.view'
-  | 'users.manage'
-  | 'audit.view';
-
-const ALL: readonly Permission[] = [
+export const PERMISSIONS = [
   'cameras.view',
   'cameras.manage',
   'live.view',
@@ -35,11 +19,13 @@ const ALL: readonly Permission[] = [
   'health.view',
   'users.manage',
   'audit.view',
-];
+] as const;
+/** One of {@link PERMISSIONS}. */
+export type Permission = (typeof PERMISSIONS)[number];
 
 /** The permissions of each role. Viewers are further restricted to cameras whose `owner` is theirs. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
-  admin: new Set(ALL),
+  admin: new Set(PERMISSIONS),
   'duty-officer': new Set<Permission>([
     'cameras.view',
     'live.view',

@@ -3,20 +3,16 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  createEvidenceService,
-  createFileKeyStore,
   createMemoryStorage,
   isWardwatchError,
-  silentLogger,
-  systemClock,
   verifyEvidencePackage,
   type EvidenceService,
   type StorageAdapter,
 } from '@wardwatch/core';
-import { createRecorder, type WardwatchRecorder } from '@wardwatch/recorder';
+import type { WardwatchRecorder } from '@wardwatch/recorder';
 import { registerEvidenceRoutes, type EvidenceJob, type EvidenceRoutes } from '../../src/evidence/evidence-routes.js';
 import { stationDataPaths } from '../../src/evidence/open-evidence-data.js';
-import { cameraSpec, tempDataDir } from './evidence-test-kit.js';
+import { cameraSpec, startTestRecorder, tempDataDir, testEvidenceService } from './evidence-test-kit.js';
 import { synthSegments } from './synth-segments.js';
 
 const T = Date.UTC(2026, 10, 20, 8, 0, 0);
@@ -37,16 +33,8 @@ describe('registerEvidenceRoutes', () => {
     await storage.cameras.put(cameraSpec('cam-a'));
     await storage.cameras.put(cameraSpec('cam-secret'));
     await synthSegments({ storage, root: paths.recordings, cameraId: 'cam-a', start: T, count: 40 });
-    recorder = createRecorder({ root: paths.recordings, retention: { intervalMs: 2_000_000_000 } });
-    await recorder.start({ storage, clock: systemClock, logger: silentLogger, emit: () => undefined });
-    service = createEvidenceService({
-      storage,
-      recorder,
-      keyStore: createFileKeyStore({ dir: paths.keys }),
-      evidenceRoot: paths.evidence,
-      recordingsRoot: paths.recordings,
-      station: { id: 'CA-BT', name: 'Công an phường Bến Thành', ward: 'Phường Bến Thành' },
-    });
+    recorder = await startTestRecorder(storage, paths.recordings);
+    service = testEvidenceService({ storage, recorder, paths });
     app = Fastify();
     app.setErrorHandler((error, _request, reply) => {
       if (isWardwatchError(error)) return reply.code(STATUS[error.code] ?? 500).send(error.toJSON());

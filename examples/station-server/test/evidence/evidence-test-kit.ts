@@ -3,7 +3,18 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCameraSpec, type CameraSpec } from '@wardwatch/core';
+import {
+  createEvidenceService,
+  createFileKeyStore,
+  parseCameraSpec,
+  silentLogger,
+  systemClock,
+  type CameraSpec,
+  type EvidenceService,
+  type EvidenceServiceOptions,
+  type StorageAdapter,
+} from '@wardwatch/core';
+import { createRecorder, type WardwatchRecorder } from '@wardwatch/recorder';
 
 /** A temporary station data directory removed by `cleanup()`. */
 export async function tempDataDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
@@ -52,4 +63,30 @@ export async function tamperAuditEntry(dbPath: string, seq: number, edit: (entry
   } finally {
     await db.close();
   }
+}
+
+/** The police station the evidence tests export as. */
+export const TEST_STATION = { id: 'CA-BT', name: 'Công an phường Bến Thành', ward: 'Phường Bến Thành' } as const;
+
+/** A started recorder over `paths.recordings` whose retention never runs during a test. */
+export async function startTestRecorder(storage: StorageAdapter, recordings: string): Promise<WardwatchRecorder> {
+  const recorder = createRecorder({ root: recordings, retention: { intervalMs: 2_000_000_000 } });
+  await recorder.start({ storage, clock: systemClock, logger: silentLogger, emit: () => undefined });
+  return recorder;
+}
+
+/** An evidence service over a test data directory, signing as {@link TEST_STATION}; `overrides` win. */
+export function testEvidenceService(
+  parts: { storage: StorageAdapter; recorder: WardwatchRecorder; paths: { keys: string; evidence: string; recordings: string } },
+  overrides: Partial<EvidenceServiceOptions> = {},
+): EvidenceService {
+  return createEvidenceService({
+    storage: parts.storage,
+    recorder: parts.recorder,
+    keyStore: createFileKeyStore({ dir: parts.paths.keys }),
+    evidenceRoot: parts.paths.evidence,
+    recordingsRoot: parts.paths.recordings,
+    station: TEST_STATION,
+    ...overrides,
+  });
 }

@@ -1,19 +1,15 @@
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createEvidenceService,
-  createFileKeyStore,
   createMemoryStorage,
-  silentLogger,
-  systemClock,
   verifyEvidencePackage,
   type EvidenceExportEvent,
   type EvidenceService,
   type StorageAdapter,
 } from '@wardwatch/core';
-import { createRecorder, type WardwatchRecorder } from '@wardwatch/recorder';
+import type { WardwatchRecorder } from '@wardwatch/recorder';
 import { stationDataPaths } from '../../src/evidence/open-evidence-data.js';
-import { cameraSpec, tempDataDir } from './evidence-test-kit.js';
+import { cameraSpec, startTestRecorder, tempDataDir, testEvidenceService } from './evidence-test-kit.js';
 import { synthSegments } from './synth-segments.js';
 
 const T = Date.UTC(2026, 10, 20, 8, 0, 0);
@@ -32,18 +28,9 @@ describe('30-minute evidence export', () => {
     storage = createMemoryStorage();
     await storage.cameras.put(cameraSpec('cam-a'));
     await synthSegments({ storage, root: paths.recordings, cameraId: 'cam-a', start: T, count: 180, segmentSeconds: 10, kbps: 300 });
-    recorder = createRecorder({ root: paths.recordings, retention: { intervalMs: 2_000_000_000 } });
-    await recorder.start({ storage, clock: systemClock, logger: silentLogger, emit: () => undefined });
-    service = createEvidenceService({
-      storage,
-      recorder,
-      keyStore: createFileKeyStore({ dir: paths.keys }),
-      evidenceRoot: paths.evidence,
-      recordingsRoot: paths.recordings,
-      station: { id: 'CA-BT', name: 'Công an phường Bến Thành', ward: 'Phường Bến Thành' },
-      // This test reads the .zip right after the export (and cancels during its zip phase), so it is written eagerly.
-      zip: 'eager',
-    });
+    recorder = await startTestRecorder(storage, paths.recordings);
+    // This test reads the .zip right after the export (and cancels during its zip phase), so it is written eagerly.
+    service = testEvidenceService({ storage, recorder, paths }, { zip: 'eager' });
   }, 120_000);
 
   afterAll(async () => {
