@@ -1,17 +1,19 @@
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { Observable, type SchedulerAction, type Subscription } from 'rxjs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Observable, type Subscription } from 'rxjs';
 import { redactUrl, WardwatchError, type Clock, type Logger, type RecorderSignal, type Segment } from '@wardwatch/core';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
-import { hashFile } from './hash-file.js';
-import { onLines } from './line-splitter.js';
+import { createLineBuffer, onLines } from './line-splitter.js';
 import type { ManagedProcess, ProcessRunner } from './process-runner.js';
+import { openProgressFifo } from './progress-fifo.js';
 import { createProgressParser, type FfmpegProgress } from './progress-parser.js';
 import { buildRecordArgs } from './record-command.js';
 import { INCOMING_DIR, recoverIncoming, type RunJournal } from './recover-segments.js';
+import type { SegmentFinisher } from './segment-finisher.js';
 import { parseSegmentListLine, type SegmentListEntry } from './segment-list-parser.js';
-import { freeSegmentStart, resolveInside, segmentRelativePath } from './segment-path.js';
+import { resolveInside, segmentRelativePath } from './segment-path.js';
+import type { Ticker } from './ticker.js';
 
 /** Everything one camera's recording loop needs. */
 export interface CameraRecordingConfig {
@@ -22,6 +24,10 @@ export interface CameraRecordingConfig {
   ffprobePath: string;
   capabilities: FfmpegCapabilities;
   runner: ProcessRunner;
+  /** Drives progress reading and the connect/stall watchdog of every camera (one timer for all). */
+  ticker: Ticker;
+  /** Moves, journals and hashes closed segments off the main thread. */
+  finisher: SegmentFinisher;
   clock: Clock;
   logger: Logger;
   segmentSeconds: number;
@@ -64,9 +70,6 @@ function describeExit(code: number | null, signal: string | null, tail: string[]
   return `ffmpeg exited (${signal ?? `code ${code}`})${last ? `: ${last.trim().slice(0, 200)}` : ''}`;
 }
 
-/** How often the connect/stall watchdog looks, ms. */
-const WATCHDOG_PERIOD_MS = 1000;
-
 const STREAM_LINE = /Stream #0:\d+.*?: Video: (\w+).*?(\d{2,5})x(\d{2,5})/;
 
 /** Starts recording one camera: ffmpeg runs with reconnect (exponential backoff with jitter) until stopped. */
@@ -94,31 +97,27 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
   };
 
   async function closeSegment(entry: SegmentListEntry, runId: string, journal: RunJournal, codec: () => string): Promise<void> {
-    const src = join(incoming, entry.file);
     const anchor = journal.anchor ?? clock.now() - Math.round(entry.end * 1000);
     const mediaStart = Math.round(anchor + entry.start * 1000);
     const end = Math.max(mediaStart, Math.round(anchor + entry.end * 1000));
     try {
-      const size = await stat(src).then((s) => s.size, () => -1);
-      if (size <= 0) {
-        logger.warn({ file: entry.file }, 'closed segment is missing or empty; skipped');
+      const journalText = JSON.stringify({ ...journal, lastClosedEnd: end });
+      // two files never share a name: on a clash the next free millisecond is taken
+      for (let start = mediaStart; start < mediaStart + 1000; start++) {
+        const rel = segmentRelativePath(cameraId, start);
+        const src = join(incoming, entry.file);
+        const result = await config.finisher.finish({ src, dest: resolveInside(config.root, rel), journalPath: join(incoming, `${runId}.json`), journalText });
+        if (result.type === 'taken') continue;
+        if (result.type === 'empty') {
+          logger.warn({ file: entry.file }, 'closed segment is missing or empty; skipped');
+          return;
+        }
+        journal.lastClosedEnd = end;
+        lastMediaEnd = Math.max(lastMediaEnd ?? 0, end);
+        emit({ type: 'segment', segment: { cameraId, start, end, path: rel, bytes: result.bytes, codec: codec(), sha256: result.sha256 } });
         return;
       }
-      const start = await freeSegmentStart(config.root, cameraId, mediaStart);
-      const rel = segmentRelativePath(cameraId, start);
-      const dest = resolveInside(config.root, rel);
-      await mkdir(dirname(dest), { recursive: true });
-      // retention may remove an hour directory it just emptied between mkdir and rename: create it again once
-      await rename(src, dest).catch(async (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-        await mkdir(dirname(dest), { recursive: true });
-        await rename(src, dest);
-      });
-      journal.lastClosedEnd = end;
-      await writeFile(join(incoming, `${runId}.json`), JSON.stringify(journal));
-      const { sha256, bytes } = await hashFile(dest);
-      lastMediaEnd = Math.max(lastMediaEnd ?? 0, end);
-      emit({ type: 'segment', segment: { cameraId, start, end, path: rel, bytes, codec: codec(), sha256 } });
+      throw new WardwatchError('STORAGE_IO', `no free segment name near ${mediaStart}`);
     } catch (error) {
       const wrapped = new WardwatchError('STORAGE_IO', `Could not finish segment ${entry.file}`, { cause: error, details: { cameraId } });
       logger.error({ err: wrapped }, 'segment close failed');
@@ -134,40 +133,45 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
     let width: number | undefined;
     let height: number | undefined;
     const liveUrl = config.liveUrl?.();
+    const fifo = await openProgressFifo(incoming, runId);
     const args = buildRecordArgs({
       inputUri: config.inputUri,
       transport: config.transport,
       socketTimeoutMs: config.socketTimeoutMs,
       segmentSeconds: config.segmentSeconds,
       segmentPattern: join(incoming, `${runId}-%06d.mp4`),
+      progressPath: fifo.path,
       ...(liveUrl ? { liveUrl } : {}),
       includeAudio: config.includeAudio,
       capabilities: config.capabilities,
     });
     let liveFailed = false;
-    const proc = runner.spawn(config.ffmpegPath, args, {
-      extraOutputs: 1,
-      env: { TZ: 'UTC' },
-      onStderrLine: (line) => {
-        if (codec === 'unknown') {
-          const m = STREAM_LINE.exec(line);
-          if (m) {
-            codec = m[1]!;
-            width = Number(m[2]);
-            height = Number(m[3]);
-            journal.codec = codec;
-          }
+    const onStderrLine = (line: string): void => {
+      if (codec === 'unknown') {
+        const m = STREAM_LINE.exec(line);
+        if (m) {
+          codec = m[1]!;
+          width = Number(m[2]);
+          height = Number(m[3]);
+          journal.codec = codec;
         }
-        if (!liveFailed && liveUrl && /Slave .*(failed|error)|Slave muxer #1 failed/i.test(line)) {
-          liveFailed = true;
-          emit({
-            type: 'error',
-            at: clock.now(),
-            error: new WardwatchError('FFMPEG_FAILED', `Live output failed; recording goes on: ${redactUrl(line.replace(/rtmp:\/\/\S+/g, (u) => redactUrl(u)))}`, { details: { cameraId } }),
-          });
-        }
-      },
-    });
+      }
+      if (!liveFailed && liveUrl && /Slave .*(failed|error)|Slave muxer #1 failed/i.test(line)) {
+        liveFailed = true;
+        emit({
+          type: 'error',
+          at: clock.now(),
+          error: new WardwatchError('FFMPEG_FAILED', `Live output failed; recording goes on: ${redactUrl(line.replace(/rtmp:\/\/\S+/g, (u) => redactUrl(u)))}`, { details: { cameraId } }),
+        });
+      }
+    };
+    let proc: ManagedProcess;
+    try {
+      proc = runner.spawn(config.ffmpegPath, args, { extraOutputs: 1, env: { TZ: 'UTC' }, onStderrLine });
+    } catch (error) {
+      fifo.close();
+      throw error;
+    }
     current = proc;
     logger.info({ pid: proc.pid, uri: redactUrl(config.inputUri) }, 'recording process started');
     let connected = false;
@@ -179,7 +183,8 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
     let killCause: string | undefined;
     // Anchor = wall clock of media time 0. Until the output has caught up with the live input (ffmpeg buffers
     // while probing), now - media only overestimates it, so the minimum is kept; once two consecutive samples
-    // agree (or 10 s passed) it is settled and fixed, so the segments of a run stay contiguous.
+    // agree (or 10 s passed) it is settled and fixed, so the segments of a run stay contiguous. Until then the
+    // progress pipe is read on the ticker's fast period (50 ms), so a sample is at most that much late.
     let anchorMin: number | undefined;
     let stable = 0;
     let settled = false;
@@ -189,8 +194,7 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
     });
     const pendingGap = outage;
 
-    const onProgress = (p: FfmpegProgress): void => {
-      const now = clock.now();
+    const onProgress = (p: FfmpegProgress, now: number): void => {
       if (!(p.frame > lastFrame && p.outTimeUs !== undefined)) return;
       const pausedMs = now - lastAdvance;
       const previousOutUs = lastOutUs;
@@ -235,7 +239,9 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
       if (height !== undefined) signal.height = height;
       emit(signal);
     };
-    onLines(proc.stdout, createProgressParser(onProgress));
+    // of the blocks read in one tick only the newest counts (older ones would be stale samples of the same moment)
+    let newest: FfmpegProgress | undefined;
+    const progressLines = createLineBuffer(createProgressParser((p) => (newest = p)));
     onLines(proc.outputs[0]!, (line) => {
       const entry = parseSegmentListLine(line);
       if (!entry) return;
@@ -249,23 +255,27 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
         });
     });
 
-    // connect/stall watchdog on the injected clock (virtual time in tests); once a second is precise enough for
-    // timeouts of several seconds and keeps the wake-ups per camera low
+    // progress and the connect/stall watchdog run on the recorder's shared ticker (the injected clock: virtual
+    // time in tests); once a second is precise enough for timeouts of several seconds
     let killTimer: Subscription | undefined;
-    const watchdog = clock.schedule(function check(this: SchedulerAction<unknown>) {
-      const now = clock.now();
-      if (!connected && now - startedAt > config.connectTimeoutMs) killCause = 'connect-timeout';
-      else if (connected && now - lastAdvance > config.stallTimeoutMs) killCause = 'stalled';
-      else {
-        this.schedule(undefined, WATCHDOG_PERIOD_MS);
-        return;
-      }
-      logger.warn({ cause: killCause }, 'no media; restarting the recording process');
-      proc.kill('SIGTERM');
-      killTimer = clock.schedule(() => proc.kill('SIGKILL'), 3000);
-    }, WATCHDOG_PERIOD_MS);
+    const untick = config.ticker.add({
+      wantsFast: () => !settled,
+      tick(now) {
+        progressLines.push(fifo.drain());
+        if (newest) onProgress(newest, now);
+        newest = undefined;
+        if (killCause !== undefined) return;
+        if (!connected && now - startedAt > config.connectTimeoutMs) killCause = 'connect-timeout';
+        else if (connected && now - lastAdvance > config.stallTimeoutMs) killCause = 'stalled';
+        else return;
+        logger.warn({ cause: killCause }, 'no media; restarting the recording process');
+        proc.kill('SIGTERM');
+        killTimer = clock.schedule(() => proc.kill('SIGKILL'), 3000);
+      },
+    });
     const exit = await proc.exited;
-    watchdog.unsubscribe();
+    untick();
+    fifo.close();
     killTimer?.unsubscribe();
     current = undefined;
     await closing;

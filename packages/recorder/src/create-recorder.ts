@@ -27,6 +27,8 @@ import { createProcessRunner, type ProcessRunner } from './process-runner.js';
 import { findUnindexed, recoverIncoming } from './recover-segments.js';
 import { createRetention, type Retention, type RetentionOptions } from './retention.js';
 import { grabSnapshot } from './grab-snapshot.js';
+import { createSegmentFinisher, type SegmentFinisher } from './segment-finisher.js';
+import { createTicker, type Ticker } from './ticker.js';
 
 /** Options of {@link createRecorder}. */
 export interface RecorderOptions {
@@ -102,6 +104,9 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
   let caps: Promise<FfmpegCapabilities> | undefined;
   let context: RecorderContext | undefined;
   let retention: Retention | undefined;
+  // one timer and one worker thread for all cameras (created at start, on the station's clock)
+  let ticker: Ticker | undefined;
+  let finisher: SegmentFinisher | undefined;
   const recordings = new Map<string, CameraRecording>();
   const sessions = new Map<string, { spec: CameraSpec; session: CameraSession }>();
   const background = new Set<Promise<unknown>>();
@@ -155,6 +160,8 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
     async start(ctx: RecorderContext) {
       if (context) throw new WardwatchError('INVALID_STATE', 'recorder already started');
       context = ctx;
+      ticker = createTicker(ctx.clock ?? systemClock);
+      finisher = createSegmentFinisher();
       await mkdir(root, { recursive: true });
       await binaries().caps;
       await recover(ctx);
@@ -185,9 +192,10 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
           // a recording of this camera that was just unsubscribed finishes (last segment delivered) first
           await previousStop;
           const { ffmpegPath: ff, ffprobePath: fp, caps: capsPromise } = binaries();
-          const capabilities = await capabilitiesOrThrow(capsPromise);
+          const capabilities = await capsPromise;
           const latest = await ctx.storage.segments.latest(camera.id).catch(() => undefined);
           if (cancelled) return;
+          if (!ticker || !finisher) throw new WardwatchError('INVALID_STATE', 'the recorder stopped before this recording started');
           recording = startCameraRecording({
             cameraId: camera.id,
             inputUri: stream.uri,
@@ -196,6 +204,8 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
             ffprobePath: fp,
             capabilities,
             runner,
+            ticker,
+            finisher,
             clock: ctx.clock ?? systemClock,
             logger: ctx.logger,
             segmentSeconds,
@@ -292,6 +302,9 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
       recordings.clear();
       await Promise.allSettled([...background]);
       await retention?.idle();
+      await finisher?.close();
+      finisher = undefined;
+      ticker = undefined;
       if (ownsRunner) await runner.dispose(options.graceMs ?? 4000);
       else await Promise.all(runner.pids().map(() => undefined));
       context = undefined;
@@ -299,8 +312,4 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
     },
   };
   return recorder;
-}
-
-async function capabilitiesOrThrow(p: Promise<FfmpegCapabilities>): Promise<FfmpegCapabilities> {
-  return p;
 }

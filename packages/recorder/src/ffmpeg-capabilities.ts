@@ -9,8 +9,6 @@ export interface FfmpegCapabilities {
   version: string;
   /** RTSP socket I/O timeout option in µs: `stimeout` (4.x) or `timeout` (5.x and later). */
   rtspTimeoutOption: 'stimeout' | 'timeout';
-  /** Whether `-stats_period` exists (5.x and later). */
-  statsPeriod: boolean;
 }
 
 const cache = new Map<string, Promise<FfmpegCapabilities>>();
@@ -24,23 +22,18 @@ function run(path: string, args: string[]): Promise<string> {
   });
 }
 
-/** Detects (once per binary, cached) which RTSP timeout and stats options an ffmpeg binary understands. */
+/** Detects (once per binary, cached) which RTSP timeout option an ffmpeg binary understands. */
 export function detectCapabilities(path: string): Promise<FfmpegCapabilities> {
   let found = cache.get(path);
   if (!found) {
     found = (async () => {
       try {
-        const [version, rtspHelp, fullHelp] = await Promise.all([
-          run(path, ['-hide_banner', '-version']),
-          run(path, ['-hide_banner', '-h', 'demuxer=rtsp']),
-          run(path, ['-hide_banner', '-h', 'long']),
-        ]);
+        const [version, rtspHelp] = await Promise.all([run(path, ['-hide_banner', '-version']), run(path, ['-hide_banner', '-h', 'demuxer=rtsp'])]);
         const hasStimeout = /^\s*-stimeout\s/m.test(rtspHelp);
         return {
           path,
           version: version.trim().split('\n')[0] ?? 'unknown',
           rtspTimeoutOption: hasStimeout ? 'stimeout' : 'timeout',
-          statsPeriod: /^-stats_period\s/m.test(fullHelp),
         } satisfies FfmpegCapabilities;
       } catch (error) {
         cache.delete(path);

@@ -10,6 +10,8 @@ export interface RecordCommandOptions {
   segmentSeconds: number;
   /** Segment file pattern (with `%06d`), absolute. */
   segmentPattern: string;
+  /** Named pipe for ffmpeg's `-progress` blocks (see `openProgressFifo`). */
+  progressPath: string;
   /** Live relay output (RTMP URL); recording goes on when it fails. */
   liveUrl?: string;
   includeAudio: boolean;
@@ -28,7 +30,8 @@ export function rtspInputOptions(uri: string, transport: 'tcp' | 'udp', socketTi
 /**
  * Builds the ffmpeg arguments of one camera's recording process with fluent-ffmpeg: one pull of the stream,
  * copied (no re-encode) into fragmented-MP4 segments (listed as CSV on fd 3) and, when given, through the `tee`
- * muxer also into an FLV/RTMP live output marked `onfail=ignore`. Progress goes to stdout (`-progress pipe:1`).
+ * muxer also into an FLV/RTMP live output marked `onfail=ignore`. Progress blocks (every 0.5 s, ffmpeg's default
+ * on 4.x and 5.x) go to the named pipe `progressPath`.
  */
 export function buildRecordArgs(options: RecordCommandOptions): string[] {
   const segmentSlave = [
@@ -66,7 +69,5 @@ export function buildRecordArgs(options: RecordCommandOptions): string[] {
       '-segment_list_type', 'csv',
     );
   }
-  // progress once a second where the binary lets us choose (5.x); 4.x reports every 0.5 s
-  const period = options.capabilities.statsPeriod ? ['-stats_period', '1'] : [];
-  return ['-hide_banner', '-nostats', '-loglevel', 'info', '-progress', 'pipe:1', ...period, ...command._getArguments()];
+  return ['-hide_banner', '-nostats', '-loglevel', 'info', '-progress', `file:${options.progressPath}`, ...command._getArguments()];
 }

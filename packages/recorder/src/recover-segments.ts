@@ -1,7 +1,6 @@
 import { mkdir, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Logger, Segment } from '@wardwatch/core';
-import { hashFile } from './hash-file.js';
+import { hashFile, type Logger, type Segment } from '@wardwatch/core';
 import { probeMedia } from './probe-media.js';
 import type { ProcessRunner } from './process-runner.js';
 import { freeSegmentStart, resolveInside, segmentRelativePath } from './segment-path.js';
@@ -50,6 +49,9 @@ export async function recoverIncoming(tools: RecoveryTools, cameraId: string, ru
   const names = await readdir(dir).catch(() => [] as string[]);
   const runs = new Map<string, Array<{ name: string; index: number }>>();
   for (const name of names) {
+    const fifo = /^(\d+)\.progress$/.exec(name);
+    // a progress pipe left by a crash (the running recorder removes its own)
+    if (fifo && (!runIds || runIds.has(fifo[1]!))) await rm(join(dir, name), { force: true });
     const m = /^(\d+)-(\d+)\.mp4$/.exec(name);
     if (!m) continue;
     const [, run, index] = m as unknown as [string, string, string];

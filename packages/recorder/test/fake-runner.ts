@@ -1,7 +1,11 @@
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import type { ManagedProcess, ProcessExit, ProcessRunner, SpawnOptions } from '../src/index.js';
 
-/** A scripted stand-in for an ffmpeg child (unit tests only): the test writes its stdout and decides when it exits. */
+/**
+ * A scripted stand-in for an ffmpeg child (unit tests only): the test writes its progress (into the real named pipe
+ * given as `-progress file:<path>`, as ffmpeg would) and its outputs, and decides when it exits.
+ */
 export class FakeProcess implements ManagedProcess {
   readonly stdin = new PassThrough();
   readonly stdout = new PassThrough();
@@ -12,6 +16,7 @@ export class FakeProcess implements ManagedProcess {
   stopped = false;
   private resolveExit!: (exit: ProcessExit) => void;
   private done = false;
+  private progressFd: number | undefined;
 
   constructor(
     readonly pid: number,
@@ -30,12 +35,19 @@ export class FakeProcess implements ManagedProcess {
     for (const line of stderrTail) this.options.onStderrLine?.(line);
     this.stdout.end();
     for (const o of this.outputs) o.end();
+    if (this.progressFd !== undefined) closeSync(this.progressFd);
+    this.progressFd = undefined;
     this.resolveExit({ code, signal, stderrTail });
   }
 
-  /** Writes one `-progress` block to stdout. */
+  /** Writes one `-progress` block into the progress pipe; the recorder reads it on its next tick. */
   progress(frame: number, outTimeUs: number): void {
-    this.stdout.write(`frame=${frame}\nfps=10\nout_time_us=${outTimeUs}\nprogress=continue\n`);
+    if (this.progressFd === undefined) {
+      const arg = this.args[this.args.indexOf('-progress') + 1];
+      if (!arg?.startsWith('file:')) throw new Error('no -progress file:<path> in the arguments');
+      this.progressFd = openSync(arg.slice('file:'.length), constants.O_WRONLY | constants.O_NONBLOCK);
+    }
+    writeSync(this.progressFd, `frame=${frame}\nfps=10\nout_time_us=${outTimeUs}\nprogress=continue\n`);
   }
 
   kill(signal: NodeJS.Signals = 'SIGTERM'): void {

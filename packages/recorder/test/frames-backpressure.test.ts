@@ -7,7 +7,7 @@ import { createFakeRunner } from './fake-runner.js';
 import { makeContext, makeSession, makeSpec, tempDir, waitFor } from './helpers.js';
 import { startLightSimulator } from './sim-cameras.js';
 
-const caps = Promise.resolve({ path: '/fake/ffmpeg', version: 'fake', rtspTimeoutOption: 'timeout' as const, statsPeriod: true });
+const caps = Promise.resolve({ path: '/fake/ffmpeg', version: 'fake', rtspTimeoutOption: 'timeout' as const });
 
 describe('frames() back-pressure', () => {
   it('delivers only the newest complete frame of what has piled up and carries a partial frame over (fake decoder)', async () => {

@@ -6,8 +6,8 @@ import { resolveInside } from '../src/segment-path.js';
 import { buildRecordArgs, rtspInputOptions } from '../src/record-command.js';
 import { createRecorder } from '../src/create-recorder.js';
 
-const caps4 = { path: '/x', version: '4.x', rtspTimeoutOption: 'stimeout' as const, statsPeriod: false };
-const caps5 = { path: '/y', version: '5.1', rtspTimeoutOption: 'timeout' as const, statsPeriod: true };
+const caps4 = { path: '/x', version: '4.x', rtspTimeoutOption: 'stimeout' as const };
+const caps5 = { path: '/y', version: '5.1', rtspTimeoutOption: 'timeout' as const };
 
 describe('building blocks', () => {
   it('grows the backoff exponentially with bounded jitter and a cap', () => {
@@ -44,8 +44,10 @@ describe('building blocks', () => {
   it('chooses the RTSP timeout option by ffmpeg version and never re-encodes', () => {
     expect(rtspInputOptions('rtsp://h/x', 'tcp', 5000, caps4)).toEqual(['-analyzeduration', '1000000', '-fpsprobesize', '0', '-rtsp_transport', 'tcp', '-stimeout', '5000000']);
     expect(rtspInputOptions('rtsp://h/x', 'udp', 3000, caps5)).toEqual(['-analyzeduration', '1000000', '-fpsprobesize', '0', '-rtsp_transport', 'udp', '-timeout', '3000000']);
-    const args = buildRecordArgs({ inputUri: 'rtsp://h/x', transport: 'tcp', socketTimeoutMs: 5000, segmentSeconds: 10, segmentPattern: '/r/c/.incoming/1-%06d.mp4', liveUrl: 'rtmp://127.0.0.1:1935/live/c?exp=1&sig=a', includeAudio: false, capabilities: caps5 });
+    const args = buildRecordArgs({ inputUri: 'rtsp://h/x', transport: 'tcp', socketTimeoutMs: 5000, segmentSeconds: 10, segmentPattern: '/r/c/.incoming/1-%06d.mp4', progressPath: '/r/c/.incoming/1.progress', liveUrl: 'rtmp://127.0.0.1:1935/live/c?exp=1&sig=a', includeAudio: false, capabilities: caps5 });
     expect(args.slice(args.indexOf('-c'), args.indexOf('-c') + 2)).toEqual(['-c', 'copy']);
+    // progress goes to the named pipe (file protocol, so a ':' in the path is not read as a protocol)
+    expect(args.slice(args.indexOf('-progress'), args.indexOf('-progress') + 2)).toEqual(['-progress', 'file:/r/c/.incoming/1.progress']);
     const tee = args.at(-1)!;
     expect(tee).toContain('segment_time=10');
     expect(tee).toContain('[f=flv:onfail=ignore');

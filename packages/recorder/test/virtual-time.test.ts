@@ -5,11 +5,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStorage, silentLogger, type RecorderSignal, type Segment, type StationEvent } from '@wardwatch/core';
 import { startCameraRecording, type CameraRecording } from '../src/camera-recording.js';
 import { createRecorder, segmentRelativePath } from '../src/index.js';
+import { createSegmentFinisher } from '../src/segment-finisher.js';
+import { createTicker } from '../src/ticker.js';
 import { createFakeRunner, type FakeProcess } from './fake-runner.js';
 import { tempDir, waitFor } from './helpers.js';
 
 const T0 = Date.UTC(2026, 0, 10, 8, 0, 0);
-const caps = { path: '/fake/ffmpeg', version: 'fake', rtspTimeoutOption: 'timeout' as const, statsPeriod: true };
+const caps = { path: '/fake/ffmpeg', version: 'fake', rtspTimeoutOption: 'timeout' as const };
 const cleanups: Array<() => void | Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -38,6 +40,7 @@ function virtualClock() {
 
 function record(runner: ReturnType<typeof createFakeRunner>, clock: VirtualTimeScheduler, root: string, extra: Partial<Parameters<typeof startCameraRecording>[0]> = {}) {
   const signals: Array<{ at: number; signal: RecorderSignal }> = [];
+  const finisher = createSegmentFinisher();
   const recording: CameraRecording = startCameraRecording({
     cameraId: 'cam-v',
     inputUri: 'rtsp://127.0.0.1:554/fake',
@@ -46,6 +49,8 @@ function record(runner: ReturnType<typeof createFakeRunner>, clock: VirtualTimeS
     ffprobePath: '/fake/ffprobe',
     capabilities: caps,
     runner,
+    ticker: createTicker(clock),
+    finisher,
     clock,
     logger: silentLogger,
     segmentSeconds: 10,
@@ -64,6 +69,7 @@ function record(runner: ReturnType<typeof createFakeRunner>, clock: VirtualTimeS
   cleanups.push(async () => {
     sub.unsubscribe();
     await recording.stop();
+    await finisher.close();
   });
   return { recording, signals };
 }
@@ -101,14 +107,14 @@ describe('recording loop in virtual time (fake process runner)', () => {
     await waitFor(() => runner.spawned.length === 1 && clock.actions.length > 0, 10_000, 'first spawn');
     const proc = runner.spawned[0]!;
     let killedAt: number | undefined;
-    for (let i = 0; i < 40 && killedAt === undefined; i++) {
+    for (let i = 0; i < 400 && killedAt === undefined; i++) {
       next();
       if (proc.kills.length > 0) killedAt = clock.now();
     }
     expect(proc.kills).toEqual(['SIGTERM']);
-    // the watchdog looks once a second: killed after 15 s, at the latest one tick later
+    // until media comes the ticker looks every 50 ms: killed after 15 s, at the latest one tick later
     expect(killedAt! - T0).toBeGreaterThan(15_000);
-    expect(killedAt! - T0).toBeLessThanOrEqual(16_000);
+    expect(killedAt! - T0).toBeLessThanOrEqual(15_050);
   });
 
   it('restarts a stalled process after stallTimeoutMs, reports the gap, and resets the backoff', async () => {
@@ -119,10 +125,15 @@ describe('recording loop in virtual time (fake process runner)', () => {
     const { signals } = record(runner, clock, dir);
     await waitFor(() => runner.spawned.length === 1, 10_000, 'first spawn');
     const proc: FakeProcess = runner.spawned[0]!;
-    // 3 s of media: one progress block per second; the anchor settles after three agreeing samples
+    // 3 s of media: one progress block per second, each read on the tick right after it was written; the anchor
+    // settles after three agreeing samples
+    const progressAt = (p: FakeProcess, at: number, frame: number, outTimeUs: number): void => {
+      runUntil(at - 50);
+      p.progress(frame, outTimeUs);
+      runUntil(at);
+    };
     for (let s = 1; s <= 3; s++) {
-      runUntil(T0 + s * 1000);
-      proc.progress(s * 10, s * 1_000_000);
+      progressAt(proc, T0 + s * 1000, s * 10, s * 1_000_000);
       await waitFor(() => signals.filter((x) => x.signal.type === 'progress').length === s, 5000, `progress ${s}`);
     }
     expect(signals[0]!.signal).toMatchObject({ type: 'connected', at: T0 + 1000 });
@@ -142,8 +153,7 @@ describe('recording loop in virtual time (fake process runner)', () => {
     // media again: the outage (from the last media to the new anchor) is one gap with cause `stalled`
     const second = runner.spawned[1]!;
     for (let s = 1; s <= 3; s++) {
-      runUntil(killedAt + 1000 + s * 1000);
-      second.progress(s * 10, s * 1_000_000);
+      progressAt(second, killedAt + 1000 + s * 1000, s * 10, s * 1_000_000);
       await waitFor(() => signals.filter((x) => x.signal.type === 'progress').length === 3 + s, 5000, `progress ${s} after restart`);
     }
     const gaps = signals.filter((s) => s.signal.type === 'gap').map((s) => s.signal);

@@ -1,0 +1,143 @@
+import { Worker } from 'node:worker_threads';
+import { WardwatchError, toWardwatchError } from '@wardwatch/core';
+
+/** One closed segment to move into place, journal and hash. */
+export interface FinishJob {
+  /** Where ffmpeg wrote it (`.incoming`). */
+  src: string;
+  /** Its final path; must not exist yet. */
+  dest: string;
+  /** The run journal to write once the file is in place. */
+  journalPath: string;
+  journalText: string;
+}
+
+/** What became of a {@link FinishJob}. */
+export type FinishResult =
+  | { type: 'done'; sha256: string; bytes: number }
+  /** `dest` already exists: nothing was done (choose another name). */
+  | { type: 'taken' }
+  /** `src` is missing or empty: nothing was done. */
+  | { type: 'empty' };
+
+/** Finishes closed segments on a worker thread, one after another. */
+export interface SegmentFinisher {
+  finish(job: FinishJob): Promise<FinishResult>;
+  /** Ends the worker; jobs still queued reject with `CANCELLED`. */
+  close(): Promise<void>;
+}
+
+// Plain JavaScript so it runs the same from sources (tests) and from the built package. The thread does nothing
+// else, so synchronous calls are right: a job costs the main thread one message each way, instead of a dozen
+// thread-pool round trips (each an event-loop wake-up) and 2-15 ms of hashing per segment.
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const fs = require('node:fs');
+const { dirname } = require('node:path');
+// 256 KiB: the chunk stays in the CPU cache between the read and the hash; reused, so no page faults
+const CHUNK = 256 * 1024;
+const buffer = Buffer.allocUnsafeSlow(CHUNK);
+function sha256(path) {
+  const hash = createHash('sha256');
+  const fd = fs.openSync(path, 'r');
+  let bytes = 0;
+  try {
+    for (;;) {
+      const n = fs.readSync(fd, buffer, 0, CHUNK, null);
+      if (n === 0) break;
+      hash.update(n === CHUNK ? buffer : buffer.subarray(0, n));
+      bytes += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}
+function moveInto(src, dest) {
+  fs.mkdirSync(dirname(dest), { recursive: true });
+  try {
+    fs.renameSync(src, dest);
+  } catch (error) {
+    // retention may remove an hour directory it just emptied between mkdir and rename: create it again once
+    if (!error || error.code !== 'ENOENT' || !fs.existsSync(src)) throw error;
+    fs.mkdirSync(dirname(dest), { recursive: true });
+    fs.renameSync(src, dest);
+  }
+}
+parentPort.on('message', (job) => {
+  try {
+    const size = fs.statSync(job.src, { throwIfNoEntry: false });
+    if (!size || size.size === 0) return parentPort.postMessage({ id: job.id, type: 'empty' });
+    if (fs.existsSync(job.dest)) return parentPort.postMessage({ id: job.id, type: 'taken' });
+    moveInto(job.src, job.dest);
+    fs.writeFileSync(job.journalPath, job.journalText);
+    parentPort.postMessage({ id: job.id, type: 'done', ...sha256(job.dest) });
+  } catch (error) {
+    parentPort.postMessage({ id: job.id, type: 'error', code: error && error.code, message: String(error && error.message) });
+  }
+});
+`;
+
+type WorkerReply = { id: number } & (FinishResult | { type: 'error'; code?: string; message: string });
+
+/**
+ * Creates a {@link SegmentFinisher}. The worker starts with the first job and does not keep the process alive;
+ * if it dies, the jobs it held reject (`INTERNAL`) and the next job starts a new one.
+ */
+export function createSegmentFinisher(): SegmentFinisher {
+  let worker: Worker | undefined;
+  let nextId = 0;
+  const pending = new Map<number, { resolve: (r: FinishResult) => void; reject: (e: unknown) => void; job: FinishJob }>();
+
+  const failAll = (error: WardwatchError): void => {
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  };
+
+  function start(): Worker {
+    const w = new Worker(WORKER_SOURCE, { eval: true });
+    w.unref();
+    w.on('message', (reply: WorkerReply) => {
+      const p = pending.get(reply.id);
+      if (!p) return;
+      pending.delete(reply.id);
+      if (pending.size === 0) w.unref();
+      if (reply.type === 'error') {
+        const cause = Object.assign(new Error(reply.message), { code: reply.code });
+        p.reject(toWardwatchError(cause, 'STORAGE_IO', { path: p.job.src }));
+      } else if (reply.type === 'done') {
+        p.resolve({ type: 'done', sha256: reply.sha256, bytes: reply.bytes });
+      } else {
+        p.resolve({ type: reply.type });
+      }
+    });
+    const gone = (error: WardwatchError): void => {
+      if (worker === w) worker = undefined;
+      failAll(error);
+    };
+    w.on('error', (error) => gone(toWardwatchError(error, 'INTERNAL')));
+    w.on('exit', (code) => gone(new WardwatchError('INTERNAL', `The segment worker exited with code ${code}`)));
+    return w;
+  }
+
+  return {
+    finish(job) {
+      worker ??= start();
+      const w = worker;
+      const id = nextId++;
+      // while jobs are out, the worker keeps the process alive so their results arrive
+      if (pending.size === 0) w.ref();
+      return new Promise<FinishResult>((resolve, reject) => {
+        pending.set(id, { resolve, reject, job });
+        w.postMessage({ id, ...job });
+      });
+    },
+    async close() {
+      const w = worker;
+      worker = undefined;
+      failAll(new WardwatchError('CANCELLED', 'The recorder stopped before the segment was finished'));
+      if (w) await w.terminate();
+    },
+  };
+}
