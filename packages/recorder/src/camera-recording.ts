@@ -4,11 +4,11 @@ import { Observable, type Subscription } from 'rxjs';
 import { redactUrl, WardwatchError, type Clock, type Logger, type RecorderSignal, type Segment } from '@wardwatch/core';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
-import { createLineBuffer, onLines } from './line-splitter.js';
+import { createLineBuffer } from './line-splitter.js';
 import type { ManagedProcess, ProcessRunner } from './process-runner.js';
-import { openProgressFifo } from './progress-fifo.js';
 import { createProgressParser, type FfmpegProgress } from './progress-parser.js';
 import { buildRecordArgs } from './record-command.js';
+import { openReportPipe } from './report-pipe.js';
 import { INCOMING_DIR, recoverIncoming, type RunJournal } from './recover-segments.js';
 import type { SegmentFinisher } from './segment-finisher.js';
 import { parseSegmentListLine, type SegmentListEntry } from './segment-list-parser.js';
@@ -133,14 +133,14 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
     let width: number | undefined;
     let height: number | undefined;
     const liveUrl = config.liveUrl?.();
-    const fifo = await openProgressFifo(incoming, runId);
+    const reports = await openReportPipe(incoming, runId);
     const args = buildRecordArgs({
       inputUri: config.inputUri,
       transport: config.transport,
       socketTimeoutMs: config.socketTimeoutMs,
       segmentSeconds: config.segmentSeconds,
       segmentPattern: join(incoming, `${runId}-%06d.mp4`),
-      progressPath: fifo.path,
+      reportPath: reports.path,
       ...(liveUrl ? { liveUrl } : {}),
       includeAudio: config.includeAudio,
       capabilities: config.capabilities,
@@ -167,9 +167,9 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
     };
     let proc: ManagedProcess;
     try {
-      proc = runner.spawn(config.ffmpegPath, args, { extraOutputs: 1, env: { TZ: 'UTC' }, onStderrLine });
+      proc = runner.spawn(config.ffmpegPath, args, { env: { TZ: 'UTC' }, onStderrLine });
     } catch (error) {
-      fifo.close();
+      reports.close();
       throw error;
     }
     current = proc;
@@ -241,8 +241,8 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
     };
     // of the blocks read in one tick only the newest counts (older ones would be stale samples of the same moment)
     let newest: FfmpegProgress | undefined;
-    const progressLines = createLineBuffer(createProgressParser((p) => (newest = p)));
-    onLines(proc.outputs[0]!, (line) => {
+    const onProgressLine = createProgressParser((p) => (newest = p));
+    const onListLine = (line: string): void => {
       const entry = parseSegmentListLine(line);
       if (!entry) return;
       // segment times need the settled anchor; a process that ends first falls back to the best estimate
@@ -253,7 +253,9 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
           if (journal.anchor === undefined && anchorMin !== undefined) journal.anchor = anchorMin;
           return closeSegment(entry, runId, journal, () => codec);
         });
-    });
+    };
+    // progress lines are `key=value`; segment list lines are CSV of a file name (which has no '=') and two times
+    const reportLines = createLineBuffer((line) => (line.includes('=') ? onProgressLine(line) : onListLine(line)));
 
     // progress and the connect/stall watchdog run on the recorder's shared ticker (the injected clock: virtual
     // time in tests); once a second is precise enough for timeouts of several seconds
@@ -261,7 +263,7 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
     const untick = config.ticker.add({
       wantsFast: () => !settled,
       tick(now) {
-        progressLines.push(fifo.drain());
+        reportLines.push(reports.drain());
         if (newest) onProgress(newest, now);
         newest = undefined;
         if (killCause !== undefined) return;
@@ -275,7 +277,10 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
     });
     const exit = await proc.exited;
     untick();
-    fifo.close();
+    // the last segment is listed as ffmpeg exits
+    reportLines.push(reports.drainAll());
+    reportLines.end();
+    reports.close();
     killTimer?.unsubscribe();
     current = undefined;
     await closing;

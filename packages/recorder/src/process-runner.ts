@@ -12,8 +12,6 @@ export interface ProcessExit {
 
 /** Options for {@link ProcessRunner.spawn}. */
 export interface SpawnOptions {
-  /** Extra output pipes after stdout/stderr (fd 3, 4, ...). @default 0 */
-  extraOutputs?: number;
   /** Extra environment variables. */
   env?: Record<string, string>;
   /** Called with every stderr line. */
@@ -25,8 +23,6 @@ export interface ManagedProcess {
   readonly pid: number;
   readonly stdin: Writable;
   readonly stdout: Readable;
-  /** Extra output pipes (fd 3 onward). */
-  readonly outputs: readonly Readable[];
   /** Settles when the process has exited. */
   readonly exited: Promise<ProcessExit>;
   /** Graceful stop: `q` on stdin, then SIGTERM, then SIGKILL after the grace periods; resolves on exit. */
@@ -90,9 +86,8 @@ export function createProcessRunner(options: ProcessRunnerOptions = {}): Process
   }
 
   function spawnManaged(command: string, args: readonly string[], spawnOptions: SpawnOptions = {}): ManagedProcess {
-    const extra = spawnOptions.extraOutputs ?? 0;
     const child = spawn(command, [...args], {
-      stdio: ['pipe', 'pipe', 'pipe', ...Array.from({ length: extra }, () => 'pipe' as const)],
+      stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
       env: { ...process.env, ...spawnOptions.env },
     });
@@ -126,7 +121,6 @@ export function createProcessRunner(options: ProcessRunnerOptions = {}): Process
       pid,
       stdin: child.stdin!,
       stdout: child.stdout!,
-      outputs: Array.from({ length: extra }, (_, i) => child.stdio[3 + i] as Readable),
       exited,
       kill(signal: NodeJS.Signals = 'SIGTERM') {
         if (child.exitCode === null && child.signalCode === null && pid > 0) {

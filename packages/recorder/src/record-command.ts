@@ -10,8 +10,8 @@ export interface RecordCommandOptions {
   segmentSeconds: number;
   /** Segment file pattern (with `%06d`), absolute. */
   segmentPattern: string;
-  /** Named pipe for ffmpeg's `-progress` blocks (see `openProgressFifo`). */
-  progressPath: string;
+  /** Named pipe for ffmpeg's progress blocks and segment list (see `openReportPipe`). */
+  reportPath: string;
   /** Live relay output (RTMP URL); recording goes on when it fails. */
   liveUrl?: string;
   includeAudio: boolean;
@@ -29,9 +29,9 @@ export function rtspInputOptions(uri: string, transport: 'tcp' | 'udp', socketTi
 
 /**
  * Builds the ffmpeg arguments of one camera's recording process with fluent-ffmpeg: one pull of the stream,
- * copied (no re-encode) into fragmented-MP4 segments (listed as CSV on fd 3) and, when given, through the `tee`
- * muxer also into an FLV/RTMP live output marked `onfail=ignore`. Progress blocks (every 0.5 s, ffmpeg's default
- * on 4.x and 5.x) go to the named pipe `progressPath`.
+ * copied (no re-encode) into fragmented-MP4 segments and, when given, through the `tee` muxer also into an FLV/RTMP
+ * live output marked `onfail=ignore`. Progress blocks (every 0.5 s, ffmpeg's default on 4.x and 5.x) and the
+ * segment list (CSV) both go to the named pipe `reportPath`.
  */
 export function buildRecordArgs(options: RecordCommandOptions): string[] {
   const segmentSlave = [
@@ -42,8 +42,8 @@ export function buildRecordArgs(options: RecordCommandOptions): string[] {
     // The ':' between the inner options is escaped for three parsers (tee spec, slave options, segment options).
     'segment_format_options=movflags=+frag_keyframe+empty_moov+default_base_moof\\\\\\:flush_packets=1',
     'reset_timestamps=1',
-    // the list goes to fd 3 (a socket/pipe read by the recorder); ':' is escaped twice (tee spec, then slave options)
-    'segment_list=pipe\\\\:3',
+    // the list goes to the report pipe; every ':' is escaped twice (tee spec, then slave options)
+    `segment_list=${`file:${options.reportPath}`.replaceAll(':', '\\\\:')}`,
     'segment_list_type=csv',
   ].join(':');
   const slaves = [`[${segmentSlave}]${options.segmentPattern}`];
@@ -65,9 +65,9 @@ export function buildRecordArgs(options: RecordCommandOptions): string[] {
       '-segment_format', 'mp4',
       '-segment_format_options', 'movflags=+frag_keyframe+empty_moov+default_base_moof:flush_packets=1',
       '-reset_timestamps', '1',
-      '-segment_list', 'pipe:3',
+      '-segment_list', `file:${options.reportPath}`,
       '-segment_list_type', 'csv',
     );
   }
-  return ['-hide_banner', '-nostats', '-loglevel', 'info', '-progress', `file:${options.progressPath}`, ...command._getArguments()];
+  return ['-hide_banner', '-nostats', '-loglevel', 'info', '-progress', `file:${options.reportPath}`, ...command._getArguments()];
 }

@@ -49,8 +49,8 @@ export async function recoverIncoming(tools: RecoveryTools, cameraId: string, ru
   const names = await readdir(dir).catch(() => [] as string[]);
   const runs = new Map<string, Array<{ name: string; index: number }>>();
   for (const name of names) {
-    const fifo = /^(\d+)\.progress$/.exec(name);
-    // a progress pipe left by a crash (the running recorder removes its own)
+    const fifo = /^(\d+)\.pipe$/.exec(name);
+    // a report pipe left by a crash (the running recorder removes its own)
     if (fifo && (!runIds || runIds.has(fifo[1]!))) await rm(join(dir, name), { force: true });
     const m = /^(\d+)-(\d+)\.mp4$/.exec(name);
     if (!m) continue;

@@ -4,12 +4,11 @@ import type { ManagedProcess, ProcessExit, ProcessRunner, SpawnOptions } from '.
 
 /**
  * A scripted stand-in for an ffmpeg child (unit tests only): the test writes its progress (into the real named pipe
- * given as `-progress file:<path>`, as ffmpeg would) and its outputs, and decides when it exits.
+ * given as `-progress file:<path>`, as ffmpeg would) and decides when it exits.
  */
 export class FakeProcess implements ManagedProcess {
   readonly stdin = new PassThrough();
   readonly stdout = new PassThrough();
-  readonly outputs = [new PassThrough()];
   readonly exited: Promise<ProcessExit>;
   /** Signals sent with `kill()`, in order. */
   readonly kills: string[] = [];
@@ -34,17 +33,17 @@ export class FakeProcess implements ManagedProcess {
     this.done = true;
     for (const line of stderrTail) this.options.onStderrLine?.(line);
     this.stdout.end();
-    for (const o of this.outputs) o.end();
     if (this.progressFd !== undefined) closeSync(this.progressFd);
     this.progressFd = undefined;
     this.resolveExit({ code, signal, stderrTail });
   }
 
-  /** Writes one `-progress` block into the progress pipe; the recorder reads it on its next tick. */
+  /** Writes one `-progress` block into the report pipe; the recorder reads it on its next tick. */
   progress(frame: number, outTimeUs: number): void {
     if (this.progressFd === undefined) {
       const arg = this.args[this.args.indexOf('-progress') + 1];
       if (!arg?.startsWith('file:')) throw new Error('no -progress file:<path> in the arguments');
+      // non-blocking: the recorder holds the reading end open already
       this.progressFd = openSync(arg.slice('file:'.length), constants.O_WRONLY | constants.O_NONBLOCK);
     }
     writeSync(this.progressFd, `frame=${frame}\nfps=10\nout_time_us=${outTimeUs}\nprogress=continue\n`);

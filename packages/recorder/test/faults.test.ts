@@ -168,7 +168,7 @@ describe('faults: reboot, stall, killed processes', () => {
       await waitFor(() => ffmpegPids.every((pid) => !alive(pid)), 10_000, 'the orphaned ffmpeg to exit');
 
       const closedByChild = lines.flatMap((l) => (l.segment ? [l.segment] : []));
-      expect(readdirSync(`${dir}/cam-k/.incoming`).filter((f) => f.endsWith('.progress'))).toHaveLength(1);
+      expect(readdirSync(`${dir}/cam-k/.incoming`).filter((f) => f.endsWith('.pipe'))).toHaveLength(1);
       const ctx = makeContext();
       const recorder = createRecorder({ root: dir, segmentSeconds: 2 });
       await recorder.start(ctx);
@@ -183,8 +183,8 @@ describe('faults: reboot, stall, killed processes', () => {
       expect(recovered.end).toBeGreaterThan(recovered.start);
       expect(recovered.sha256).toMatch(/^[0-9a-f]{64}$/);
       expect(ctx.events.filter((e) => e.type === 'segment.closed').length).toBe(indexed.length);
-      // the killed run left its progress pipe behind; recovery swept it along with the segments
-      expect(readdirSync(`${dir}/cam-k/.incoming`).filter((f) => f.endsWith('.mp4') || f.endsWith('.progress'))).toEqual([]);
+      // the killed run left its report pipe behind; recovery swept it along with the segments
+      expect(readdirSync(`${dir}/cam-k/.incoming`).filter((f) => f.endsWith('.mp4') || f.endsWith('.pipe'))).toEqual([]);
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       cleanup();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualTimeScheduler } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openProgressFifo } from '../src/progress-fifo.js';
+import { openReportPipe } from '../src/report-pipe.js';
 import { createSegmentFinisher } from '../src/segment-finisher.js';
 import { createTicker } from '../src/ticker.js';
 import { tempDir } from './helpers.js';
@@ -64,12 +64,12 @@ describe('shared ticker (virtual time)', () => {
   });
 });
 
-describe('progress pipe', () => {
+describe('report pipe', () => {
   it('hands over what the writer wrote, never blocks, and is removed on close', async () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
-    const fifo = await openProgressFifo(dir, '1700000000000');
-    expect(fifo.path).toBe(join(dir, '1700000000000.progress'));
+    const fifo = await openReportPipe(dir, '1700000000000');
+    expect(fifo.path).toBe(join(dir, '1700000000000.pipe'));
     expect(statSync(fifo.path).isFIFO()).toBe(true);
     expect(fifo.drain()).toBe(''); // no writer yet: empty, at once
     const writer = openSync(fifo.path, constants.O_WRONLY | constants.O_NONBLOCK);
@@ -83,15 +83,18 @@ describe('progress pipe', () => {
     writeSync(writer, big);
     writeSync(writer, 'y'.repeat(10_000));
     expect(fifo.drain() + fifo.drain()).toBe(big + 'y'.repeat(10_000));
+    writeSync(writer, 'a'.repeat(40_000));
+    writeSync(writer, 'b'.repeat(20_000));
     closeSync(writer);
-    expect(fifo.drain()).toBe(''); // the writer exited
+    expect(fifo.drainAll()).toBe('a'.repeat(40_000) + 'b'.repeat(20_000)); // the writer exited: all of it
+    expect(fifo.drain()).toBe('');
     fifo.close();
     expect(existsSync(fifo.path)).toBe(false);
     fifo.close(); // twice is harmless
   });
 
   it('falls back to the temp directory where the directory cannot hold a named pipe', async () => {
-    const fifo = await openProgressFifo('/proc/self', '42');
+    const fifo = await openReportPipe('/proc/self', '42');
     cleanups.push(() => fifo.close());
     expect(fifo.path.startsWith(join(tmpdir(), 'wardwatch-'))).toBe(true);
     expect(statSync(fifo.path).isFIFO()).toBe(true);

@@ -44,14 +44,18 @@ describe('building blocks', () => {
   it('chooses the RTSP timeout option by ffmpeg version and never re-encodes', () => {
     expect(rtspInputOptions('rtsp://h/x', 'tcp', 5000, caps4)).toEqual(['-analyzeduration', '1000000', '-fpsprobesize', '0', '-rtsp_transport', 'tcp', '-stimeout', '5000000']);
     expect(rtspInputOptions('rtsp://h/x', 'udp', 3000, caps5)).toEqual(['-analyzeduration', '1000000', '-fpsprobesize', '0', '-rtsp_transport', 'udp', '-timeout', '3000000']);
-    const args = buildRecordArgs({ inputUri: 'rtsp://h/x', transport: 'tcp', socketTimeoutMs: 5000, segmentSeconds: 10, segmentPattern: '/r/c/.incoming/1-%06d.mp4', progressPath: '/r/c/.incoming/1.progress', liveUrl: 'rtmp://127.0.0.1:1935/live/c?exp=1&sig=a', includeAudio: false, capabilities: caps5 });
+    const args = buildRecordArgs({ inputUri: 'rtsp://h/x', transport: 'tcp', socketTimeoutMs: 5000, segmentSeconds: 10, segmentPattern: '/r/c/.incoming/1-%06d.mp4', reportPath: '/r/c/.incoming/1.pipe', liveUrl: 'rtmp://127.0.0.1:1935/live/c?exp=1&sig=a', includeAudio: false, capabilities: caps5 });
     expect(args.slice(args.indexOf('-c'), args.indexOf('-c') + 2)).toEqual(['-c', 'copy']);
-    // progress goes to the named pipe (file protocol, so a ':' in the path is not read as a protocol)
-    expect(args.slice(args.indexOf('-progress'), args.indexOf('-progress') + 2)).toEqual(['-progress', 'file:/r/c/.incoming/1.progress']);
+    // progress and the segment list go to the report pipe (file protocol, so a ':' in a path is not read as a
+    // protocol; inside the tee spec every ':' is escaped for the two option parsers)
+    expect(args.slice(args.indexOf('-progress'), args.indexOf('-progress') + 2)).toEqual(['-progress', 'file:/r/c/.incoming/1.pipe']);
     const tee = args.at(-1)!;
     expect(tee).toContain('segment_time=10');
     expect(tee).toContain('[f=flv:onfail=ignore');
     expect(tee.split('|')).toHaveLength(2);
+    expect(tee).toContain('segment_list=file\\\\:/r/c/.incoming/1.pipe:segment_list_type=csv');
+    const direct = buildRecordArgs({ inputUri: 'rtsp://h/x', transport: 'tcp', socketTimeoutMs: 5000, segmentSeconds: 10, segmentPattern: '/r/c/.incoming/1-%06d.mp4', reportPath: '/r/c/.incoming/1.pipe', includeAudio: false, capabilities: caps4 });
+    expect(direct.slice(direct.indexOf('-segment_list'), direct.indexOf('-segment_list') + 2)).toEqual(['-segment_list', 'file:/r/c/.incoming/1.pipe']);
   });
 
   it('validates recorder options with coded errors', () => {
