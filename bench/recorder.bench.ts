@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { EMPTY, lastValueFrom, type Subscription } from 'rxjs';
+import { EMPTY, lastValueFrom } from 'rxjs';
 import { createMemoryStorage, parseCameraSpec, silentLogger, systemClock, type CameraSession, type Segment } from '@wardwatch/core';
 import { createRecorder, resolveFfmpegPath, segmentRelativePath } from '@wardwatch/recorder';
 import type { Bench, BenchFigure } from './bench-types.js';

@@ -101,12 +101,11 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
     const mediaStart = Math.round(anchor + entry.start * 1000);
     const end = Math.max(mediaStart, Math.round(anchor + entry.end * 1000));
     try {
-      const journalText = JSON.stringify({ ...journal, lastClosedEnd: end });
+      const job = { src: join(incoming, entry.file), journalPath: join(incoming, `${runId}.json`), journalText: JSON.stringify({ ...journal, lastClosedEnd: end }) };
       // two files never share a name: on a clash the next free millisecond is taken
       for (let start = mediaStart; start < mediaStart + 1000; start++) {
         const rel = segmentRelativePath(cameraId, start);
-        const src = join(incoming, entry.file);
-        const result = await config.finisher.finish({ src, dest: resolveInside(config.root, rel), journalPath: join(incoming, `${runId}.json`), journalText });
+        const result = await config.finisher.finish({ ...job, dest: resolveInside(config.root, rel) });
         if (result.type === 'taken') continue;
         if (result.type === 'empty') {
           logger.warn({ file: entry.file }, 'closed segment is missing or empty; skipped');

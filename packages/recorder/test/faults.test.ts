@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Subscription } from 'rxjs';
 import type { Simulator } from '@wardwatch/simulator';
 import type { RecorderSignal, Segment } from '@wardwatch/core';
-import { createRecorder, type WardwatchRecorder } from '../src/index.js';
+import { createRecorder } from '../src/index.js';
 import { alive, makeContext, makeSession, makeSpec, tempDir, waitFor } from './helpers.js';
 import { startLightSimulator } from './sim-cameras.js';
 

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clockDrawtext, clockRegion } from '@wardwatch/simulator';
-import { alive, makeContext, makeSession, makeSpec, tempDir, waitFor } from './helpers.js';
+import { alive, makeContext, makeSession, makeSpec, tempDir } from './helpers.js';
 import { startLightSimulator } from './sim-cameras.js';
 
 interface Tagged {
