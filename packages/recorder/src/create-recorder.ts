@@ -27,6 +27,7 @@ import { createProcessRunner, type ProcessRunner } from './process-runner.js';
 import { findUnindexed, recoverIncoming } from './recover-segments.js';
 import { createRetention, type Retention, type RetentionOptions } from './retention.js';
 import { grabSnapshot } from './grab-snapshot.js';
+import { sweepFallbackPipes } from './report-pipe.js';
 import { createSegmentFinisher, type SegmentFinisher } from './segment-finisher.js';
 import { createTicker, type Ticker } from './ticker.js';
 
@@ -151,6 +152,8 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
         ctx.logger.info({ cameraId, repaired: orphans.length, indexed: unindexed.length }, 'recovery indexed segments found on disk');
       }
     }
+    const swept = await sweepFallbackPipes();
+    if (swept.length > 0) ctx.logger.info({ removed: swept }, 'recovery removed report pipes left in the temp directory by a crash');
   }
 
   const recorder: WardwatchRecorder = {

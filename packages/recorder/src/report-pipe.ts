@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { closeSync, constants, openSync, readSync, rmSync } from 'node:fs';
+import { lstat, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toWardwatchError } from '@wardwatch/core';
@@ -32,6 +33,36 @@ function mkfifo(path: string): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile('mkfifo', ['-m', '600', path], { timeout: 10_000 }, (error) => (error ? reject(error) : resolve()));
   });
+}
+
+/** Name of a report pipe that fell back to the temp directory: the owning process's pid, then the run. */
+const FALLBACK_NAME = /^wardwatch-(\d+)-[\w-]+\.pipe$/;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
+/**
+ * Removes report pipes that fell back to the temp directory and whose process is gone (a crash leaves them; the
+ * ones in `.incoming` are swept by recovery). Only named pipes are touched. Returns the paths removed.
+ */
+export async function sweepFallbackPipes(dir: string = tmpdir()): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const m = FALLBACK_NAME.exec(name);
+    if (!m || alive(Number(m[1]))) continue;
+    const path = join(dir, name);
+    const info = await lstat(path).catch(() => undefined);
+    if (!info?.isFIFO()) continue;
+    await rm(path, { force: true });
+    removed.push(path);
+  }
+  return removed;
 }
 
 /**

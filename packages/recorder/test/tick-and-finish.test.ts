@@ -1,10 +1,11 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualTimeScheduler } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openReportPipe } from '../src/report-pipe.js';
+import { openReportPipe, sweepFallbackPipes } from '../src/report-pipe.js';
 import { createSegmentFinisher } from '../src/segment-finisher.js';
 import { createTicker } from '../src/ticker.js';
 import { tempDir } from './helpers.js';
@@ -98,6 +99,20 @@ describe('report pipe', () => {
     cleanups.push(() => fifo.close());
     expect(fifo.path.startsWith(join(tmpdir(), 'wardwatch-'))).toBe(true);
     expect(statSync(fifo.path).isFIFO()).toBe(true);
+  });
+
+  it('sweeps fallback pipes whose process is gone, and nothing else', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const deadPid = spawnSync('true').pid!;
+    const make = (name: string) => execFileSync('mkfifo', [join(dir, name)]);
+    make(`wardwatch-${deadPid}-1700000000000.pipe`); // left by a crashed recorder
+    make(`wardwatch-${process.pid}-1700000000001.pipe`); // in use by a live one
+    make('unrelated.pipe');
+    writeFileSync(join(dir, `wardwatch-${deadPid}-1700000000002.pipe`), 'a regular file'); // not a pipe: kept
+    const removed = await sweepFallbackPipes(dir);
+    expect(removed).toEqual([join(dir, `wardwatch-${deadPid}-1700000000000.pipe`)]);
+    expect(readdirSync(dir).sort()).toEqual([`wardwatch-${deadPid}-1700000000002.pipe`, `wardwatch-${process.pid}-1700000000001.pipe`, 'unrelated.pipe'].sort());
   });
 });
 
