@@ -118,7 +118,9 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
       }
       throw new WardwatchError('STORAGE_IO', `no free segment name near ${mediaStart}`);
     } catch (error) {
-      const wrapped = new WardwatchError('STORAGE_IO', `Could not finish segment ${entry.file}`, { cause: error, details: { cameraId } });
+      // a coded cause (DISK_FULL, CANCELLED, ...) keeps its code
+      const code = error instanceof WardwatchError ? error.code : 'STORAGE_IO';
+      const wrapped = new WardwatchError(code, `Could not finish segment ${entry.file}`, { cause: error, details: { cameraId } });
       logger.error({ err: wrapped }, 'segment close failed');
       emit({ type: 'error', at: clock.now(), error: wrapped });
     }
@@ -127,12 +129,18 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
   async function runOnce(): Promise<{ connected: boolean; cause: string }> {
     const runId = String(clock.now());
     await mkdir(incoming, { recursive: true });
+    if (stopped) return { connected: false, cause: 'stopped' };
     const journal: RunJournal = {};
     let codec = 'unknown';
     let width: number | undefined;
     let height: number | undefined;
     const liveUrl = config.liveUrl?.();
     const reports = await openReportPipe(incoming, runId);
+    // stop() came while the pipe was being made: it found no process to stop, so none may start
+    if (stopped) {
+      reports.close();
+      return { connected: false, cause: 'stopped' };
+    }
     const args = buildRecordArgs({
       inputUri: config.inputUri,
       transport: config.transport,
@@ -181,9 +189,10 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
     let connectedAt = 0;
     let killCause: string | undefined;
     // Anchor = wall clock of media time 0. Until the output has caught up with the live input (ffmpeg buffers
-    // while probing), now - media only overestimates it, so the minimum is kept; once two consecutive samples
-    // agree (or 10 s passed) it is settled and fixed, so the segments of a run stay contiguous. Until then the
-    // progress pipe is read on the ticker's fast period (50 ms), so a sample is at most that much late.
+    // while probing), now - media only overestimates it, so the minimum is kept; once three consecutive samples
+    // agree within 150 ms (or 10 s passed) it is settled and fixed, so the segments of a run stay contiguous.
+    // From the first frame until then the progress pipe is read on the ticker's fast period (50 ms), so a sample
+    // is at most that much late.
     let anchorMin: number | undefined;
     let stable = 0;
     let settled = false;
@@ -260,9 +269,15 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
     // time in tests); once a second is precise enough for timeouts of several seconds
     let killTimer: Subscription | undefined;
     const untick = config.ticker.add({
-      wantsFast: () => !settled,
+      // fast only between the first frame and the settled anchor (a camera that cannot connect ticks slowly)
+      wantsFast: () => connected && !settled,
       tick(now) {
-        reportLines.push(reports.drain());
+        try {
+          reportLines.push(reports.drain());
+        } catch (error) {
+          // the pipe cannot be read (it should not happen): the watchdog below restarts the process
+          emit({ type: 'error', at: now, error: new WardwatchError('STORAGE_IO', 'Could not read the recording report', { cause: error, details: { cameraId } }) });
+        }
         if (newest) onProgress(newest, now);
         newest = undefined;
         if (killCause !== undefined) return;
@@ -276,12 +291,21 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
     });
     const exit = await proc.exited;
     untick();
-    // the last segment is listed as ffmpeg exits
-    reportLines.push(reports.drainAll());
-    reportLines.end();
-    reports.close();
-    killTimer?.unsubscribe();
-    current = undefined;
+    try {
+      // the last segment is listed as ffmpeg exits
+      reportLines.push(reports.drainAll());
+      reportLines.end();
+    } catch (error) {
+      emit({ type: 'error', at: clock.now(), error: new WardwatchError('STORAGE_IO', 'Could not read the end of the recording report', { cause: error, details: { cameraId } }) });
+    } finally {
+      reports.close();
+      killTimer?.unsubscribe();
+      current = undefined;
+    }
+    // media came but the run ended before its anchor settled: the hole before it is reported all the same
+    if (!settled && connected && pendingGap && anchorMin !== undefined && anchorMin - pendingGap.from > config.gapToleranceMs) {
+      emit({ type: 'gap', from: pendingGap.from, to: anchorMin, cause: pendingGap.cause });
+    }
     await closing;
     // anything the process left unlisted (killed mid-segment) is repaired and indexed now
     const leftovers = await recoverIncoming(

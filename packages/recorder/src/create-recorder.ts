@@ -104,6 +104,10 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
   let ffprobePath: string | undefined;
   let caps: Promise<FfmpegCapabilities> | undefined;
   let context: RecorderContext | undefined;
+  // start() has completed (record() is refused before: recovery must not race a live run)
+  let ready = false;
+  // stop() has begun: recordings still being set up must not start
+  let stopRequested = false;
   let retention: Retention | undefined;
   // one timer and one worker thread for all cameras (created at start, on the station's clock)
   let ticker: Ticker | undefined;
@@ -163,20 +167,36 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
     async start(ctx: RecorderContext) {
       if (context) throw new WardwatchError('INVALID_STATE', 'recorder already started');
       context = ctx;
-      ticker = createTicker(ctx.clock ?? systemClock);
-      finisher = createSegmentFinisher();
-      await mkdir(root, { recursive: true });
-      await binaries().caps;
-      await recover(ctx);
+      stopRequested = false;
+      const ownFinisher = createSegmentFinisher();
+      ticker = createTicker(ctx.clock ?? systemClock, { onError: (error) => ctx.logger.error({ err: error }, 'a recording tick failed') });
+      finisher = ownFinisher;
+      try {
+        await mkdir(root, { recursive: true });
+        await binaries().caps;
+        await recover(ctx);
+      } catch (error) {
+        // undone, so that start() can be tried again
+        if (context === ctx) {
+          context = undefined;
+          ticker = undefined;
+          finisher = undefined;
+        }
+        caps = undefined; // looked for again next time (ffmpeg may have been installed meanwhile)
+        await ownFinisher.close();
+        throw error;
+      }
+      if (stopRequested || context !== ctx) throw new WardwatchError('INVALID_STATE', 'the recorder was stopped while it was starting');
       retention = createRetention({ root, context: ctx, ...options.retention, retentionDays: (id) => sessions.get(id)?.spec.recording.retentionDays });
       retention.start();
+      ready = true;
     },
 
     record(camera: CameraSpec, session: CameraSession): Observable<RecorderSignal> {
       return new Observable<RecorderSignal>((subscriber) => {
         const ctx = context;
-        if (!ctx) {
-          subscriber.error(new WardwatchError('INVALID_STATE', 'recorder.start() must be called before record()'));
+        if (!ctx || !ready) {
+          subscriber.error(new WardwatchError('INVALID_STATE', 'recorder.start() must have completed before record()'));
           return undefined;
         }
         if (recordings.has(camera.id)) {
@@ -198,7 +218,7 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
           const capabilities = await capsPromise;
           const latest = await ctx.storage.segments.latest(camera.id).catch(() => undefined);
           if (cancelled) return;
-          if (!ticker || !finisher) throw new WardwatchError('INVALID_STATE', 'the recorder stopped before this recording started');
+          if (stopRequested || !ticker || !finisher) throw new WardwatchError('INVALID_STATE', 'the recorder stopped before this recording started');
           recording = startCameraRecording({
             cameraId: camera.id,
             inputUri: stream.uri,
@@ -300,6 +320,8 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
     },
 
     async stop() {
+      stopRequested = true;
+      ready = false;
       retention?.stop();
       await Promise.all([...recordings.values()].map((r) => r.stop()));
       recordings.clear();

@@ -140,10 +140,16 @@ export function createProcessRunner(options: ProcessRunnerOptions = {}): Process
           } catch {
             // stdin already closed
           }
-          const timeout = (ms: number) => new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms));
-          if ((await Promise.race([exited, timeout(graceMs)])) !== 'timeout') return exited;
+          // the grace timers are cleared as soon as the process exits (they would keep Node alive)
+          const exitedOrAfter = async (ms: number): Promise<boolean> => {
+            let timer: NodeJS.Timeout | undefined;
+            const timedOut = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), ms)))]);
+            clearTimeout(timer);
+            return !timedOut;
+          };
+          if (await exitedOrAfter(graceMs)) return exited;
           managed.kill('SIGTERM');
-          if ((await Promise.race([exited, timeout(2000)])) !== 'timeout') return exited;
+          if (await exitedOrAfter(2000)) return exited;
           managed.kill('SIGKILL');
           return exited;
         })();

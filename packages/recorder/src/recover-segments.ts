@@ -41,14 +41,18 @@ async function repair(tools: RecoveryTools, src: string, dest: string): Promise<
 
 /**
  * Repairs, probes, hashes and moves into place the segments left in `<cameraId>/.incoming` by runs that
- * ended without listing them (a crash or kill). `runIds` limits it to those runs (default: all).
- * Files that hold no playable video are renamed `*.unplayable` and kept.
+ * ended without listing them (a crash or kill), then removes those runs' journals and report pipes. `runIds`
+ * limits it to those runs (default: all, for use before any recording starts). Files that hold no playable video
+ * are renamed `*.unplayable` and kept.
  */
 export async function recoverIncoming(tools: RecoveryTools, cameraId: string, runIds?: ReadonlySet<string>): Promise<Segment[]> {
   const dir = resolveInside(tools.root, join(cameraId, INCOMING_DIR));
   const names = await readdir(dir).catch(() => [] as string[]);
   const runs = new Map<string, Array<{ name: string; index: number }>>();
+  const journals: string[] = [];
   for (const name of names) {
+    const journalOf = /^(\d+)\.json$/.exec(name);
+    if (journalOf && (!runIds || runIds.has(journalOf[1]!))) journals.push(name);
     const fifo = /^(\d+)\.pipe$/.exec(name);
     // a report pipe left by a crash (the running recorder removes its own)
     if (fifo && (!runIds || runIds.has(fifo[1]!))) await rm(join(dir, name), { force: true });
@@ -95,8 +99,9 @@ export async function recoverIncoming(tools: RecoveryTools, cameraId: string, ru
         tools.logger.error({ cameraId, file: file.name, err: error }, 'segment recovery failed; file left in place');
       }
     }
-    await rm(join(dir, `${run}.json`), { force: true });
   }
+  // the journals of these runs are done with (a run that ended cleanly left one and nothing else)
+  for (const name of journals) await rm(join(dir, name), { force: true });
   return recovered;
 }
 

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { closeSync, constants, openSync, readSync, rmSync } from 'node:fs';
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -70,18 +71,23 @@ export async function sweepFallbackPipes(dir: string = tmpdir()): Promise<string
  * Filesystems without named pipes (exFAT, some network shares) fall back to the system temp directory.
  */
 export async function openReportPipe(dir: string, name: string): Promise<ReportPipe> {
-  const candidates = [join(dir, `${name}${REPORT_PIPE_SUFFIX}`), join(tmpdir(), `wardwatch-${process.pid}-${name}${REPORT_PIPE_SUFFIX}`)];
+  // in the shared temp directory, cameras starting in the same millisecond (same run name) must not collide
+  const fallback = join(tmpdir(), `wardwatch-${process.pid}-${name}-${randomBytes(4).toString('hex')}${REPORT_PIPE_SUFFIX}`);
+  const candidates = [join(dir, `${name}${REPORT_PIPE_SUFFIX}`), fallback];
   let lastError: unknown;
   for (const path of candidates) {
+    let created = false;
     try {
-      rmSync(path, { force: true });
+      // a leftover of a crashed run of this camera is replaced; a name taken in the temp directory fails mkfifo
+      if (path !== fallback) rmSync(path, { force: true });
       await mkfifo(path);
+      created = true;
       // O_NONBLOCK: opening does not wait for ffmpeg (the writer), and reads return at once
       const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
       return fifoReader(path, fd);
     } catch (error) {
       lastError = error;
-      rmSync(path, { force: true });
+      if (created) rmSync(path, { force: true });
     }
   }
   throw toWardwatchError(lastError, 'STORAGE_IO', { path: candidates[0] });

@@ -23,7 +23,7 @@ export type FinishResult =
 /** Finishes closed segments on a worker thread, one after another. */
 export interface SegmentFinisher {
   finish(job: FinishJob): Promise<FinishResult>;
-  /** Ends the worker; jobs still queued reject with `CANCELLED`. */
+  /** Ends the worker; jobs still queued, and any job given after, reject with `CANCELLED`. */
   close(): Promise<void>;
 }
 
@@ -71,8 +71,12 @@ parentPort.on('message', (job) => {
     if (!size || size.size === 0) return parentPort.postMessage({ id: job.id, type: 'empty' });
     if (fs.existsSync(job.dest)) return parentPort.postMessage({ id: job.id, type: 'taken' });
     moveInto(job.src, job.dest);
-    fs.writeFileSync(job.journalPath, job.journalText);
-    parentPort.postMessage({ id: job.id, type: 'done', ...sha256(job.dest) });
+    const result = sha256(job.dest);
+    // the segment is in place: a journal that cannot be written (a full disk) must not make it look lost
+    try {
+      fs.writeFileSync(job.journalPath, job.journalText);
+    } catch {}
+    parentPort.postMessage({ id: job.id, type: 'done', ...result });
   } catch (error) {
     parentPort.postMessage({ id: job.id, type: 'error', code: error && error.code, message: String(error && error.message) });
   }
@@ -82,17 +86,22 @@ parentPort.on('message', (job) => {
 type WorkerReply = { id: number } & (FinishResult | { type: 'error'; code?: string; message: string });
 
 /**
- * Creates a {@link SegmentFinisher}. The worker starts with the first job and does not keep the process alive;
- * if it dies, the jobs it held reject (`INTERNAL`) and the next job starts a new one.
+ * Creates a {@link SegmentFinisher}. The worker starts with the first job and keeps the process alive only while
+ * jobs are out; if it dies, the jobs it held reject (`INTERNAL`) and the next job starts a new one.
  */
 export function createSegmentFinisher(): SegmentFinisher {
   let worker: Worker | undefined;
+  let closed = false;
   let nextId = 0;
-  const pending = new Map<number, { resolve: (r: FinishResult) => void; reject: (e: unknown) => void; job: FinishJob }>();
+  const pending = new Map<number, { resolve: (r: FinishResult) => void; reject: (e: unknown) => void; job: FinishJob; worker: Worker }>();
 
-  const failAll = (error: WardwatchError): void => {
-    for (const p of pending.values()) p.reject(error);
-    pending.clear();
+  /** Rejects the jobs held by `of` (all when not given); a dead worker's late events never touch its successor's. */
+  const failAll = (error: WardwatchError, of?: Worker): void => {
+    for (const [id, p] of pending) {
+      if (of && p.worker !== of) continue;
+      pending.delete(id);
+      p.reject(error);
+    }
   };
 
   function start(): Worker {
@@ -114,7 +123,7 @@ export function createSegmentFinisher(): SegmentFinisher {
     });
     const gone = (error: WardwatchError): void => {
       if (worker === w) worker = undefined;
-      failAll(error);
+      failAll(error, w);
     };
     w.on('error', (error) => gone(toWardwatchError(error, 'INTERNAL')));
     w.on('exit', (code) => gone(new WardwatchError('INTERNAL', `The segment worker exited with code ${code}`)));
@@ -123,17 +132,19 @@ export function createSegmentFinisher(): SegmentFinisher {
 
   return {
     finish(job) {
+      if (closed) return Promise.reject(new WardwatchError('CANCELLED', 'The segment finisher is closed'));
       worker ??= start();
       const w = worker;
       const id = nextId++;
       // while jobs are out, the worker keeps the process alive so their results arrive
       if (pending.size === 0) w.ref();
       return new Promise<FinishResult>((resolve, reject) => {
-        pending.set(id, { resolve, reject, job });
+        pending.set(id, { resolve, reject, job, worker: w });
         w.postMessage({ id, ...job });
       });
     },
     async close() {
+      closed = true;
       const w = worker;
       worker = undefined;
       failAll(new WardwatchError('CANCELLED', 'The recorder stopped before the segment was finished'));

@@ -21,6 +21,8 @@ export interface TickerOptions {
   periodMs?: number;
   /** @default 50 */
   fastPeriodMs?: number;
+  /** Receives what a task's `tick` threw; the other tasks and the timer go on regardless. */
+  onError?: (error: unknown) => void;
 }
 
 /**
@@ -52,7 +54,14 @@ export function createTicker(clock: Clock, options: TickerOptions = {}): Ticker 
     dueAt = clock.now() + delay;
     timer = clock.schedule(function run(this: SchedulerAction<unknown>) {
       const now = clock.now();
-      for (const task of [...tasks]) if (tasks.has(task)) task.tick(now);
+      for (const task of [...tasks]) {
+        if (!tasks.has(task)) continue;
+        try {
+          task.tick(now);
+        } catch (error) {
+          options.onError?.(error);
+        }
+      }
       if (mine !== generation) return;
       if (tasks.size === 0) {
         disarm();

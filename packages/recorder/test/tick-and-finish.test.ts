@@ -49,6 +49,19 @@ describe('shared ticker (virtual time)', () => {
     expect(seen.filter(([, at]) => at > 4200)).toEqual([]);
   });
 
+  it('a task that throws is reported and neither the other tasks nor the timer stop', () => {
+    const clock = new VirtualTimeScheduler();
+    const errors: unknown[] = [];
+    const ticker = createTicker(clock, { periodMs: 1000, onError: (e) => errors.push(e) });
+    const seen: number[] = [];
+    ticker.add({ wantsFast: () => false, tick: () => { throw new Error('broken task'); } });
+    ticker.add({ wantsFast: () => false, tick: (now) => seen.push(now) });
+    clock.maxFrames = 3000;
+    clock.flush();
+    expect(seen).toEqual([1000, 2000, 3000]);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['broken task', 'broken task', 'broken task']);
+  });
+
   it('a fast task added while the ticker is slow is served within the fast period, not after the slow one', () => {
     const clock = new VirtualTimeScheduler();
     const ticker = createTicker(clock, { periodMs: 1000, fastPeriodMs: 50 });
@@ -99,6 +112,15 @@ describe('report pipe', () => {
     cleanups.push(() => fifo.close());
     expect(fifo.path.startsWith(join(tmpdir(), 'wardwatch-'))).toBe(true);
     expect(statSync(fifo.path).isFIFO()).toBe(true);
+  });
+
+  it('gives cameras starting in the same millisecond different fallback pipes', async () => {
+    const a = await openReportPipe('/proc/self', '1700000000000');
+    cleanups.push(() => a.close());
+    const b = await openReportPipe('/proc/self', '1700000000000');
+    cleanups.push(() => b.close());
+    expect(a.path).not.toBe(b.path);
+    expect(statSync(a.path).isFIFO() && statSync(b.path).isFIFO()).toBe(true);
   });
 
   it('sweeps fallback pipes whose process is gone, and nothing else', async () => {
@@ -182,5 +204,20 @@ describe('segment finisher (worker thread)', () => {
     const cancelled = expect(late).rejects.toMatchObject({ code: 'CANCELLED' });
     await finisher.close();
     await cancelled;
+    // closed for good: a job given afterwards is refused, and no new worker starts
+    writeFileSync(join(dir, 'after.in'), 'after close');
+    await expect(finisher.finish({ src: join(dir, 'after.in'), dest: join(dir, 'out', 'after.mp4'), journalPath: join(dir, 'j.json'), journalText: '{}' })).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(existsSync(join(dir, 'after.in'))).toBe(true);
+  });
+
+  it('a journal that cannot be written does not make a segment that is in place look lost', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const finisher = createSegmentFinisher();
+    cleanups.push(() => finisher.close());
+    writeFileSync(join(dir, 'seg.mp4'), 'segment data');
+    const result = await finisher.finish({ src: join(dir, 'seg.mp4'), dest: join(dir, 'out', 'x.mp4'), journalPath: join(dir, 'no-such-dir', 'j.json'), journalText: '{}' });
+    expect(result).toEqual({ type: 'done', sha256: sha256(Buffer.from('segment data')), bytes: 12 });
+    expect(readFileSync(join(dir, 'out', 'x.mp4'), 'utf8')).toBe('segment data');
   });
 });

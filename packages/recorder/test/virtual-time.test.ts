@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { VirtualTimeScheduler } from 'rxjs';
+import { EMPTY, VirtualTimeScheduler } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryStorage, silentLogger, type RecorderSignal, type Segment, type StationEvent } from '@wardwatch/core';
+import { createMemoryStorage, parseCameraSpec, silentLogger, type CameraSession, type RecorderSignal, type Segment, type StationEvent } from '@wardwatch/core';
 import { startCameraRecording, type CameraRecording } from '../src/camera-recording.js';
 import { createRecorder, segmentRelativePath } from '../src/index.js';
 import { createSegmentFinisher } from '../src/segment-finisher.js';
@@ -107,14 +107,75 @@ describe('recording loop in virtual time (fake process runner)', () => {
     await waitFor(() => runner.spawned.length === 1 && clock.actions.length > 0, 10_000, 'first spawn');
     const proc = runner.spawned[0]!;
     let killedAt: number | undefined;
+    let wakeUps = 0;
     for (let i = 0; i < 400 && killedAt === undefined; i++) {
       next();
+      wakeUps++;
       if (proc.kills.length > 0) killedAt = clock.now();
     }
     expect(proc.kills).toEqual(['SIGTERM']);
-    // until media comes the ticker looks every 50 ms: killed after 15 s, at the latest one tick later
+    // a camera without media keeps the shared timer at its slow period (once a second): killed after 15 s, at
+    // the latest one tick later, after about 16 wake-ups (not 300)
     expect(killedAt! - T0).toBeGreaterThan(15_000);
-    expect(killedAt! - T0).toBeLessThanOrEqual(15_050);
+    expect(killedAt! - T0).toBeLessThanOrEqual(16_000);
+    expect(wakeUps).toBeLessThanOrEqual(17);
+  });
+
+  it('stop() while a run is being set up starts no process and does not hang', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const { clock } = virtualClock();
+    const runner = createFakeRunner();
+    const { recording } = record(runner, clock, dir);
+    // the run is still making its directory and report pipe when stop() comes
+    const stopped = await Promise.race([recording.stop().then(() => 'stopped'), new Promise((r) => setTimeout(() => r('hung'), 5000))]);
+    expect(stopped).toBe('stopped');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(runner.spawned).toHaveLength(0);
+    expect(readdirSync(join(dir, 'cam-v', '.incoming')).filter((n) => n.endsWith('.pipe'))).toEqual([]);
+  });
+
+  it('removes the run journal once a run has ended and its segments are finished', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const { clock, runUntil } = virtualClock();
+    const runner = createFakeRunner();
+    const { signals } = record(runner, clock, dir);
+    await waitFor(() => runner.spawned.length === 1, 10_000, 'first spawn');
+    const proc = runner.spawned[0]!;
+    for (let s = 1; s <= 3; s++) {
+      runUntil(T0 + s * 1000 - 50);
+      proc.progress(s * 10, s * 1_000_000);
+      runUntil(T0 + s * 1000);
+    }
+    const incoming = join(dir, 'cam-v', '.incoming');
+    const journals = () => readdirSync(incoming).filter((n) => n.endsWith('.json'));
+    await waitFor(() => journals().length === 1, 5000, 'the journal of the settled run');
+    proc.exit(0); // a clean end (the stream ended): nothing left to recover
+    await waitFor(() => signals.some((x) => x.signal.type === 'disconnected'), 5000, 'disconnected');
+    expect(journals()).toEqual([]);
+    expect(readdirSync(incoming).filter((n) => n.endsWith('.pipe'))).toEqual([]);
+  });
+
+  it('reports the hole before a run that ends before its time anchor settled', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const { clock, runUntil } = virtualClock();
+    const runner = createFakeRunner();
+    // footage on disk ended a minute before this recording started
+    const { signals } = record(runner, clock, dir, { previousEnd: T0 - 60_000 });
+    await waitFor(() => runner.spawned.length === 1, 10_000, 'first spawn');
+    const proc = runner.spawned[0]!;
+    // one progress block (1 s of media, read on the tick at T0 + 2 s: the first frame came at T0 + 1 s), then the
+    // connection drops before the anchor could settle
+    runUntil(T0 + 1450);
+    proc.progress(10, 1_000_000);
+    runUntil(T0 + 2000);
+    await waitFor(() => signals.some((x) => x.signal.type === 'connected'), 5000, 'connected');
+    proc.exit(1, null, ['Connection reset by peer']);
+    await waitFor(() => signals.some((x) => x.signal.type === 'disconnected'), 5000, 'disconnected');
+    const gaps = signals.filter((x) => x.signal.type === 'gap').map((x) => x.signal);
+    expect(gaps).toEqual([{ type: 'gap', from: T0 - 60_000, to: T0 + 1000, cause: 'recorder-restart' }]);
   });
 
   it('restarts a stalled process after stallTimeoutMs, reports the gap, and resets the backoff', async () => {
@@ -158,6 +219,44 @@ describe('recording loop in virtual time (fake process runner)', () => {
     }
     const gaps = signals.filter((s) => s.signal.type === 'gap').map((s) => s.signal);
     expect(gaps).toEqual([{ type: 'gap', from: lastFrameAt, to: killedAt + 1000, cause: 'stalled' }]);
+  });
+});
+
+describe('recorder start and stop races (fake process runner)', () => {
+  const camera = parseCameraSpec({ id: 'cam-s', name: 'cam-s', site: { ward: 'w', station: 's' }, location: { lat: 0, lon: 0 }, ownership: 'station', driver: 'fake', connection: { host: '127.0.0.1' } });
+  const session = { streams: { main: { uri: 'rtsp://127.0.0.1:554/fake' } }, events$: EMPTY, snapshot: () => Promise.reject(new Error('none')), probe: async () => ({ ok: true, latencyMs: 0 }), close: async () => undefined } as unknown as CameraSession;
+
+  it('refuses record() until start() has completed, and starts nothing that stop() overtook', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const runner = createFakeRunner();
+    const recorder = createRecorder({ root: dir, runner });
+    const ctx = { storage: createMemoryStorage(), clock: virtualClock().clock, logger: silentLogger, emit: () => undefined };
+    const starting = recorder.start(ctx);
+    const early: unknown[] = [];
+    recorder.record(camera, session).subscribe({ error: (e) => early.push(e) });
+    expect(early).toHaveLength(1);
+    expect(early[0]).toMatchObject({ code: 'INVALID_STATE' });
+    await starting;
+    // a recording still being set up when stop() comes never starts its process
+    const errors: unknown[] = [];
+    recorder.record(camera, session).subscribe({ error: (e) => errors.push(e) });
+    await recorder.stop();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(runner.spawned).toHaveLength(0);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'INVALID_STATE' });
+  });
+
+  it('undoes a failed start() so that it can be tried again', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const recorder = createRecorder({ root: dir, runner: createFakeRunner(), ffmpegPath: join(dir, 'no-such-ffmpeg') });
+    const ctx = { storage: createMemoryStorage(), clock: virtualClock().clock, logger: silentLogger, emit: () => undefined };
+    await expect(recorder.start(ctx)).rejects.toMatchObject({ code: 'FFMPEG_NOT_FOUND' });
+    // the second attempt fails for the same reason, not with "already started"
+    await expect(recorder.start(ctx)).rejects.toMatchObject({ code: 'FFMPEG_NOT_FOUND' });
+    await recorder.stop();
   });
 });
 
