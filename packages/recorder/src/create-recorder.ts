@@ -83,6 +83,21 @@ export interface WardwatchRecorder extends Recorder {
   readonly root: string;
 }
 
+/** Refuses retention settings that would purge everything, busy-loop or never purge (`INVALID_CONFIG`). */
+function validateRetention(r: RetentionOptions): void {
+  const fail = (message: string): never => {
+    throw new WardwatchError('INVALID_CONFIG', `recorder: retention.${message}`);
+  };
+  if (r.days !== undefined && !(r.days > 0 && r.days <= 3650)) fail('days must be more than 0 and at most 3650');
+  const warn = r.warnRatio ?? 0.8;
+  const purge = r.purgeRatio ?? 0.9;
+  const target = r.targetRatio ?? 0.85;
+  if (!(warn > 0 && warn <= purge && purge < 1)) fail('warnRatio and purgeRatio must satisfy 0 < warnRatio <= purgeRatio < 1');
+  if (!(target > 0 && target < purge)) fail('targetRatio must be more than 0 and less than purgeRatio');
+  if (r.intervalMs !== undefined && !(r.intervalMs >= 1000)) fail('intervalMs must be at least 1000');
+  if (r.batchSize !== undefined && !(Number.isInteger(r.batchSize) && r.batchSize >= 1 && r.batchSize <= 10_000)) fail('batchSize must be an integer from 1 to 10000');
+}
+
 /** Creates the ffmpeg-based recorder implementing core's `Recorder` contract. */
 export function createRecorder(options: RecorderOptions): WardwatchRecorder {
   if (!options || typeof options.root !== 'string' || options.root.length === 0) {
@@ -97,6 +112,7 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
   }
   const transport = options.transport ?? 'tcp';
   if (transport !== 'tcp' && transport !== 'udp') throw new WardwatchError('INVALID_CONFIG', "recorder: transport must be 'tcp' or 'udp'");
+  validateRetention(options.retention ?? {});
   const root = resolve(options.root);
   const runner = options.runner ?? createProcessRunner(options.graceMs === undefined ? {} : { graceMs: options.graceMs });
   const ownsRunner = options.runner === undefined;
@@ -187,7 +203,10 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
         throw error;
       }
       if (stopRequested || context !== ctx) throw new WardwatchError('INVALID_STATE', 'the recorder was stopped while it was starting');
-      retention = createRetention({ root, context: ctx, ...options.retention, retentionDays: (id) => sessions.get(id)?.spec.recording.retentionDays });
+      // a camera that is offline, disabled or removed keeps its own retention (from the index), not the default
+      const retentionDays = async (id: string): Promise<number | undefined> =>
+        sessions.get(id)?.spec.recording.retentionDays ?? (await ctx.storage.cameras.get(id))?.recording.retentionDays;
+      retention = createRetention({ root, context: ctx, ...options.retention, retentionDays });
       retention.start();
       ready = true;
     },

@@ -26,8 +26,33 @@ export interface RecoveryTools {
   logger: Logger;
 }
 
-/** Remuxes a possibly truncated fragmented MP4 into a clean one by stream copy. */
-async function repair(tools: RecoveryTools, src: string, dest: string): Promise<boolean> {
+/**
+ * Reads a run journal. A missing, cut short (a full disk) or otherwise unreadable journal gives `{}` (times then
+ * come from the files), so one bad file never stops the recorder from starting.
+ */
+async function readJournal(path: string, logger: Logger): Promise<RunJournal> {
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null) throw new Error('not an object');
+    const { anchor, lastClosedEnd, codec } = parsed as Record<string, unknown>;
+    const journal: RunJournal = {};
+    if (typeof anchor === 'number' && Number.isFinite(anchor)) journal.anchor = anchor;
+    if (typeof lastClosedEnd === 'number' && Number.isFinite(lastClosedEnd)) journal.lastClosedEnd = lastClosedEnd;
+    if (typeof codec === 'string') journal.codec = codec;
+    return journal;
+  } catch (error) {
+    logger.warn({ path, err: error }, 'run journal unreadable; segment times come from the files');
+    return {};
+  }
+}
+
+/**
+ * Remuxes a possibly truncated fragmented MP4 into a clean one by stream copy. Only a remux that ffmpeg finished
+ * without error counts: a partial output (a disk that filled up meanwhile) must never replace the original.
+ */
+async function repair(tools: RecoveryTools, src: string, dest: string): Promise<'ok' | 'failed' | 'no-space'> {
   const proc = tools.runner.spawn(tools.ffmpegPath, [
     '-hide_banner', '-nostdin', '-loglevel', 'error', '-err_detect', 'ignore_err',
     '-i', src, '-map', '0', '-c', 'copy',
@@ -35,8 +60,11 @@ async function repair(tools: RecoveryTools, src: string, dest: string): Promise<
   ]);
   const exit = await proc.exited;
   const size = await stat(dest).then((s) => s.size, () => 0);
-  if (exit.code !== 0) tools.logger.warn({ src, tail: exit.stderrTail }, 'repair remux reported errors');
-  return size > 0;
+  if (exit.code !== 0) {
+    tools.logger.warn({ src, tail: exit.stderrTail }, 'repair remux failed; the original is kept');
+    return exit.stderrTail.some((line) => /No space left on device/i.test(line)) ? 'no-space' : 'failed';
+  }
+  return size > 0 ? 'ok' : 'failed';
 }
 
 /**
@@ -65,16 +93,23 @@ export async function recoverIncoming(tools: RecoveryTools, cameraId: string, ru
     runs.set(run, list);
   }
   const recovered: Segment[] = [];
+  const keepJournal = new Set<string>();
   for (const [run, files] of [...runs.entries()].sort((a, b) => Number(a[0]) - Number(b[0]))) {
     files.sort((a, b) => a.index - b.index);
-    const journal = (await readFile(join(dir, `${run}.json`), 'utf8').then((t) => JSON.parse(t) as RunJournal, () => ({}))) as RunJournal;
+    const journal = await readJournal(join(dir, `${run}.json`), tools.logger);
     let next = journal.lastClosedEnd ?? journal.anchor;
     for (const file of files) {
       const src = join(dir, file.name);
       const fixed = join(dir, `${file.name}.fixed.mp4`);
       try {
-        const ok = await repair(tools, src, fixed);
-        const info = ok ? await probeMedia(tools.ffprobePath, fixed).catch(() => undefined) : undefined;
+        const repaired = await repair(tools, src, fixed);
+        if (repaired === 'no-space') {
+          // left as it is, with its journal, for the next recovery once there is room
+          await rm(fixed, { force: true });
+          keepJournal.add(run);
+          continue;
+        }
+        const info = repaired === 'ok' ? await probeMedia(tools.ffprobePath, fixed).catch(() => undefined) : undefined;
         if (!info || !info.codec || info.duration <= 0) {
           await rm(fixed, { force: true });
           await rename(src, `${src}.unplayable`);
@@ -101,7 +136,7 @@ export async function recoverIncoming(tools: RecoveryTools, cameraId: string, ru
     }
   }
   // the journals of these runs are done with (a run that ended cleanly left one and nothing else)
-  for (const name of journals) await rm(join(dir, name), { force: true });
+  for (const name of journals) if (!keepJournal.has(name.slice(0, -'.json'.length))) await rm(join(dir, name), { force: true });
   return recovered;
 }
 

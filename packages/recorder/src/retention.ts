@@ -45,7 +45,7 @@ async function statfsUsage(path: string): Promise<DiskUsage> {
 
 /** Creates the retention worker: oldest unheld segments go first, `storage.low` comes before any purge, held segments are never deleted. */
 export function createRetention(
-  config: RetentionOptions & { root: string; context: RecorderContext; retentionDays: (cameraId: string) => number | undefined },
+  config: RetentionOptions & { root: string; context: RecorderContext; retentionDays: (cameraId: string) => Promise<number | undefined> },
 ): Retention {
   const { context, root } = config;
   const warnRatio = config.warnRatio ?? 0.8;
@@ -57,10 +57,32 @@ export function createRetention(
   let running: Promise<void> | undefined;
   let lastWarnAt = 0;
 
-  /** Deletes segments (index first, then file) unless held; returns those removed. */
+  /**
+   * The file of an indexed segment, or undefined when its path is not one the recorder writes: inside the
+   * camera's own directory, without `.`/`..` parts (an index entry must never delete another camera's footage).
+   */
+  function fileOf(segment: Segment): string | undefined {
+    const parts = segment.path.split('/');
+    if (parts[0] !== segment.cameraId || parts.some((p) => p === '' || p === '.' || p === '..')) return undefined;
+    try {
+      return resolveInside(root, segment.path);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Deletes segments (index first, then file) unless held; returns those removed. A file that cannot be deleted
+   * is indexed again, so the index never hides footage that is still on disk.
+   */
   async function purge(segments: Segment[]): Promise<Segment[]> {
     const removed: Segment[] = [];
     for (const segment of segments) {
+      const file = fileOf(segment);
+      if (!file) {
+        context.logger.error({ cameraId: segment.cameraId, start: segment.start, path: segment.path }, 'indexed segment path is not a recording path; not deleted');
+        continue;
+      }
       const holds = await context.storage.holds.covering(segment.cameraId, { from: segment.start, to: Math.max(segment.end, segment.start + 1) });
       if (holds.length > 0) continue;
       try {
@@ -69,9 +91,15 @@ export function createRetention(
         if (isWardwatchError(error, 'SEGMENT_HELD')) continue;
         throw error;
       }
-      await unlink(resolveInside(root, segment.path)).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') context.logger.error({ err: error, path: segment.path }, 'purged segment file could not be deleted');
-      });
+      const unlinkError = await unlink(file).then(
+        () => undefined,
+        (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : error),
+      );
+      if (unlinkError) {
+        context.logger.error({ err: unlinkError, path: segment.path }, 'segment file could not be deleted; indexed again');
+        await context.storage.segments.add(segment);
+        continue;
+      }
       removed.push(segment);
     }
     await removeEmptyDirs(removed);
@@ -106,13 +134,23 @@ export function createRetention(
     );
   }
 
+  /** Logs and announces one purge step's deletions (at once, so a pass that fails later loses no record). */
   function report(removed: Segment[], reason: 'retention-days' | 'disk-watermark'): void {
     const byCamera = new Map<string, Segment[]>();
-    for (const s of removed) byCamera.set(s.cameraId, [...(byCamera.get(s.cameraId) ?? []), s]);
+    for (const s of removed) {
+      const list = byCamera.get(s.cameraId);
+      if (list) list.push(s);
+      else byCamera.set(s.cameraId, [s]);
+    }
     for (const [cameraId, list] of byCamera) {
-      const bytes = list.reduce((sum, s) => sum + s.bytes, 0);
-      const from = Math.min(...list.map((s) => s.start));
-      const to = Math.max(...list.map((s) => s.end));
+      let bytes = 0;
+      let from = Number.POSITIVE_INFINITY;
+      let to = Number.NEGATIVE_INFINITY;
+      for (const s of list) {
+        bytes += s.bytes;
+        from = Math.min(from, s.start);
+        to = Math.max(to, s.end);
+      }
       context.logger.info({ cameraId, reason, segments: list.length, bytes, paths: list.map((s) => s.path) }, 'purged segments');
       context.emit({ type: 'storage.purged', at: context.clock.now(), cameraId, segments: list.length, bytes, from, to, reason });
     }
@@ -120,17 +158,20 @@ export function createRetention(
 
   async function byAge(): Promise<void> {
     for (const cameraId of await context.storage.segments.cameraIds()) {
-      const days = config.retentionDays(cameraId) ?? config.days ?? 30;
-      const before = context.clock.now() - days * 86_400_000;
-      const removed: Segment[] = [];
-      for (let step = 0; step < 1000; step++) {
-        const batch = (await context.storage.segments.oldestUnheld({ limit: batchSize, cameraId, before })).filter((s) => s.end <= before);
-        if (batch.length === 0) break;
-        const gone = await purge(batch);
-        removed.push(...gone);
-        if (gone.length === 0) break;
+      // one camera's failure does not keep the others (or the disk watermark) from being enforced
+      try {
+        const days = (await config.retentionDays(cameraId)) ?? config.days ?? 30;
+        const before = context.clock.now() - days * 86_400_000;
+        for (let step = 0; step < 1000; step++) {
+          const batch = (await context.storage.segments.oldestUnheld({ limit: batchSize, cameraId, before })).filter((s) => s.end <= before);
+          if (batch.length === 0) break;
+          const gone = await purge(batch);
+          if (gone.length > 0) report(gone, 'retention-days');
+          if (gone.length === 0) break;
+        }
+      } catch (error) {
+        context.logger.error({ err: error, cameraId }, 'retention by age failed for this camera');
       }
-      if (removed.length > 0) report(removed, 'retention-days');
     }
   }
 
@@ -150,7 +191,7 @@ export function createRetention(
     }
     event('purge', `recording disk ${(used * 100).toFixed(1)} % full; deleting the oldest unheld segments down to ${(targetRatio * 100).toFixed(0)} %`);
     let toFree = (used - targetRatio) * usage.totalBytes;
-    const removed: Segment[] = [];
+    let removed = 0;
     const skipped = new Set<string>();
     for (let step = 0; step < 1000 && toFree > 0; step++) {
       const batch = (await context.storage.segments.oldestUnheld({ limit: batchSize })).filter((s) => !skipped.has(`${s.cameraId}/${s.start}`));
@@ -163,25 +204,25 @@ export function createRetention(
         freed += s.bytes;
       }
       const gone = await purge(chosen);
+      if (gone.length > 0) report(gone, 'disk-watermark');
       for (const s of chosen) if (!gone.includes(s)) skipped.add(`${s.cameraId}/${s.start}`);
-      removed.push(...gone);
+      removed += gone.length;
       const bytes = gone.reduce((sum, s) => sum + s.bytes, 0);
       toFree -= bytes;
       used -= bytes / usage.totalBytes;
     }
-    if (removed.length > 0) report(removed, 'disk-watermark');
     if (toFree > 0) {
-      event('alarm', `recording disk ${(used * 100).toFixed(1)} % full and only held (or no) segments remain; nothing more can be deleted`);
+      const notDeleted = skipped.size > 0 ? `, ${skipped.size} could not be deleted` : '';
+      event('alarm', `recording disk ${(used * 100).toFixed(1)} % full after deleting ${removed} segments${notDeleted}; only held (or no) segments remain, nothing more can be deleted`);
     }
   }
 
   const runOnce = (): Promise<void> => {
     running ??= (async () => {
       try {
-        await byAge();
-        await byDisk();
-      } catch (error) {
-        context.logger.error({ err: error }, 'retention pass failed');
+        // each stage on its own: an index failure by age must not keep the disk from being watched
+        await byAge().catch((error: unknown) => context.logger.error({ err: error }, 'retention by age failed'));
+        await byDisk().catch((error: unknown) => context.logger.error({ err: error }, 'retention by disk watermark failed'));
       } finally {
         running = undefined;
       }

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Segment, StationEvent } from '@wardwatch/core';
+import { parseCameraSpec, type Segment, type StationEvent } from '@wardwatch/core';
 import { createRecorder, segmentRelativePath, type DiskUsage } from '../src/index.js';
 import { makeContext, tempDir } from './helpers.js';
 
@@ -109,5 +109,44 @@ describe('retention', () => {
     expect(types(ctx.events)).toEqual(['storage.low:purge', 'storage.low:alarm']);
     expect(await ctx.storage.segments.query('cam-a', { from: 0, to: Date.now() })).toHaveLength(3);
     for (const s of segs) expect(existsSync(join(dir, s.path))).toBe(true);
+  });
+
+  it('never deletes through an index path outside the camera, and re-indexes a file that could not be deleted', async () => {
+    const { dir, ctx, recorder } = setup(() => ({ totalBytes: 100e9, freeBytes: 90e9 }), 7);
+    const now = Date.now();
+    const [victim] = await seed(dir, ctx, 'cam-b', now - DAY, 1); // recent footage of another camera
+    const [old] = await seed(dir, ctx, 'cam-a', now - 10 * DAY, 1);
+    // an index entry of cam-a that points into cam-b's directory, and one whose "file" cannot be unlinked
+    const tricky = { ...old!, start: old!.start + 1, path: `cam-a/../${victim!.path}` };
+    const stuck = { ...old!, start: old!.start + 2, path: segmentRelativePath('cam-a', old!.start + 2) };
+    mkdirSync(join(dir, stuck.path)); // a directory where the file should be: unlink fails (EISDIR)
+    await ctx.storage.segments.addMany([tricky, stuck]);
+    await recorder.start(ctx);
+    await recorder.enforceRetention();
+    await recorder.stop();
+    expect(existsSync(join(dir, victim!.path))).toBe(true);
+    const left = await ctx.storage.segments.query('cam-a', { from: 0, to: now });
+    // the normal old one went; the tricky entry was refused; the stuck one is indexed again
+    expect(left.map((s) => s.start).sort()).toEqual([tricky.start, stuck.start]);
+    expect(existsSync(join(dir, old!.path))).toBe(false);
+    const purged = ctx.events.filter((e) => e.type === 'storage.purged');
+    expect(purged.reduce((n, e) => n + (e.type === 'storage.purged' ? e.segments : 0), 0)).toBe(1);
+  });
+
+  it('keeps the retention of a camera that is not being recorded, from its stored spec', async () => {
+    const { dir, ctx, recorder } = setup(() => ({ totalBytes: 100e9, freeBytes: 90e9 }), 7);
+    const now = Date.now();
+    await ctx.storage.cameras.put(parseCameraSpec({ id: 'cam-long', name: 'evidence camera', site: { ward: 'w', station: 's' }, location: { lat: 0, lon: 0 }, ownership: 'station', driver: 'onvif', connection: { host: '127.0.0.1' }, recording: { retentionDays: 365 } }));
+    const kept = await seed(dir, ctx, 'cam-long', now - 100 * DAY, 2);
+    await recorder.start(ctx);
+    await recorder.enforceRetention();
+    await recorder.stop();
+    expect((await ctx.storage.segments.query('cam-long', { from: 0, to: now })).length).toBe(2);
+    for (const s of kept) expect(existsSync(join(dir, s.path))).toBe(true);
+  });
+
+  it('refuses retention settings that would purge everything, busy-loop or never purge', () => {
+    const bad = [{ days: 0 }, { intervalMs: 0 }, { batchSize: 0 }, { targetRatio: 0.95 }, { warnRatio: 0.95 }, { purgeRatio: 1.2 }];
+    for (const retention of bad) expect(() => createRecorder({ root: '/tmp/x', retention }), JSON.stringify(retention)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
   });
 });

@@ -326,6 +326,14 @@ export function createEvidenceService(options: EvidenceServiceOptions): Evidence
         actor: request.operator,
         owner: { kind: 'evidence', id },
       });
+      // retention may have purged footage between the query above and the hold: never export less than was listed
+      const heldNow = await storage.segments.query(request.cameraId, requested);
+      const stillIndexed = new Set(heldNow.map((s) => s.start));
+      if (segments.some((s) => !stillIndexed.has(s.start))) {
+        throw new WardwatchError('RECORDING_UNAVAILABLE', `Footage of camera ${request.cameraId} was purged while the export started; try again`, {
+          details: { cameraId: request.cameraId, from: request.from, to: request.to },
+        });
+      }
 
       // 1. Two-point integrity: every source segment re-hashed and compared with its closing hash.
       const verified = new Map<string, Segment>();
