@@ -28,8 +28,9 @@ export function decodeFrames(config: DecodeFramesConfig): Observable<Frame> {
   const fps = config.options.fps ?? 5;
   const format = config.options.format ?? 'gray';
   return new Observable<Frame>((subscriber) => {
-    if (!(width > 0 && height > 0 && width <= 7680 && height <= 4320 && fps > 0 && fps <= 60) || (format !== 'gray' && format !== 'rgb')) {
-      subscriber.error(new WardwatchError('INVALID_ARGUMENT', 'frames: width/height must be 1..7680x4320, fps 0..60, format gray or rgb'));
+    const sizeOk = Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0 && width <= 7680 && height <= 4320;
+    if (!sizeOk || !(fps > 0 && fps <= 60) || (format !== 'gray' && format !== 'rgb')) {
+      subscriber.error(new WardwatchError('INVALID_ARGUMENT', 'frames: width/height must be whole numbers 1..7680x4320, fps 0..60, format gray or rgb'));
       return undefined;
     }
     const frameBytes = width * height * (format === 'gray' ? 1 : 3);

@@ -1,8 +1,9 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Observable } from 'rxjs';
-import { hashFile, WardwatchError, type ClipEvent, type ClipRequest, type Logger, type StorageAdapter } from '@wardwatch/core';
+import { hashFile, toWardwatchError, WardwatchError, type ClipEvent, type ClipRequest, type Logger, type StorageAdapter } from '@wardwatch/core';
 import { concatFragmentedMp4, NotFragmentedError } from './fmp4-concat.js';
 import { probeMedia } from './probe-media.js';
 import type { ProcessRunner } from './process-runner.js';
@@ -25,6 +26,36 @@ function quote(path: string): string {
   return `'${path.replace(/'/g, "'\\''")}'`;
 }
 
+const CAMERA_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** Whether `path` is `dir` or inside it. */
+function isInside(dir: string, path: string): boolean {
+  const rel = relative(resolve(dir), resolve(path));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * Where the clip goes: `request.outPath` (a file path, relative ones to the working directory; never inside the
+ * recordings, except their export directory, so a clip can never overwrite footage), else `<exportDir>/<cameraId>-<from>-<to>.mp4`. Coded
+ * `INVALID_ARGUMENT` otherwise.
+ */
+export function clipOutputPath(request: ClipRequest, root: string, exportDir: string): string {
+  if (request.outPath === undefined) {
+    if (typeof request.cameraId !== 'string' || !CAMERA_ID.test(request.cameraId)) {
+      throw new WardwatchError('INVALID_ARGUMENT', 'clip cameraId is missing or malformed');
+    }
+    return join(resolve(exportDir), `${request.cameraId}-${request.from}-${request.to}.mp4`);
+  }
+  if (typeof request.outPath !== 'string' || request.outPath.trim() === '' || request.outPath.includes('\0')) {
+    throw new WardwatchError('INVALID_ARGUMENT', 'clip outPath must be a file path');
+  }
+  const out = resolve(request.outPath);
+  if (isInside(root, out) && !isInside(exportDir, out)) {
+    throw new WardwatchError('INVALID_ARGUMENT', 'clip outPath must not be inside the recordings (use the export directory)', { details: { outPath: out } });
+  }
+  return out;
+}
+
 /**
  * Cuts one MP4 from the recorded segments overlapping the request by stream copy: the recorder's fragmented
  * MP4s are joined directly (fragment by fragment, see `concatFragmentedMp4`; the SHA-256 is computed over the
@@ -37,9 +68,19 @@ export function exportClip(config: ExportClipConfig): Observable<ClipEvent> {
   return new Observable<ClipEvent>((subscriber) => {
     const { request } = config;
     let cancelled = false;
+    let finished = false;
     let proc: ReturnType<ProcessRunner['spawn']> | undefined;
-    const outPath = request.outPath ?? join(config.exportDir, `${request.cameraId}-${request.from}-${request.to}.mp4`);
-    const listPath = `${outPath}.concat.txt`;
+    let outPath: string;
+    try {
+      outPath = clipOutputPath(request, config.root, config.exportDir);
+    } catch (error) {
+      subscriber.error(error);
+      return undefined;
+    }
+    // written under a name of its own, moved to `outPath` only when complete: a failed or cancelled export never
+    // removes or truncates an earlier file of that name
+    const partPath = `${outPath}.partial-${randomBytes(4).toString('hex')}`;
+    const listPath = `${partPath}.concat.txt`;
     const abort = new AbortController();
     const onAbort = (): void => {
       cancelled = true;
@@ -67,11 +108,13 @@ export function exportClip(config: ExportClipConfig): Observable<ClipEvent> {
         const fast = await concatFragmentedMp4(
           segments.map((s) => ({ path: resolveInside(config.root, s.path), start: s.start })),
           { from: request.from, to: request.to },
-          outPath,
+          partPath,
           (ratio, bytes) => subscriber.next({ type: 'progress', ratio, bytes }),
           abort.signal,
         );
         if (cancelled) throw new WardwatchError('CANCELLED', 'clip export cancelled');
+        await rename(partPath, outPath);
+        finished = true;
         subscriber.next({ type: 'progress', ratio: 1, bytes: fast.bytes });
         subscriber.next({
           type: 'done',
@@ -83,7 +126,7 @@ export function exportClip(config: ExportClipConfig): Observable<ClipEvent> {
         if (cancelled) throw new WardwatchError('CANCELLED', 'clip export cancelled');
         if (!(error instanceof NotFragmentedError)) throw error;
         config.logger.debug({ reason: error.message }, 'clip: segments not joinable directly; using ffmpeg concat');
-        await rm(outPath, { force: true });
+        await rm(partPath, { force: true });
       }
       const lines: string[] = ['ffconcat version 1.0'];
       segments.forEach((segment, i) => {
@@ -91,18 +134,18 @@ export function exportClip(config: ExportClipConfig): Observable<ClipEvent> {
         if (i === 0 && request.from > segment.start) lines.push(`inpoint ${((request.from - segment.start) / 1000).toFixed(3)}`);
         if (i === segments.length - 1 && request.to < segment.end) lines.push(`outpoint ${((request.to - segment.start) / 1000).toFixed(3)}`);
       });
-      await mkdir(dirname(outPath), { recursive: true });
       await writeFile(listPath, `${lines.join('\n')}\n`);
       const first = segments[0]!;
       const last = segments[segments.length - 1]!;
       const expectedTo = Math.min(request.to, last.end);
       const expectedMs = Math.max(1, expectedTo - Math.max(request.from, first.start) - gaps.reduce((sum, g) => sum + (g.to - g.from), 0));
       proc = config.runner.spawn(config.ffmpegPath, [
-        '-hide_banner', '-nostats', '-loglevel', 'error', '-progress', 'pipe:1', '-y',
+        // -nostdin: the runner's graceful stop ('q') must not end an export early with a clean, shortened file
+        '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-progress', 'pipe:1', '-y',
         '-f', 'concat', '-safe', '0', '-i', listPath,
         // fragmented like the recorder's own segments: written in one pass (`+faststart` would rewrite the whole
         // file once more to move the index to the front)
-        '-map', '0:v', '-map', '0:a?', '-c', 'copy', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-f', 'mp4', outPath,
+        '-map', '0:v', '-map', '0:a?', '-c', 'copy', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-f', 'mp4', `file:${partPath}`,
       ]);
       if (cancelled) proc.kill('SIGKILL');
       createInterface({ input: proc.stdout }).on(
@@ -116,10 +159,14 @@ export function exportClip(config: ExportClipConfig): Observable<ClipEvent> {
       await rm(listPath, { force: true });
       if (cancelled) throw new WardwatchError('CANCELLED', 'clip export cancelled');
       if (exit.code !== 0) {
-        throw new WardwatchError('FFMPEG_FAILED', `clip export failed: ${exit.stderrTail.slice(-3).join(' | ')}`, { details: { cameraId: request.cameraId } });
+        const full = exit.stderrTail.some((line) => /No space left on device/i.test(line));
+        throw new WardwatchError(full ? 'DISK_FULL' : 'FFMPEG_FAILED', `clip export failed: ${exit.stderrTail.slice(-3).join(' | ')}`, { details: { cameraId: request.cameraId } });
       }
-      const info = await probeMedia(config.ffprobePath, outPath);
-      const { sha256, bytes } = await hashFile(outPath);
+      const info = await probeMedia(config.ffprobePath, partPath);
+      const { sha256, bytes } = await hashFile(partPath);
+      if (cancelled) throw new WardwatchError('CANCELLED', 'clip export cancelled');
+      await rename(partPath, outPath);
+      finished = true;
       const durationMs = Math.round(info.duration * 1000);
       const actualTo = expectedTo;
       const actualFrom = Math.max(first.start, actualTo - durationMs - gaps.reduce((sum, g) => sum + (g.to - g.from), 0));
@@ -130,16 +177,19 @@ export function exportClip(config: ExportClipConfig): Observable<ClipEvent> {
       });
       subscriber.complete();
     })().catch(async (error: unknown) => {
-      await rm(listPath, { force: true });
-      await rm(outPath, { force: true });
-      const wrapped = error instanceof WardwatchError ? error : new WardwatchError('FFMPEG_FAILED', 'clip export failed', { cause: error });
+      // only what this export wrote is removed (never a file that was already at `outPath`)
+      await rm(listPath, { force: true }).catch(() => undefined);
+      await rm(partPath, { force: true }).catch(() => undefined);
+      const wrapped = toWardwatchError(error, 'FFMPEG_FAILED');
       if (!subscriber.closed) subscriber.error(wrapped);
       else config.logger.info({ code: wrapped.code }, 'clip export ended after unsubscribe');
     });
 
     return () => {
       request.signal?.removeEventListener('abort', onAbort);
-      if (!subscriber.closed || proc) {
+      // unsubscribed before the end: the export stops and its partial file goes (the subscriber is already closed
+      // here, so `finished` tells a completed export from an abandoned one)
+      if (!finished) {
         cancelled = true;
         abort.abort();
         proc?.kill('SIGKILL');

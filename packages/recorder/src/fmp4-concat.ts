@@ -426,6 +426,7 @@ export async function concatFragmentedMp4(
   const out = await open(outPath, 'w');
   let position = 0;
   const writes: Array<Promise<void>> = [];
+  let lastWrite: Promise<unknown> = Promise.resolve();
   const writeAll = async (buffers: Buffer[], at: number): Promise<void> => {
     let { bytesWritten } = await out.writev(buffers, at);
     const total = buffers.reduce((s, b) => s + b.length, 0);
@@ -449,8 +450,11 @@ export async function concatFragmentedMp4(
     batch = [];
     batchBytes = 0;
     batchUnits = [];
-    // the write runs on libuv's pool while the same bytes are hashed here
-    const writing = writeAll(buffers, at).then(() => {
+    // the write runs on libuv's pool while the same bytes are hashed here. A read buffer can feed two batches
+    // whose writes run at once: it is reused only when this write and every earlier one are done, never while
+    // an earlier write may still copy from it
+    const earlier = lastWrite;
+    const writing = Promise.all([writeAll(buffers, at), earlier]).then(() => {
       for (const unit of done) {
         const backing = unitBuffers.get(unit);
         unitBuffers.delete(unit);
@@ -459,6 +463,7 @@ export async function concatFragmentedMp4(
     });
     writing.catch(() => undefined); // awaited below
     writes.push(writing);
+    lastWrite = writing;
     for (const b of buffers) hash.update(b);
     while (writes.length > WRITES_IN_FLIGHT) await writes.shift();
     onProgress?.(Math.min(0.99, position / Math.max(1, totalBytes)), position);

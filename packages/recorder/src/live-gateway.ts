@@ -103,6 +103,9 @@ function first(value: unknown): string | undefined {
 export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway {
   const host = options.host ?? '127.0.0.1';
   const secret = options.secret ?? randomBytes(32);
+  if ((typeof secret === 'string' ? Buffer.byteLength(secret) : secret.byteLength) < 16) {
+    throw new WardwatchError('INVALID_CONFIG', 'live gateway: secret must be at least 16 bytes (signatures would be guessable)');
+  }
   const ttl = options.playTtlSeconds ?? 300;
   const logger = options.logger ?? silentLogger;
   let nms: NodeMediaServerClass | undefined;
@@ -140,6 +143,7 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
       if (nms && ports) return ports;
       if (activeGateway) throw new WardwatchError('INVALID_STATE', 'a live gateway already runs in this process (node-media-server keeps global state)');
       activeGateway = true;
+      let startingServer: NodeMediaServerClass | undefined;
       try {
         const require = createRequire(import.meta.url);
         const NodeMediaServer = require('node-media-server') as typeof NodeMediaServerClass;
@@ -157,6 +161,7 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
           webadmin: { enable: false },
           store: { path: join(tmpdir(), `wardwatch-nms-unused-${process.pid}`) },
         });
+        startingServer = server;
         neutraliseStore(server);
         nmsLogger.level = 'warn';
         const onPrePlay = (session: NmsSession): void => {
@@ -168,6 +173,11 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
         const onPrePublish = (session: NmsSession): void => {
           if (!verify('publish', session.streamPath, session.streamQuery)) {
             logger.warn({ streamPath: session.streamPath, ip: session.ip }, 'live publish refused: bad or expired signature');
+            // node-media-server goes on with the publish after this hook and `close()` only half-closes the
+            // connection: the connection itself is destroyed, so not one byte of the refused stream reaches a viewer
+            session.socket?.destroy();
+            session.req?.socket.destroy();
+            session.res?.terminate?.();
             session.close();
           }
         };
@@ -184,6 +194,13 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
         logger.info({ host, rtmpPort, httpPort }, 'live gateway started');
         return ports;
       } catch (error) {
+        // nothing half-started stays behind: listening sockets closed, hooks removed
+        for (const listening of [startingServer?.rtmpServer.tcpServer, startingServer?.httpServer.httpServer as unknown as Server | undefined]) {
+          if (listening?.listening) listening.close();
+        }
+        const require = createRequire(import.meta.url);
+        const context = require('node-media-server/src/core/context.js') as { eventEmitter: import('node:events').EventEmitter };
+        for (const [event, listener] of hooks.splice(0)) context.eventEmitter.off(event, listener as (...args: unknown[]) => void);
         activeGateway = false;
         throw error instanceof WardwatchError ? error : new WardwatchError('INVALID_CONFIG', `live gateway could not start: ${(error as Error).message}`, { cause: error });
       }
@@ -194,6 +211,8 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
       nms = undefined;
       ports = undefined;
       await server.stop();
+      // HTTP-FLV viewers hold open responses that `close()` would wait for
+      (server.httpServer.httpServer as unknown as import('node:http').Server | undefined)?.closeAllConnections?.();
       const require = createRequire(import.meta.url);
       const context = require('node-media-server/src/core/context.js') as { sessions: Map<string, unknown>; broadcasts: Map<string, unknown>; eventEmitter: import('node:events').EventEmitter };
       for (const [event, listener] of hooks.splice(0)) context.eventEmitter.off(event, listener as (...args: unknown[]) => void);

@@ -14,6 +14,11 @@ declare module 'node-media-server' {
     streamPath: string;
     streamQuery: Record<string, string | string[] | undefined> | undefined;
     close(): void;
+    /** RTMP sessions: the client's socket. */
+    socket?: import('node:net').Socket;
+    /** HTTP-FLV / WS-FLV sessions: the request (its socket) and the response or WebSocket. */
+    req?: import('node:http').IncomingMessage;
+    res?: { destroy?: () => void; terminate?: () => void };
   }
 
   /** Configuration sections the gateway sets; servers skip listeners whose port is unset. */

@@ -3,7 +3,8 @@ import WebSocket from 'ws';
 import type { Subscription } from 'rxjs';
 import type { Simulator } from '@wardwatch/simulator';
 import type { RecorderSignal } from '@wardwatch/core';
-import { createLiveGateway, createRecorder, liveStreamName, type LiveGateway, type WardwatchRecorder } from '../src/index.js';
+import { spawn } from 'node:child_process';
+import { createLiveGateway, createRecorder, liveStreamName, resolveFfmpegPath, type LiveGateway, type WardwatchRecorder } from '../src/index.js';
 import { makeContext, makeSession, makeSpec, tempDir, waitFor } from './helpers.js';
 import { startLightSimulator } from './sim-cameras.js';
 
@@ -52,7 +53,7 @@ describe('live gateway', () => {
 
   beforeAll(async () => {
     sim = await startLightSimulator(['cam.live']);
-    gateway = createLiveGateway({ secret: 'test-secret' });
+    gateway = createLiveGateway({ secret: 'test-secret-of-32-bytes-at-least' });
     await gateway.start();
     recorder = createRecorder({ root: dir, segmentSeconds: 2, live: gateway });
     await recorder.start(makeContext());
@@ -110,6 +111,27 @@ describe('live gateway', () => {
     expect(gateway.verifyPlay('/live/cam_2elive', Object.fromEntries(new URL(expired.wsFlv).searchParams))).toBe(false);
     expect(gateway.verifyPlay('/live/cam_2elive', Object.fromEntries(good.searchParams))).toBe(true);
     expect(gateway.verifyPlay('/live/other', Object.fromEntries(good.searchParams))).toBe(false);
+  });
+
+  it('cuts off a publisher without a valid signature: viewers of its stream get no video', async () => {
+    const rtmpBase = new URL(gateway.publishUrl('cam.live')!);
+    const intruder = spawn(resolveFfmpegPath(), ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=10', '-t', '8', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '10', '-f', 'flv', `rtmp://127.0.0.1:${rtmpBase.port}/live/intruder`], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((r) => intruder.once('exit', (code) => r(code)));
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      const { bytes } = await collect(gateway.playUrls('intruder', 60).wsFlv, 2500);
+      expect(videoTags(bytes)).toBe(0);
+      // its connection was destroyed: the publisher fails long before its 8 s of video
+      const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still running'), 5000))]);
+      expect(code).not.toBe('still running');
+      expect(code).not.toBe(0);
+    } finally {
+      intruder.kill('SIGKILL');
+    }
+  });
+
+  it('refuses a guessable secret', () => {
+    expect(() => createLiveGateway({ secret: 'short' })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
   });
 
   it('stopping the gateway does not interrupt recording', async () => {

@@ -1,4 +1,4 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -190,6 +190,29 @@ describe('recording three simulator cameras', () => {
       lastValueFrom(recorder.exportClip({ cameraId: 'cam-b', from: segments[0]!.start, to: segments.at(-1)!.end, outPath, signal: controller.signal })),
     ).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(existsSync(outPath)).toBe(false);
+  });
+
+  it('never writes a clip over footage, and a failed export leaves an earlier file of that name alone', async () => {
+    const segments = segmentsOf('cam-b');
+    const source = join(dir, segments[0]!.path);
+    const before = readFileSync(source);
+    await expect(lastValueFrom(recorder.exportClip({ cameraId: 'cam-b', from: segments[0]!.start, to: segments[1]!.end, outPath: source }))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(readFileSync(source).equals(before)).toBe(true);
+    const earlier = join(dir, '.exports', 'earlier.mp4');
+    mkdirSync(dirname(earlier), { recursive: true });
+    writeFileSync(earlier, 'an earlier clip');
+    await expect(lastValueFrom(recorder.exportClip({ cameraId: 'cam-b', from: 1000, to: 5000, outPath: earlier }))).rejects.toMatchObject({ code: 'RECORDING_UNAVAILABLE' });
+    expect(readFileSync(earlier, 'utf8')).toBe('an earlier clip');
+    await expect(lastValueFrom(recorder.exportClip({ cameraId: '../../etc', from: 1000, to: 5000 }))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it('unsubscribing stops a clip export and leaves no file behind', async () => {
+    const segments = segmentsOf('cam-b');
+    const outPath = join(dir, '.exports', 'abandoned.mp4');
+    recorder.exportClip({ cameraId: 'cam-b', from: segments[0]!.start, to: segments.at(-1)!.end, outPath }).subscribe().unsubscribe();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(existsSync(outPath)).toBe(false);
+    expect(readdirSync(join(dir, '.exports')).filter((n) => n.startsWith('abandoned.mp4'))).toEqual([]);
   });
 
   it('refuses a clip where nothing was recorded', async () => {
