@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { mkdir, readdir } from 'node:fs/promises';
-import { Observable } from 'rxjs';
+import { Observable, type Subscriber } from 'rxjs';
 import {
   silentLogger,
   systemClock,
@@ -132,6 +132,7 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
   const sessions = new Map<string, { spec: CameraSpec; session: CameraSession }>();
   const background = new Set<Promise<unknown>>();
   const stoppings = new Map<string, Promise<void>>();
+  const frameStreams = new Set<Subscriber<Frame>>();
 
   const binaries = () => {
     ffmpegPath ??= resolveFfmpegPath(options.ffmpegPath);
@@ -300,7 +301,7 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
         }
         const { ffmpegPath: ff, caps: capsPromise } = binaries();
         const uri = entry.session.streams.sub?.uri ?? entry.session.streams.main.uri;
-        return decodeFrames({
+        const decoding = decodeFrames({
           cameraId,
           uri,
           ffmpegPath: ff,
@@ -310,7 +311,14 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
           transport,
           socketTimeoutMs: options.socketTimeoutMs ?? 5000,
           options: frameOptions ?? {},
+          logger: log(),
         }).subscribe(subscriber);
+        // stop() completes every frame stream (no decoder may outlive the recorder)
+        frameStreams.add(subscriber);
+        return () => {
+          frameStreams.delete(subscriber);
+          decoding.unsubscribe();
+        };
       });
     },
 
@@ -342,6 +350,7 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
       stopRequested = true;
       ready = false;
       retention?.stop();
+      for (const stream of [...frameStreams]) stream.complete();
       await Promise.all([...recordings.values()].map((r) => r.stop()));
       recordings.clear();
       await Promise.allSettled([...background]);

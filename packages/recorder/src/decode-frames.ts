@@ -1,5 +1,5 @@
 import { Observable, type Subscription } from 'rxjs';
-import { WardwatchError, type Clock, type Frame, type FrameOptions } from '@wardwatch/core';
+import { WardwatchError, type Clock, type Frame, type FrameOptions, type Logger } from '@wardwatch/core';
 import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
 import type { ManagedProcess, ProcessRunner } from './process-runner.js';
 import { rtspInputOptions } from './record-command.js';
@@ -15,11 +15,17 @@ export interface DecodeFramesConfig {
   transport: 'tcp' | 'udp';
   socketTimeoutMs: number;
   options: Partial<FrameOptions>;
+  /** Told when restarts find no frames (they back off from 2 s to 30 s). */
+  logger?: Logger;
 }
+
+/** First restart delay of the decoder, ms; doubled after each run without a frame, up to {@link RESTART_MAX_MS}. */
+const RESTART_MS = 2000;
+const RESTART_MAX_MS = 30_000;
 
 /**
  * Decodes a stream into raw frames (`gray` or `rgb`, scaled, at a fixed fps) with one ffmpeg process while
- * subscribed, restarting it if it ends. When more than one frame is waiting (the consumer or the event loop
+ * subscribed, restarting it if it ends (backing off while runs bring no frame). When more than one frame is waiting (the consumer or the event loop
  * is behind), only the newest is delivered: frames are dropped, never queued.
  */
 export function decodeFrames(config: DecodeFramesConfig): Observable<Frame> {
@@ -38,6 +44,8 @@ export function decodeFrames(config: DecodeFramesConfig): Observable<Frame> {
     let proc: ManagedProcess | undefined;
     let restartTimer: Subscription | undefined;
     let lastAt = Number.NEGATIVE_INFINITY;
+    // runs in a row that delivered no frame (an unreachable camera, bad credentials): restarts back off
+    let fruitless = 0;
 
     const start = async (): Promise<void> => {
       const caps = await config.capabilities;
@@ -51,6 +59,7 @@ export function decodeFrames(config: DecodeFramesConfig): Observable<Frame> {
       ]);
       let chunks: Buffer[] = [];
       let buffered = 0;
+      let delivered = false;
       proc.stdout.on('data', (chunk: Buffer) => {
         chunks.push(chunk);
         buffered += chunk.length;
@@ -65,11 +74,16 @@ export function decodeFrames(config: DecodeFramesConfig): Observable<Frame> {
         buffered = rest.length;
         // strictly increasing times even when two reads land in the same millisecond
         lastAt = Math.max(config.clock.now(), lastAt + 1);
+        delivered = true;
         if (!closed) subscriber.next({ cameraId: config.cameraId, at: lastAt, width, height, format, data });
       });
-      await proc.exited;
+      const exit = await proc.exited;
       proc = undefined;
-      if (!closed) restartTimer = config.clock.schedule(() => void start().catch((e: unknown) => subscriber.error(e)), 2000);
+      if (closed) return;
+      fruitless = delivered ? 0 : fruitless + 1;
+      const delay = Math.min(RESTART_MAX_MS, RESTART_MS * 2 ** Math.max(0, fruitless - 1));
+      if (fruitless > 0) config.logger?.warn({ cameraId: config.cameraId, tail: exit.stderrTail.slice(-2), retryInMs: delay }, 'frame decoder delivered no frame; retrying');
+      restartTimer = config.clock.schedule(() => void start().catch((e: unknown) => subscriber.error(e)), delay);
     };
     void start().catch((error: unknown) => subscriber.error(error));
     return () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asyncScheduler, type Subscription } from 'rxjs';
+import { asyncScheduler, VirtualTimeScheduler, type Subscription } from 'rxjs';
 import type { Frame } from '@wardwatch/core';
 import { decodeFrames } from '../src/decode-frames.js';
 import { createRecorder } from '../src/index.js';
@@ -36,6 +36,45 @@ describe('frames() back-pressure', () => {
       expect(got.every((f) => f.width === 4 && f.height === 2 && f.data.length === 8)).toBe(true);
     } finally {
       sub.unsubscribe();
+    }
+  });
+
+  it('backs off while the decoder brings no frame, and stop() of the recorder ends every frame stream', async () => {
+    const clock = new VirtualTimeScheduler();
+    const runner = createFakeRunner((proc) => queueMicrotask(() => proc.exit(1, null, ['Connection refused'])));
+    const spawnedAt: number[] = [];
+    const sub = decodeFrames({ cameraId: 'cam-off', uri: 'rtsp://x/y', ffmpegPath: '/fake/ffmpeg', capabilities: caps, runner, clock, transport: 'tcp', socketTimeoutMs: 1000, options: { width: 4, height: 2 } }).subscribe();
+    try {
+      for (let run = 1; run <= 6; run++) {
+        await waitFor(() => runner.spawned.length === run && clock.actions.length > 0, 5000, `decoder run ${run}`);
+        spawnedAt.push(clock.frame);
+        clock.maxFrames = clock.actions[0]!.delay;
+        clock.flush();
+      }
+      const delays = spawnedAt.slice(1).map((t, i) => t - spawnedAt[i]!);
+      expect(delays).toEqual([2000, 4000, 8000, 16_000, 30_000]);
+    } finally {
+      sub.unsubscribe();
+    }
+
+    const { dir, cleanup } = tempDir();
+    const fake = createFakeRunner();
+    const recorder = createRecorder({ root: dir, runner: fake });
+    try {
+      await recorder.start(makeContext());
+      const rec = recorder.record(makeSpec('cam-f2'), makeSession('rtsp://127.0.0.1:9/main', 'rtsp://127.0.0.1:9/sub')).subscribe();
+      let completed = false;
+      recorder.frames('cam-f2', { width: 4, height: 2 }).subscribe({ complete: () => (completed = true) });
+      await waitFor(() => fake.spawned.some((p) => p.args.includes('rawvideo')), 5000, 'decoder spawn');
+      await recorder.stop();
+      rec.unsubscribe();
+      expect(completed).toBe(true);
+      const spawned = fake.spawned.length;
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(fake.spawned.length).toBe(spawned); // no decoder restarted after stop()
+    } finally {
+      await recorder.stop();
+      cleanup();
     }
   });
 
