@@ -309,6 +309,9 @@ export async function concatFragmentedMp4(
   const head = indexed[0]?.head;
   const track = head ? parseMoov(head.subarray(indexed[0]!.ftypSize)) : undefined;
   const selected: Fragment[] = [];
+  // segments that overlap (a recovered one placed by its file time, say) must not show the same moments twice:
+  // a fragment mostly inside what is already kept is left out
+  let keptEnd = Number.NEGATIVE_INFINITY;
   inputs.forEach((input, i) => {
     const { head: fileHead, fragments } = indexed[i]!;
     if (!head!.equals(fileHead)) throw new NotFragmentedError('segments differ in codec setup');
@@ -318,7 +321,9 @@ export async function concatFragmentedMp4(
       const startMs = input.start + ((parsed.decodeTime - firstDecode!) * 1000) / track!.timescale;
       const durationMs = (durationTicks * 1000) / track!.timescale;
       if (startMs >= range.to || startMs + durationMs <= range.from) continue;
+      if (startMs < keptEnd - durationMs / 2) continue;
       selected.push({ ...parsed, startMs, durationMs });
+      keptEnd = Math.max(keptEnd, startMs + durationMs);
     }
   });
   if (!head || !track || selected.length === 0) throw new NotFragmentedError('no fragments in range');

@@ -65,6 +65,15 @@ describe('concatFragmentedMp4 (single-pass join with in-stream SHA-256)', () => 
     expect(output.indexOf(payload)).toBeGreaterThan(0);
   });
 
+  it('never shows the same moments twice when segments overlap', async () => {
+    // the second segment claims to start 2 s early: its first two fragments repeat the end of the first segment
+    const overlapping = [inputs[0]!, { ...inputs[1]!, start: T0 + 2000 }, inputs[2]!];
+    const result = await concatFragmentedMp4(overlapping, { from: T0, to: T0 + 10_000 }, join(tmp.dir, 'overlap.mp4'));
+    // 0-4 s from the first, 4-6 s from the second (its 2-4 s left out), 8-10 s from the third
+    expect(Math.abs(result.durationMs - 8000)).toBeLessThanOrEqual(100);
+    expect(result.sha256).toBe(sha256(join(tmp.dir, 'overlap.mp4')));
+  });
+
   it('reports inputs it cannot join directly (plain MP4) as NotFragmentedError, and stops when aborted', async () => {
     await expect(concatFragmentedMp4([{ path: plain, start: T0 }], { from: T0, to: T0 + 1000 }, join(tmp.dir, 'x.mp4'))).rejects.toBeInstanceOf(NotFragmentedError);
     await expect(concatFragmentedMp4(inputs, { from: T0 + 60_000, to: T0 + 70_000 }, join(tmp.dir, 'y.mp4'))).rejects.toBeInstanceOf(NotFragmentedError);
