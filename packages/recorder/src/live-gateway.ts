@@ -94,6 +94,11 @@ function first(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** A host as it goes into a URL: IPv6 addresses in brackets. */
+function urlHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
 /**
  * Creates the live relay around node-media-server 4: auto-record off, its web admin off, bound to
  * 127.0.0.1 unless configured, play and publish URLs signed with HMAC-SHA256 over the stream path and
@@ -227,14 +232,14 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
       const path = `/${APP}/${liveStreamName(cameraId)}`;
       // publishing rights last a day; the recording process asks again at each reconnect
       const exp = Math.floor(Date.now() / 1000) + 86_400;
-      return `rtmp://${host}:${ports.rtmpPort}${path}?exp=${exp}&sig=${sign('publish', path, exp)}`;
+      return `rtmp://${urlHost(host)}:${ports.rtmpPort}${path}?exp=${exp}&sig=${sign('publish', path, exp)}`;
     },
     playUrls(cameraId, ttlSeconds = ttl) {
       if (!ports) throw new WardwatchError('INVALID_STATE', 'live gateway is not running');
       const path = `/${APP}/${liveStreamName(cameraId)}`;
       const exp = Math.floor(Date.now() / 1000) + ttlSeconds;
       const query = `exp=${exp}&sig=${sign('play', path, exp)}`;
-      const where = `${options.publicHost ?? host}:${ports.httpPort}${path}.flv?${query}`;
+      const where = `${urlHost(options.publicHost ?? host)}:${ports.httpPort}${path}.flv?${query}`;
       return { wsFlv: `ws://${where}`, httpFlv: `http://${where}`, expiresAt: exp * 1000 };
     },
     verifyPlay: (streamPath, query) => verify('play', streamPath, query),

@@ -55,7 +55,7 @@ export function createRetention(
   const diskUsage = config.diskUsage ?? statfsUsage;
   let timer: Subscription | undefined;
   let running: Promise<void> | undefined;
-  let lastWarnAt = 0;
+  let lastWarnAt = Number.NEGATIVE_INFINITY;
 
   /**
    * The file of an indexed segment, or undefined when its path is not one the recorder writes: inside the
