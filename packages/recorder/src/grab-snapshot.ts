@@ -37,12 +37,28 @@ export async function grabSnapshot(config: GrabSnapshotConfig): Promise<Uint8Arr
   ]);
   const chunks: Buffer[] = [];
   proc.stdout.on('data', (c: Buffer) => chunks.push(c));
-  const timer = setTimeout(() => proc.kill('SIGKILL'), config.timeoutMs ?? 15_000);
+  let timedOut = false;
+  const startedAt = Date.now();
+  const timer = setTimeout(() => {
+    timedOut = true;
+    proc.kill('SIGKILL');
+  }, config.timeoutMs ?? 15_000);
   const exit = await proc.exited;
   clearTimeout(timer);
   const data = new Uint8Array(Buffer.concat(chunks));
   if (exit.code !== 0 || !isJpeg(data)) {
-    throw new WardwatchError('FFMPEG_FAILED', `snapshot failed: ${exit.stderrTail.slice(-2).join(' | ').replace(/rtsps?:\/\/[^\s@]*@/g, 'rtsp://***@')}`);
+    const tail = exit.stderrTail.slice(-2).join(' | ').replace(/rtsps?:\/\/[^\s@]*@/g, 'rtsp://***@');
+    // ffmpeg reports a socket timeout as "Invalid data": a failure that took the whole socket timeout is one
+    const silent = Date.now() - startedAt >= config.socketTimeoutMs * 0.9;
+    throw new WardwatchError(snapshotFailureCode(tail, timedOut || silent), `snapshot failed: ${tail || 'no picture'}`);
   }
   return data;
+}
+
+/** The camera's fault when ffmpeg's last words say so (an operator needs "unreachable", not "ffmpeg failed"). */
+function snapshotFailureCode(stderr: string, slow: boolean): 'CAMERA_TIMEOUT' | 'CAMERA_AUTH_FAILED' | 'CAMERA_UNREACHABLE' | 'FFMPEG_FAILED' {
+  if (/\b401\b|Unauthorized/i.test(stderr)) return 'CAMERA_AUTH_FAILED';
+  if (/Connection refused|No route to host|Connection reset|Network is unreachable/i.test(stderr)) return 'CAMERA_UNREACHABLE';
+  if (slow || /timed out|Operation timed out/i.test(stderr)) return 'CAMERA_TIMEOUT';
+  return 'FFMPEG_FAILED';
 }
