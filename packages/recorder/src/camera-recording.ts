@@ -4,6 +4,7 @@ import { Observable, type Subscription } from 'rxjs';
 import { redactUrl, WardwatchError, type Clock, type Logger, type RecorderSignal, type Segment } from '@wardwatch/core';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
+import { ffmpegFailureCause } from './ffmpeg-failure.js';
 import { createLineBuffer } from './line-splitter.js';
 import type { ManagedProcess, ProcessRunner } from './process-runner.js';
 import { createProgressParser, type FfmpegProgress } from './progress-parser.js';
@@ -60,11 +61,8 @@ export interface CameraRecording {
 }
 
 function describeExit(code: number | null, signal: string | null, tail: string[]): string {
-  const text = tail.join('\n');
-  if (/401 Unauthorized|\b401\b.*auth|Unauthorized/i.test(text)) return 'auth-failed';
-  if (/Connection refused/i.test(text)) return 'connection-refused';
-  if (/timed out|Operation timed out|Connection timed out/i.test(text)) return 'timeout';
-  if (/Connection reset|End of file|Broken pipe/i.test(text)) return 'connection-lost';
+  const cause = ffmpegFailureCause(tail.join('\n'));
+  if (cause) return cause;
   if (code === 0 && signal === null) return 'stream-ended';
   const last = tail.filter((l) => l.trim()).slice(-1)[0] ?? '';
   return `ffmpeg exited (${signal ?? `code ${code}`})${last ? `: ${last.trim().slice(0, 200)}` : ''}`;

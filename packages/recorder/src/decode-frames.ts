@@ -25,8 +25,9 @@ const RESTART_MAX_MS = 30_000;
 
 /**
  * Decodes a stream into raw frames (`gray` or `rgb`, scaled, at a fixed fps) with one ffmpeg process while
- * subscribed, restarting it if it ends (backing off while runs bring no frame). When more than one frame is waiting (the consumer or the event loop
- * is behind), only the newest is delivered: frames are dropped, never queued.
+ * subscribed, restarting it if it ends (backing off while runs bring no frame). When more than one frame is
+ * waiting (the consumer or the event loop is behind), only the newest is delivered: frames are dropped, never
+ * queued.
  */
 export function decodeFrames(config: DecodeFramesConfig): Observable<Frame> {
   const width = config.options.width ?? 320;

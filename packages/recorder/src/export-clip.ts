@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Observable } from 'rxjs';
-import { hashFile, toWardwatchError, WardwatchError, type ClipEvent, type ClipRequest, type Logger, type StorageAdapter } from '@wardwatch/core';
+import { CameraIdSchema, hashFile, toWardwatchError, WardwatchError, type ClipEvent, type ClipRequest, type Logger, type StorageAdapter } from '@wardwatch/core';
 import { concatFragmentedMp4, NotFragmentedError } from './fmp4-concat.js';
 import { probeMedia } from './probe-media.js';
 import type { ProcessRunner } from './process-runner.js';
 import { createProgressParser } from './progress-parser.js';
-import { resolveInside } from './segment-path.js';
+import { isInside, resolveInside } from './segment-path.js';
 
 /** Inputs of {@link exportClip}. */
 export interface ExportClipConfig {
@@ -26,22 +26,14 @@ function quote(path: string): string {
   return `'${path.replace(/'/g, "'\\''")}'`;
 }
 
-const CAMERA_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-/** Whether `path` is `dir` or inside it. */
-function isInside(dir: string, path: string): boolean {
-  const rel = relative(resolve(dir), resolve(path));
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
 /**
  * Where the clip goes: `request.outPath` (a file path, relative ones to the working directory; never inside the
- * recordings, except their export directory, so a clip can never overwrite footage), else `<exportDir>/<cameraId>-<from>-<to>.mp4`. Coded
- * `INVALID_ARGUMENT` otherwise.
+ * recordings, except their export directory, so a clip can never overwrite footage), else
+ * `<exportDir>/<cameraId>-<from>-<to>.mp4`. Coded `INVALID_ARGUMENT` otherwise.
  */
 export function clipOutputPath(request: ClipRequest, root: string, exportDir: string): string {
   if (request.outPath === undefined) {
-    if (typeof request.cameraId !== 'string' || !CAMERA_ID.test(request.cameraId)) {
+    if (!CameraIdSchema.safeParse(request.cameraId).success) {
       throw new WardwatchError('INVALID_ARGUMENT', 'clip cameraId is missing or malformed');
     }
     return join(resolve(exportDir), `${request.cameraId}-${request.from}-${request.to}.mp4`);

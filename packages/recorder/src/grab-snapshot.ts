@@ -1,5 +1,6 @@
 import { WardwatchError, type CameraSession, type Logger } from '@wardwatch/core';
 import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
+import { ffmpegFailureCause } from './ffmpeg-failure.js';
 import type { ProcessRunner } from './process-runner.js';
 import { rtspInputOptions } from './record-command.js';
 
@@ -57,8 +58,9 @@ export async function grabSnapshot(config: GrabSnapshotConfig): Promise<Uint8Arr
 
 /** The camera's fault when ffmpeg's last words say so (an operator needs "unreachable", not "ffmpeg failed"). */
 function snapshotFailureCode(stderr: string, slow: boolean): 'CAMERA_TIMEOUT' | 'CAMERA_AUTH_FAILED' | 'CAMERA_UNREACHABLE' | 'FFMPEG_FAILED' {
-  if (/\b401\b|Unauthorized/i.test(stderr)) return 'CAMERA_AUTH_FAILED';
-  if (/Connection refused|No route to host|Connection reset|Network is unreachable/i.test(stderr)) return 'CAMERA_UNREACHABLE';
-  if (slow || /timed out|Operation timed out/i.test(stderr)) return 'CAMERA_TIMEOUT';
+  const cause = ffmpegFailureCause(stderr);
+  if (cause === 'auth-failed') return 'CAMERA_AUTH_FAILED';
+  if (cause === 'connection-refused' || cause === 'connection-lost') return 'CAMERA_UNREACHABLE';
+  if (slow || cause === 'timeout') return 'CAMERA_TIMEOUT';
   return 'FFMPEG_FAILED';
 }

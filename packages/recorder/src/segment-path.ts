@@ -8,11 +8,16 @@ export function segmentRelativePath(cameraId: string, start: number): string {
   return [cameraId, iso.slice(0, 10), iso.slice(11, 13), `${start}.mp4`].join('/');
 }
 
+/** Whether `path` (resolved against `dir`) is `dir` itself or inside it. */
+export function isInside(dir: string, path: string): boolean {
+  const rel = relative(resolve(dir), resolve(dir, path));
+  return !(rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..'));
+}
+
 /** Resolves `relativePath` under `root`, refusing anything that escapes it (`PATH_OUTSIDE_ROOT`). */
 export function resolveInside(root: string, relativePath: string): string {
-  const full = resolve(root, relativePath);
-  const rel = relative(resolve(root), full);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..')) {
+  const rel = relative(resolve(root), resolve(root, relativePath));
+  if (rel === '' || !isInside(root, relativePath)) {
     throw new WardwatchError('PATH_OUTSIDE_ROOT', `Path ${relativePath} is outside the recorder root`);
   }
   return join(resolve(root), rel);
