@@ -117,6 +117,13 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
   let ports: { rtmpPort: number; httpPort: number } | undefined;
   const hooks: Array<[string, (s: NmsSession) => void]> = [];
 
+  /** Takes the gateway's hooks off node-media-server's global state (one per process) and returns that state. */
+  const removeHooks = (): { sessions: Map<string, unknown>; broadcasts: Map<string, unknown>; eventEmitter: import('node:events').EventEmitter } => {
+    const context = createRequire(import.meta.url)('node-media-server/src/core/context.js') as ReturnType<typeof removeHooks>;
+    for (const [event, listener] of hooks.splice(0)) context.eventEmitter.off(event, listener as (...args: unknown[]) => void);
+    return context;
+  };
+
   const sign = (purpose: 'play' | 'publish', streamPath: string, exp: number): string =>
     createHmac('sha256', secret).update(`${purpose}\n${streamPath}\n${exp}`).digest('base64url');
 
@@ -203,9 +210,7 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
         for (const listening of [startingServer?.rtmpServer.tcpServer, startingServer?.httpServer.httpServer as unknown as Server | undefined]) {
           if (listening?.listening) listening.close();
         }
-        const require = createRequire(import.meta.url);
-        const context = require('node-media-server/src/core/context.js') as { eventEmitter: import('node:events').EventEmitter };
-        for (const [event, listener] of hooks.splice(0)) context.eventEmitter.off(event, listener as (...args: unknown[]) => void);
+        removeHooks();
         activeGateway = false;
         throw error instanceof WardwatchError ? error : new WardwatchError('INVALID_CONFIG', `live gateway could not start: ${(error as Error).message}`, { cause: error });
       }
@@ -218,9 +223,7 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
       await server.stop();
       // HTTP-FLV viewers hold open responses that `close()` would wait for
       (server.httpServer.httpServer as unknown as import('node:http').Server | undefined)?.closeAllConnections?.();
-      const require = createRequire(import.meta.url);
-      const context = require('node-media-server/src/core/context.js') as { sessions: Map<string, unknown>; broadcasts: Map<string, unknown>; eventEmitter: import('node:events').EventEmitter };
-      for (const [event, listener] of hooks.splice(0)) context.eventEmitter.off(event, listener as (...args: unknown[]) => void);
+      const context = removeHooks();
       context.sessions.clear();
       context.broadcasts.clear();
       // NMS's logger stays routed to ours: its servers log their close asynchronously, after this
