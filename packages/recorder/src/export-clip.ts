@@ -26,6 +26,17 @@ function quote(path: string): string {
   return `'${path.replace(/'/g, "'\\''")}'`;
 }
 
+/** Sorts time ranges and joins the ones that overlap or touch (an index gap and the hole found in the files). */
+export function mergeRanges(ranges: ReadonlyArray<{ from: number; to: number }>): Array<{ from: number; to: number }> {
+  const merged: Array<{ from: number; to: number }> = [];
+  for (const range of [...ranges].sort((a, b) => a.from - b.from)) {
+    const last = merged[merged.length - 1];
+    if (last && range.from <= last.to) last.to = Math.max(last.to, range.to);
+    else merged.push({ from: range.from, to: range.to });
+  }
+  return merged;
+}
+
 /**
  * Where the clip goes: `request.outPath` (a file path, relative ones to the working directory; never inside the
  * recordings, except their export directory, so a clip can never overwrite footage), else
@@ -110,7 +121,8 @@ export function exportClip(config: ExportClipConfig): Observable<ClipEvent> {
         subscriber.next({ type: 'progress', ratio: 1, bytes: fast.bytes });
         subscriber.next({
           type: 'done',
-          result: { path: outPath, bytes: fast.bytes, sha256: fast.sha256, requested: { from: request.from, to: request.to }, actual: { from: fast.actualFrom, to: fast.actualTo }, segments, gaps },
+          // the index's gaps, and the holes found inside the files (fragments lost to a crash or damage)
+          result: { path: outPath, bytes: fast.bytes, sha256: fast.sha256, requested: { from: request.from, to: request.to }, actual: { from: fast.actualFrom, to: fast.actualTo }, segments, gaps: mergeRanges([...gaps, ...fast.holes]) },
         });
         subscriber.complete();
         return;

@@ -17,6 +17,12 @@ export interface FragmentedConcatResult {
   actualTo: number;
   /** Media duration of the output, ms. */
   durationMs: number;
+  /**
+   * Stretches between `actualFrom` and `actualTo` (UTC ms) that the inputs hold no media for: fragments missing
+   * or unreadable inside a segment, or time between segments. The output plays straight across them, so they are
+   * reported rather than hidden.
+   */
+  holes: Array<{ from: number; to: number }>;
 }
 
 interface Box {
@@ -39,6 +45,8 @@ interface Fragment {
   /** Offsets inside `moof` to patch. */
   seqAt: number;
   tfdtAt: number;
+  /** Offset inside `moof` of the `trun` data offset (rewritten: the output's `mdat` headers are 8 bytes). */
+  dataOffsetAt: number;
   tfdtVersion: number;
   tfhd: Buffer;
   trunHeader: Buffer;
@@ -98,7 +106,7 @@ function parseMoov(moov: Buffer): TrackInfo {
   return { timescale, defaultDuration: moov.readUInt32BE(trex.offset + 20), defaultSize: moov.readUInt32BE(trex.offset + 24) };
 }
 
-function parseMoof(moof: Buffer, track: TrackInfo): Omit<Fragment, 'path' | 'mdatPayloadOffset' | 'startMs' | 'durationMs'> {
+function parseMoof(moof: Buffer, track: TrackInfo, mdatHeader: number): Omit<Fragment, 'path' | 'mdatPayloadOffset' | 'startMs' | 'durationMs'> {
   const root: Box = { type: 'moof', offset: 0, size: moof.length, header: 8 };
   const kids = boxesIn(moof, 8, moof.length);
   const mfhd = need(kids.find((b) => b.type === 'mfhd'), 'mfhd');
@@ -123,7 +131,7 @@ function parseMoof(moof: Buffer, track: TrackInfo): Omit<Fragment, 'path' | 'mda
   if (!(trunFlags & 0x01)) throw new NotFragmentedError('trun without data offset');
   const count = moof.readUInt32BE(trun.offset + 12);
   const dataOffset = moof.readInt32BE(trun.offset + 16);
-  if (dataOffset !== moof.length + 8) throw new NotFragmentedError('data not right after moof');
+  if (dataOffset !== moof.length + mdatHeader) throw new NotFragmentedError('data not right after moof');
   let q = trun.offset + 20 + (trunFlags & 0x04 ? 4 : 0);
   const trunHeader = Buffer.from(moof.subarray(trun.offset, q));
   const entrySize = [0x100, 0x200, 0x400, 0x800].filter((f) => trunFlags & f).length * 4;
@@ -141,6 +149,7 @@ function parseMoof(moof: Buffer, track: TrackInfo): Omit<Fragment, 'path' | 'mda
     moof,
     seqAt: mfhd.offset + 12,
     tfdtAt: tfdt.offset + 12,
+    dataOffsetAt: trun.offset + 16,
     tfdtVersion,
     tfhd: Buffer.from(moof.subarray(tfhd.offset, tfhd.offset + tfhd.size)),
     trunHeader,
@@ -174,6 +183,8 @@ function trimmedMoof(fragment: Fragment, keep: number): Buffer {
 interface IndexedInput {
   head: Buffer;
   ftypSize: number;
+  /** Decode time of the file's first fragment, readable or not: media time 0 of the file. */
+  firstDecodeTime: number | undefined;
   fragments: Array<Omit<Fragment, 'startMs' | 'durationMs'>>;
 }
 
@@ -234,15 +245,18 @@ async function indexInput(path: string): Promise<IndexedInput> {
     const head = Buffer.concat([need(ftypBytes, 'ftyp'), need(moovBytes, 'moov')]);
     const track = parseMoov(head.subarray(ftyp.size));
     const fragments: IndexedInput['fragments'] = [];
+    let firstDecodeTime: number | undefined;
     for (let i = 0; i < boxes.length; i++) {
       if (boxes[i]!.type !== 'moof') continue;
+      const parsed = parseMoof(moofs.get(boxes[i]!.offset)!, track, boxes[i + 1]?.header ?? 8);
+      firstDecodeTime ??= parsed.decodeTime;
       const mdat = boxes[i + 1];
-      if (!mdat || mdat.type !== 'mdat' || mdat.header !== 8) continue; // truncated last fragment
-      const parsed = parseMoof(moofs.get(boxes[i]!.offset)!, track);
-      if (parsed.samples.reduce((s, x) => s + x.size, 0) > mdat.size - 8) continue;
-      fragments.push({ ...parsed, path, mdatPayloadOffset: mdat.offset + 8 });
+      // a fragment without all of its media (cut short by a crash) is left out; the time it covered becomes a hole
+      if (!mdat || mdat.type !== 'mdat') continue;
+      if (parsed.samples.reduce((s, x) => s + x.size, 0) > mdat.size - mdat.header) continue;
+      fragments.push({ ...parsed, path, mdatPayloadOffset: mdat.offset + mdat.header });
     }
-    return { head, ftypSize: ftyp.size, fragments };
+    return { head, ftypSize: ftyp.size, firstDecodeTime, fragments };
   } finally {
     await handle.close();
   }
@@ -256,6 +270,11 @@ const WRITE_BATCH = 4 * 1024 * 1024;
 const READ_AHEAD = 3;
 /** Writes kept in flight behind the hasher. */
 const WRITES_IN_FLIGHT = 3;
+/**
+ * Time without media between two fragments kept (ms) beyond which it is reported as a hole. Fragments of one run
+ * follow each other to the millisecond and segments of one run to within a frame; a lost fragment is a whole GOP.
+ */
+const HOLE_TOLERANCE_MS = 500;
 /** Inputs indexed at the same time. */
 const INDEX_CONCURRENCY = 8;
 
@@ -282,7 +301,8 @@ type Piece = { data: Buffer } | { unit: number; at: number; length: number };
  * box headers are parsed, media data is copied byte for byte, only `mfhd` sequence numbers and `tfdt` decode
  * times are rewritten, and the last fragment is trimmed to `to`. The first fragment kept starts at the keyframe
  * at or before `from`. The SHA-256 is computed over exactly the bytes written, in the same pass (large reads
- * ahead of the hasher, large writes behind it, so reading, hashing and writing overlap). Throws
+ * ahead of the hasher, large writes behind it, so reading, hashing and writing overlap). Fragments without all
+ * of their media are left out and the time they covered is reported in `holes`. Throws
  * {@link NotFragmentedError} when an input does not fit (then use ffmpeg).
  */
 export async function concatFragmentedMp4(
@@ -313,9 +333,8 @@ export async function concatFragmentedMp4(
   // a fragment mostly inside what is already kept is left out
   let keptEnd = Number.NEGATIVE_INFINITY;
   inputs.forEach((input, i) => {
-    const { head: fileHead, fragments } = indexed[i]!;
+    const { head: fileHead, fragments, firstDecodeTime: firstDecode } = indexed[i]!;
     if (!head!.equals(fileHead)) throw new NotFragmentedError('segments differ in codec setup');
-    const firstDecode = fragments[0]?.decodeTime;
     for (const parsed of fragments) {
       const durationTicks = parsed.samples.reduce((s, x) => s + x.duration, 0);
       const startMs = input.start + ((parsed.decodeTime - firstDecode!) * 1000) / track!.timescale;
@@ -339,8 +358,10 @@ export async function concatFragmentedMp4(
   let durationTicks = 0;
   let lastEndMs = fragments[0]!.startMs;
   let totalBytes = head.length;
+  const holes: FragmentedConcatResult['holes'] = [];
   for (let n = 0; n < fragments.length; n++) {
     const f = fragments[n]!;
+    if (f.startMs - lastEndMs > HOLE_TOLERANCE_MS) holes.push({ from: Math.round(lastEndMs), to: Math.round(f.startMs) });
     // keep samples that start before `to` (always at least the first one)
     let keep = f.samples.length;
     let t = f.startMs;
@@ -352,6 +373,8 @@ export async function concatFragmentedMp4(
       t += (f.samples[i]!.duration * 1000) / timescale;
     }
     const moof = keep === f.samples.length ? Buffer.from(f.moof) : trimmedMoof(f, keep);
+    // the source's mdat header may have been a 16-byte (64-bit size) one; the output's is always 8 bytes
+    if (keep === f.samples.length) moof.writeInt32BE(moof.length + 8, f.dataOffsetAt);
     const seqAt = keep === f.samples.length ? f.seqAt : 20;
     moof.writeUInt32BE(n + 1, seqAt);
     const tfdtAt = keep === f.samples.length ? f.tfdtAt : moof.indexOf('tfdt', 0, 'latin1') + 8;
@@ -522,5 +545,6 @@ export async function concatFragmentedMp4(
     actualFrom: Math.round(fragments[0]!.startMs),
     actualTo: Math.round(lastEndMs),
     durationMs: Math.round((durationTicks * 1000) / timescale),
+    holes,
   };
 }

@@ -1,14 +1,43 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { lastValueFrom, toArray } from 'rxjs';
+import { createMemoryStorage, silentLogger, systemClock, type Segment } from '@wardwatch/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { concatFragmentedMp4, NotFragmentedError } from '../src/fmp4-concat.js';
+import { createRecorder } from '../src/create-recorder.js';
+import { segmentRelativePath } from '../src/segment-path.js';
 import { resolveFfmpegPath, resolveFfprobePath } from '../src/ffmpeg-binaries.js';
 import { probeMedia } from '../src/probe-media.js';
 import { tempDir } from './helpers.js';
 
 const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+/** The top-level boxes of an MP4 file (32-bit sizes only, as ffmpeg writes fragmented MP4). */
+function topBoxes(buf: Buffer): Array<{ type: string; offset: number; size: number }> {
+  const boxes: Array<{ type: string; offset: number; size: number }> = [];
+  for (let at = 0; at + 8 <= buf.length; ) {
+    const size = buf.readUInt32BE(at);
+    boxes.push({ type: buf.toString('latin1', at + 4, at + 8), offset: at, size });
+    at += size;
+  }
+  return boxes;
+}
+
+/** A copy of `buf` where one box has another type (a fragment whose media cannot be read). */
+function renameBox(buf: Buffer, box: { offset: number }, type: string): Buffer {
+  const copy = Buffer.from(buf);
+  copy.write(type, box.offset + 4, 'latin1');
+  return copy;
+}
+
+/** Writes a changed copy of the file at `path` beside it and returns its path. */
+function damaged(path: string, tag: string, change: (buf: Buffer) => Buffer): string {
+  const out = `${path}.${tag}.mp4`;
+  writeFileSync(out, change(readFileSync(path)));
+  return out;
+}
 
 /** Four 4 s fragmented segments like the recorder writes (10 fps, GOP 1 s), plus one plain MP4. */
 describe('concatFragmentedMp4 (single-pass join with in-stream SHA-256)', () => {
@@ -72,6 +101,77 @@ describe('concatFragmentedMp4 (single-pass join with in-stream SHA-256)', () => 
     // 0-4 s from the first, 4-6 s from the second (its 2-4 s left out), 8-10 s from the third
     expect(Math.abs(result.durationMs - 8000)).toBeLessThanOrEqual(100);
     expect(result.sha256).toBe(sha256(join(tmp.dir, 'overlap.mp4')));
+    // nothing covers 6-8 s: reported as a hole
+    expect(result.holes).toHaveLength(1);
+    expect(Math.abs(result.holes[0]!.from - (T0 + 6000))).toBeLessThanOrEqual(100);
+    expect(Math.abs(result.holes[0]!.to - (T0 + 8000))).toBeLessThanOrEqual(100);
+  });
+
+  it('reports fragments lost inside segments as holes and keeps the true times of the fragments after them', async () => {
+    // the first fragment of the second segment (4-5 s) and the third of the third segment (10-11 s) are unreadable
+    const second = damaged(inputs[1]!.path, 'no-first', (b) => renameBox(b, topBoxes(b).filter((x) => x.type === 'mdat')[0]!, 'free'));
+    const third = damaged(inputs[2]!.path, 'no-third', (b) => renameBox(b, topBoxes(b).filter((x) => x.type === 'mdat')[2]!, 'free'));
+    const out = join(tmp.dir, 'holes.mp4');
+    const result = await concatFragmentedMp4([inputs[0]!, { ...inputs[1]!, path: second }, { ...inputs[2]!, path: third }, inputs[3]!], { from: T0, to: T0 + 16_000 }, out);
+    expect(result.holes.map((h) => [h.from - T0, h.to - T0])).toEqual([[4000, 5000], [10_000, 11_000]]);
+    expect(Math.abs(result.durationMs - 14_000)).toBeLessThanOrEqual(100);
+    expect(result.actualFrom).toBe(T0);
+    expect(Math.abs(result.actualTo - (T0 + 16_000))).toBeLessThanOrEqual(100);
+    expect(result.sha256).toBe(sha256(out));
+    const decode = spawnSync(resolveFfmpegPath(), ['-v', 'error', '-i', out, '-f', 'null', '-'], { encoding: 'utf8' });
+    expect(decode.status).toBe(0);
+  });
+
+  it('joins fragments whose mdat has a 64-bit size header, byte for byte like the ordinary ones', async () => {
+    const range = { from: T0 + 1000, to: T0 + 11_000 };
+    const plainClip = await concatFragmentedMp4(inputs.slice(0, 3), range, join(tmp.dir, 'mdat32.mp4'));
+    // the second fragment of the second segment rewritten with a 16-byte mdat header (size 1 + 64-bit size)
+    const wide = damaged(inputs[1]!.path, 'mdat64', (b) => {
+      const boxes = topBoxes(b);
+      const mdatIndex = boxes.findIndex((x, i) => x.type === 'mdat' && boxes.slice(0, i).filter((y) => y.type === 'mdat').length === 1);
+      const moof = boxes[mdatIndex - 1]!;
+      const mdat = boxes[mdatIndex]!;
+      const head = Buffer.from(b.subarray(0, mdat.offset));
+      const trun = head.indexOf('trun', moof.offset, 'latin1');
+      head.writeInt32BE(head.readInt32BE(trun + 12) + 8, trun + 12); // trun data offset: past the longer header
+      const wideHeader = Buffer.alloc(16);
+      wideHeader.writeUInt32BE(1, 0);
+      wideHeader.write('mdat', 4, 'latin1');
+      wideHeader.writeBigUInt64BE(BigInt(mdat.size + 8), 8);
+      return Buffer.concat([head, wideHeader, b.subarray(mdat.offset + 8)]);
+    });
+    const wideClip = await concatFragmentedMp4([inputs[0]!, { ...inputs[1]!, path: wide }, inputs[2]!], range, join(tmp.dir, 'mdat64.mp4'));
+    expect(wideClip.sha256).toBe(plainClip.sha256);
+    expect(wideClip.bytes).toBe(plainClip.bytes);
+    expect(wideClip.holes).toEqual([]);
+  });
+
+  it('exportClip reports the holes found in the files together with the gaps of the index', async () => {
+    const root = join(tmp.dir, 'recordings');
+    const storage = createMemoryStorage();
+    // segments at 0, 4 and 8 s (the third missing its 10-11 s fragment), then one at 14 s: the index has 12-14 s as a gap
+    const third = damaged(inputs[2]!.path, 'export-hole', (b) => renameBox(b, topBoxes(b).filter((x) => x.type === 'mdat')[2]!, 'free'));
+    const files = [inputs[0]!.path, inputs[1]!.path, third, inputs[3]!.path];
+    const starts = [0, 4000, 8000, 14_000].map((t) => T0 + t);
+    const segments: Segment[] = files.map((file, i) => {
+      const path = segmentRelativePath('cam-h', starts[i]!);
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      copyFileSync(file, join(root, path));
+      return { cameraId: 'cam-h', start: starts[i]!, end: starts[i]! + 4000, path, bytes: statSync(file).size, codec: 'h264', sha256: sha256(file) };
+    });
+    await storage.segments.addMany(segments);
+    const recorder = createRecorder({ root });
+    await recorder.start({ storage, clock: systemClock, logger: silentLogger, emit: () => undefined });
+    try {
+      const events = await lastValueFrom(recorder.exportClip({ cameraId: 'cam-h', from: T0, to: T0 + 18_000 }).pipe(toArray()));
+      const done = events.find((e) => e.type === 'done');
+      expect(done?.type).toBe('done');
+      const result = done!.type === 'done' ? done!.result : undefined;
+      expect(result!.gaps.map((g) => [g.from - T0, g.to - T0])).toEqual([[10_000, 11_000], [12_000, 14_000]]);
+      expect(result!.sha256).toBe(sha256(result!.path));
+    } finally {
+      await recorder.stop();
+    }
   });
 
   it('reports inputs it cannot join directly (plain MP4) as NotFragmentedError, and stops when aborted', async () => {
