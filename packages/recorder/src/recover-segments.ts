@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { hashFile, type Logger, type Segment } from '@wardwatch/core';
 import { probeMedia } from './probe-media.js';
@@ -16,6 +16,28 @@ export interface RunJournal {
 
 /** Directory (under a camera's directory) where ffmpeg writes segments in progress. */
 export const INCOMING_DIR = '.incoming';
+
+/**
+ * Suffix of the note recovery writes beside an orphaned segment before moving its repaired copy into place, and
+ * removes once the original is gone. Found at the next start, it means a crash came in between: the copy in place
+ * is that segment (indexed as it is, not repaired and placed a second time).
+ */
+const PLACED_SUFFIX = '.placed.json';
+
+/** Where a previous recovery placed a segment (`PLACED_SUFFIX` note); `undefined` when absent or unreadable. */
+async function readPlaced(path: string): Promise<{ start: number; end: number; codec: string } | undefined> {
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    const { start, end, codec } = JSON.parse(text) as Record<string, unknown>;
+    if (Number.isSafeInteger(start) && Number.isSafeInteger(end) && (end as number) > (start as number) && typeof codec === 'string') {
+      return { start: start as number, end: end as number, codec };
+    }
+  } catch {
+    // cut short by the crash: as if absent
+  }
+  return undefined;
+}
 
 /** Tools needed to repair and index orphaned segments. */
 export interface RecoveryTools {
@@ -81,6 +103,9 @@ export async function recoverIncoming(tools: RecoveryTools, cameraId: string, ru
   for (const name of names) {
     const journalOf = /^(\d+)\.json$/.exec(name);
     if (journalOf && (!runIds || runIds.has(journalOf[1]!))) journals.push(name);
+    const placed = /^(\d+)-\d+\.mp4\.placed\.json$/.exec(name);
+    // a note whose original is gone: the crash came after the unlink, the segment in place is indexed by the scan
+    if (placed && (!runIds || runIds.has(placed[1]!)) && !names.includes(name.slice(0, -PLACED_SUFFIX.length))) await rm(join(dir, name), { force: true });
     const fifo = /^(\d+)\.pipe$/.exec(name);
     // a report pipe left by a crash (the running recorder removes its own)
     if (fifo && (!runIds || runIds.has(fifo[1]!))) await rm(join(dir, name), { force: true });
@@ -101,7 +126,25 @@ export async function recoverIncoming(tools: RecoveryTools, cameraId: string, ru
     for (const file of files) {
       const src = join(dir, file.name);
       const fixed = join(dir, `${file.name}.fixed.mp4`);
+      const note = `${src}${PLACED_SUFFIX}`;
       try {
+        const placed = await readPlaced(note);
+        if (placed) {
+          // a crash between placing the repaired copy and removing the original: the copy is the segment
+          const rel = segmentRelativePath(cameraId, placed.start);
+          const dest = resolveInside(tools.root, rel);
+          const inPlace = await stat(dest).then((s) => s.size > 0, () => false);
+          if (inPlace) {
+            await unlink(src);
+            await rm(note, { force: true });
+            const { sha256, bytes } = await hashFile(dest);
+            recovered.push({ cameraId, start: placed.start, end: placed.end, path: rel, bytes, codec: placed.codec, sha256 });
+            tools.logger.info({ cameraId, path: rel }, 'recovered segment found already in place; original removed');
+            next = placed.end;
+            continue;
+          }
+        }
+        await rm(note, { force: true });
         const repaired = await repair(tools, src, fixed);
         if (repaired === 'no-space') {
           // left as it is, with its journal, for the next recovery once there is room
@@ -123,8 +166,11 @@ export async function recoverIncoming(tools: RecoveryTools, cameraId: string, ru
         const rel = segmentRelativePath(cameraId, start);
         const dest = resolveInside(tools.root, rel);
         await mkdir(dirname(dest), { recursive: true });
+        // placing the copy and removing the original are two steps: the note tells the next start which copy it is
+        await writeFile(note, JSON.stringify({ start, end, codec: info.codec }));
         await rename(fixed, dest);
         await unlink(src);
+        await rm(note, { force: true });
         const { sha256, bytes } = await hashFile(dest);
         recovered.push({ cameraId, start, end, path: rel, bytes, codec: info.codec, sha256 });
         tools.logger.info({ cameraId, path: rel, start, end }, 'recovered orphaned segment');
@@ -142,7 +188,8 @@ export async function recoverIncoming(tools: RecoveryTools, cameraId: string, ru
 
 /**
  * Finds segment files in the camera's dated tree (`<YYYY-MM-DD>/<HH>/<start>.mp4`) started at or after `since`,
- * for which `isIndexed(start)` is false; probes and hashes them.
+ * for which `isIndexed(start)` is false; probes and hashes them. Files without playable video (empty ones, left by
+ * a power cut before their data reached the disk, included) are renamed `*.unplayable` and kept.
  */
 export async function findUnindexed(
   tools: RecoveryTools,
@@ -164,7 +211,14 @@ export async function findUnindexed(
         const rel = `${cameraId}/${day}/${hour}/${f}`;
         const full = resolveInside(tools.root, rel);
         try {
-          const info = await probeMedia(tools.ffprobePath, full);
+          const empty = (await stat(full)).size === 0;
+          const info = empty ? undefined : await probeMedia(tools.ffprobePath, full);
+          if (!info?.codec || info.duration <= 0) {
+            // empty (a power cut before the data reached the disk) or without media: nothing to index
+            await rename(full, `${full}.unplayable`);
+            tools.logger.warn({ cameraId, path: rel }, 'unindexed segment holds no playable video; kept as .unplayable');
+            continue;
+          }
           const { sha256, bytes } = await hashFile(full);
           found.push({ cameraId, start, end: start + Math.round(info.duration * 1000), path: rel, bytes, codec: info.codec ?? 'unknown', sha256 });
         } catch (error) {

@@ -31,6 +31,7 @@ export interface RetentionOptions {
 /** The retention worker of a recorder. */
 export interface Retention {
   start(): void;
+  /** Stops the schedule; a pass that is running ends after the segment it is deleting (see {@link idle}). */
   stop(): void;
   /** One pass: age limits, then the disk watermark. */
   runOnce(): Promise<void>;
@@ -55,6 +56,8 @@ export function createRetention(
   const diskUsage = config.diskUsage ?? statfsUsage;
   let timer: Subscription | undefined;
   let running: Promise<void> | undefined;
+  // set by stop(): a running pass ends after the segment in hand (a large purge must not hold up a shutdown)
+  let stopped = false;
   let lastWarnAt = Number.NEGATIVE_INFINITY;
 
   /**
@@ -78,6 +81,7 @@ export function createRetention(
   async function purge(segments: Segment[]): Promise<Segment[]> {
     const removed: Segment[] = [];
     for (const segment of segments) {
+      if (stopped) break;
       const file = fileOf(segment);
       if (!file) {
         context.logger.error({ cameraId: segment.cameraId, start: segment.start, path: segment.path }, 'indexed segment path is not a recording path; not deleted');
@@ -158,11 +162,12 @@ export function createRetention(
 
   async function byAge(): Promise<void> {
     for (const cameraId of await context.storage.segments.cameraIds()) {
+      if (stopped) return;
       // one camera's failure does not keep the others (or the disk watermark) from being enforced
       try {
         const days = (await config.retentionDays(cameraId)) ?? config.days ?? 30;
         const before = context.clock.now() - days * 86_400_000;
-        for (let step = 0; step < 1000; step++) {
+        for (let step = 0; step < 1000 && !stopped; step++) {
           const batch = (await context.storage.segments.oldestUnheld({ limit: batchSize, cameraId, before })).filter((s) => s.end <= before);
           if (batch.length === 0) break;
           const gone = await purge(batch);
@@ -193,7 +198,7 @@ export function createRetention(
     let toFree = (used - targetRatio) * usage.totalBytes;
     let removed = 0;
     const skipped = new Set<string>();
-    for (let step = 0; step < 1000 && toFree > 0; step++) {
+    for (let step = 0; step < 1000 && toFree > 0 && !stopped; step++) {
       const batch = (await context.storage.segments.oldestUnheld({ limit: batchSize })).filter((s) => !skipped.has(`${s.cameraId}/${s.start}`));
       if (batch.length === 0) break;
       let freed = 0;
@@ -211,7 +216,7 @@ export function createRetention(
       toFree -= bytes;
       used -= bytes / usage.totalBytes;
     }
-    if (toFree > 0) {
+    if (toFree > 0 && !stopped) {
       const notDeleted = skipped.size > 0 ? `, ${skipped.size} could not be deleted` : '';
       event('alarm', `recording disk ${(used * 100).toFixed(1)} % full after deleting ${removed} segments${notDeleted}; only held (or no) segments remain, nothing more can be deleted`);
     }
@@ -222,7 +227,7 @@ export function createRetention(
       try {
         // each stage on its own: an index failure by age must not keep the disk from being watched
         await byAge().catch((error: unknown) => context.logger.error({ err: error }, 'retention by age failed'));
-        await byDisk().catch((error: unknown) => context.logger.error({ err: error }, 'retention by disk watermark failed'));
+        if (!stopped) await byDisk().catch((error: unknown) => context.logger.error({ err: error }, 'retention by disk watermark failed'));
       } finally {
         running = undefined;
       }
@@ -232,6 +237,7 @@ export function createRetention(
 
   return {
     start() {
+      stopped = false;
       // on the injected clock (an RxJS scheduler), so the schedule runs in virtual time in tests
       const interval = config.intervalMs ?? 60_000;
       timer ??= context.clock.schedule(function tick(this: SchedulerAction<unknown>) {
@@ -240,6 +246,7 @@ export function createRetention(
       }, interval);
     },
     stop() {
+      stopped = true;
       timer?.unsubscribe();
       timer = undefined;
     },

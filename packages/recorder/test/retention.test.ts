@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCameraSpec, type Segment, type StationEvent } from '@wardwatch/core';
 import { createRecorder, segmentRelativePath, type DiskUsage } from '../src/index.js';
+import { createRetention } from '../src/retention.js';
 import { makeContext, tempDir } from './helpers.js';
 
 const DAY = 86_400_000;
@@ -109,6 +110,26 @@ describe('retention', () => {
     expect(types(ctx.events)).toEqual(['storage.low:purge', 'storage.low:alarm']);
     expect(await ctx.storage.segments.query('cam-a', { from: 0, to: Date.now() })).toHaveLength(3);
     for (const s of segs) expect(existsSync(join(dir, s.path))).toBe(true);
+  });
+
+  it('a pass ends after the segment in hand once retention is stopped (a shutdown does not wait for a big purge)', async () => {
+    const { dir, cleanup } = tempDir('ww-ret-');
+    cleanups.push(cleanup);
+    const ctx = makeContext();
+    const old = await seed(dir, ctx, 'cam-a', Date.now() - 10 * DAY, 6);
+    // the disk is above the purge watermark too: a stopped pass must not go on to it
+    const retention = createRetention({ root: dir, context: ctx, days: 7, batchSize: 2, diskUsage: async () => ({ totalBytes: 100e6, freeBytes: 5e6 }), retentionDays: async () => undefined });
+    const covering = ctx.storage.holds.covering.bind(ctx.storage.holds);
+    let checked = 0;
+    ctx.storage.holds.covering = async (cameraId, range) => {
+      if (++checked === 3) retention.stop(); // stopped while the third segment is in hand
+      return covering(cameraId, range);
+    };
+    await retention.runOnce();
+    const left = await ctx.storage.segments.query('cam-a', { from: 0, to: Date.now() });
+    expect(left.map((s) => s.start)).toEqual(old.slice(3).map((s) => s.start));
+    expect(checked).toBe(3);
+    expect(types(ctx.events)).toEqual(['storage.purged', 'storage.purged']);
   });
 
   it('never deletes through an index path outside the camera, and re-indexes a file that could not be deleted', async () => {
