@@ -177,7 +177,9 @@ export async function recoverIncoming(tools: RecoveryTools, cameraId: string, ru
         next = end;
       } catch (error) {
         await rm(fixed, { force: true });
-        tools.logger.error({ cameraId, file: file.name, err: error }, 'segment recovery failed; file left in place');
+        // left for the next recovery, which needs the run's timing from its journal
+        keepJournal.add(run);
+        tools.logger.error({ cameraId, file: file.name, err: error }, 'segment recovery failed; file and journal left in place');
       }
     }
   }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@wardwatch/core';
@@ -72,6 +72,23 @@ describe('recovery at start (orphaned and unindexed segments)', () => {
     expect(recovered[0]!.start).toBe(T0);
     expect(Math.abs(recovered[0]!.end - (T0 + 3000))).toBeLessThanOrEqual(100);
     expect(filesUnder(join(root, 'cam-s'))).toEqual([segmentRelativePath('cam-s', T0).slice('cam-s/'.length)]);
+  });
+
+  it('keeps the run journal of a file it could not recover, so the next attempt still has its timing', async () => {
+    const root = join(tmp.dir, 'blocked');
+    const incoming = join(root, 'cam-t', '.incoming');
+    mkdirSync(incoming, { recursive: true });
+    copyFileSync(sample, join(incoming, '300-000000.mp4'));
+    writeFileSync(join(incoming, '300.json'), JSON.stringify({ anchor: T0 }));
+    // a file where the day directory should be: the move into place fails
+    const day = join(root, dirname(dirname(segmentRelativePath('cam-t', T0))));
+    writeFileSync(day, 'in the way');
+    expect(await recoverIncoming(toolsFor(root), 'cam-t')).toEqual([]);
+    expect(filesUnder(incoming)).toEqual(['300-000000.mp4', '300.json']);
+    rmSync(day);
+    const recovered = await recoverIncoming(toolsFor(root), 'cam-t');
+    expect(recovered.map((s) => s.start)).toEqual([T0]); // from the journal's anchor, not the file's mtime
+    expect(filesUnder(incoming)).toEqual([]);
   });
 
   it('does not index empty or media-less files of the dated tree; keeps them as .unplayable', async () => {
