@@ -1,6 +1,6 @@
-import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { hashFile, type Logger, type Segment } from '@wardwatch/core';
+import { hashFile, WardwatchError, type Logger, type Segment } from '@wardwatch/core';
 import { probeMedia } from './probe-media.js';
 import type { ProcessRunner } from './process-runner.js';
 import { freeSegmentStart, resolveInside, segmentRelativePath } from './segment-path.js';
@@ -24,14 +24,26 @@ export const INCOMING_DIR = '.incoming';
  */
 const PLACED_SUFFIX = '.placed.json';
 
-/** Where a previous recovery placed a segment (`PLACED_SUFFIX` note); `undefined` when absent or unreadable. */
-async function readPlaced(path: string): Promise<{ start: number; end: number; codec: string } | undefined> {
+/** What a `PLACED_SUFFIX` note records: where the repaired copy went, and its hash and size to recognise it. */
+interface PlacedNote {
+  start: number;
+  end: number;
+  codec: string;
+  sha256: string;
+  bytes: number;
+}
+
+/** Reads a `PLACED_SUFFIX` note; `undefined` when absent or unreadable. */
+async function readPlaced(path: string): Promise<PlacedNote | undefined> {
   const text = await readFile(path, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
   try {
-    const { start, end, codec } = JSON.parse(text) as Record<string, unknown>;
-    if (Number.isSafeInteger(start) && Number.isSafeInteger(end) && (end as number) > (start as number) && typeof codec === 'string') {
-      return { start: start as number, end: end as number, codec };
+    const { start, end, codec, sha256, bytes } = JSON.parse(text) as Record<string, unknown>;
+    if (
+      Number.isSafeInteger(start) && Number.isSafeInteger(end) && (end as number) > (start as number) && typeof codec === 'string' &&
+      typeof sha256 === 'string' && /^[0-9a-f]{64}$/.test(sha256) && Number.isSafeInteger(bytes)
+    ) {
+      return { start: start as number, end: end as number, codec, sha256, bytes: bytes as number };
     }
   } catch {
     // cut short by the crash: as if absent
@@ -68,6 +80,36 @@ async function readJournal(path: string, logger: Logger): Promise<RunJournal> {
     logger.warn({ path, err: error }, 'run journal unreadable; segment times come from the files');
     return {};
   }
+}
+
+/** Flushes a file's data to the disk (fsync). */
+async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes a small file and flushes it to the disk before resolving. */
+async function writeDurably(path: string, text: string): Promise<void> {
+  const handle = await open(path, 'w');
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** `path`, or `path.1`, `path.2`, ... : the first name not taken (a kept file never replaces another). */
+async function unusedName(path: string): Promise<string> {
+  for (let i = 0; i < 1000; i++) {
+    const candidate = i === 0 ? path : `${path}.${i}`;
+    if (!(await stat(candidate).then(() => true, () => false))) return candidate;
+  }
+  throw new WardwatchError('STORAGE_IO', `no free name for ${path}`);
 }
 
 /**
@@ -121,26 +163,30 @@ export async function recoverIncoming(tools: RecoveryTools, cameraId: string, ru
   const keepJournal = new Set<string>();
   for (const [run, files] of [...runs.entries()].sort((a, b) => Number(a[0]) - Number(b[0]))) {
     files.sort((a, b) => a.index - b.index);
-    const journal = await readJournal(join(dir, `${run}.json`), tools.logger);
+    const journalPath = join(dir, `${run}.json`);
+    const journal = await readJournal(journalPath, tools.logger);
     let next = journal.lastClosedEnd ?? journal.anchor;
     for (const file of files) {
       const src = join(dir, file.name);
       const fixed = join(dir, `${file.name}.fixed.mp4`);
       const note = `${src}${PLACED_SUFFIX}`;
+      // a file that cannot be recovered now stops its run: the files after it are placed after it, so they wait
+      // (with the journal) for the next recovery rather than take its time
+      let stopRun = false;
       try {
         const placed = await readPlaced(note);
         if (placed) {
-          // a crash between placing the repaired copy and removing the original: the copy is the segment
+          // a crash between placing the repaired copy and removing the original: if the copy is there, intact,
+          // it is the segment; otherwise the original is repaired again and whatever has that name is left alone
           const rel = segmentRelativePath(cameraId, placed.start);
-          const dest = resolveInside(tools.root, rel);
-          const inPlace = await stat(dest).then((s) => s.size > 0, () => false);
-          if (inPlace) {
+          const found = await hashFile(resolveInside(tools.root, rel)).catch(() => undefined);
+          if (found && found.sha256 === placed.sha256 && found.bytes === placed.bytes) {
             await unlink(src);
             await rm(note, { force: true });
-            const { sha256, bytes } = await hashFile(dest);
-            recovered.push({ cameraId, start: placed.start, end: placed.end, path: rel, bytes, codec: placed.codec, sha256 });
+            recovered.push({ cameraId, start: placed.start, end: placed.end, path: rel, bytes: found.bytes, codec: placed.codec, sha256: found.sha256 });
             tools.logger.info({ cameraId, path: rel }, 'recovered segment found already in place; original removed');
             next = placed.end;
+            await writeFile(journalPath, JSON.stringify({ ...journal, lastClosedEnd: next })).catch(() => undefined);
             continue;
           }
         }
@@ -150,41 +196,49 @@ export async function recoverIncoming(tools: RecoveryTools, cameraId: string, ru
           // left as it is, with its journal, for the next recovery once there is room
           await rm(fixed, { force: true });
           keepJournal.add(run);
-          continue;
+          stopRun = true;
+        } else {
+          const info = repaired === 'ok' ? await probeMedia(tools.ffprobePath, fixed).catch(() => undefined) : undefined;
+          if (!info || !info.codec || info.duration <= 0) {
+            await rm(fixed, { force: true });
+            await rename(src, await unusedName(`${src}.unplayable`));
+            tools.logger.warn({ cameraId, file: file.name }, 'orphaned segment holds no playable video; kept as .unplayable');
+            continue;
+          }
+          const durationMs = Math.round(info.duration * 1000);
+          const mtime = (await stat(src)).mtimeMs;
+          const start = await freeSegmentStart(tools.root, cameraId, Math.round(next ?? mtime - durationMs));
+          const end = start + durationMs;
+          const rel = segmentRelativePath(cameraId, start);
+          const dest = resolveInside(tools.root, rel);
+          await mkdir(dirname(dest), { recursive: true });
+          const { sha256, bytes } = await hashFile(fixed);
+          // placing the copy and removing the original are two steps: the note, on disk before the copy moves,
+          // lets the next start recognise the copy (by its hash) if a crash comes in between
+          await syncFile(fixed);
+          await writeDurably(note, JSON.stringify({ start, end, codec: info.codec, sha256, bytes }));
+          await rename(fixed, dest);
+          await unlink(src);
+          await rm(note, { force: true });
+          recovered.push({ cameraId, start, end, path: rel, bytes, codec: info.codec, sha256 });
+          tools.logger.info({ cameraId, path: rel, start, end }, 'recovered orphaned segment');
+          next = end;
+          // the journal follows, so a later file of this run that has to wait is placed after this one
+          await writeFile(journalPath, JSON.stringify({ ...journal, lastClosedEnd: next })).catch(() => undefined);
         }
-        const info = repaired === 'ok' ? await probeMedia(tools.ffprobePath, fixed).catch(() => undefined) : undefined;
-        if (!info || !info.codec || info.duration <= 0) {
-          await rm(fixed, { force: true });
-          await rename(src, `${src}.unplayable`);
-          tools.logger.warn({ cameraId, file: file.name }, 'orphaned segment holds no playable video; kept as .unplayable');
-          continue;
-        }
-        const durationMs = Math.round(info.duration * 1000);
-        const mtime = (await stat(src)).mtimeMs;
-        const start = await freeSegmentStart(tools.root, cameraId, Math.round(next ?? mtime - durationMs));
-        const end = start + durationMs;
-        const rel = segmentRelativePath(cameraId, start);
-        const dest = resolveInside(tools.root, rel);
-        await mkdir(dirname(dest), { recursive: true });
-        // placing the copy and removing the original are two steps: the note tells the next start which copy it is
-        await writeFile(note, JSON.stringify({ start, end, codec: info.codec }));
-        await rename(fixed, dest);
-        await unlink(src);
-        await rm(note, { force: true });
-        const { sha256, bytes } = await hashFile(dest);
-        recovered.push({ cameraId, start, end, path: rel, bytes, codec: info.codec, sha256 });
-        tools.logger.info({ cameraId, path: rel, start, end }, 'recovered orphaned segment');
-        next = end;
       } catch (error) {
         await rm(fixed, { force: true });
         // left for the next recovery, which needs the run's timing from its journal
         keepJournal.add(run);
+        stopRun = true;
         tools.logger.error({ cameraId, file: file.name, err: error }, 'segment recovery failed; file and journal left in place');
       }
+      if (stopRun) break;
     }
   }
   // the journals of these runs are done with (a run that ended cleanly left one and nothing else)
-  for (const name of journals) if (!keepJournal.has(name.slice(0, -'.json'.length))) await rm(join(dir, name), { force: true });
+  const finished = new Set([...journals.map((name) => name.slice(0, -'.json'.length)), ...runs.keys()]);
+  for (const run of finished) if (!keepJournal.has(run)) await rm(join(dir, `${run}.json`), { force: true });
   return recovered;
 }
 
@@ -214,10 +268,11 @@ export async function findUnindexed(
         const full = resolveInside(tools.root, rel);
         try {
           const empty = (await stat(full)).size === 0;
-          const info = empty ? undefined : await probeMedia(tools.ffprobePath, full);
-          if (!info?.codec || info.duration <= 0) {
-            // empty (a power cut before the data reached the disk) or without media: nothing to index
-            await rename(full, `${full}.unplayable`);
+          const info = empty ? undefined : await probeMedia(tools.ffprobePath, full, { countPackets: true });
+          // (ffprobe leaves the packet count out when there are none; a duration alone is enough to keep a file)
+          if (!info?.codec || (!(info.videoPackets !== undefined && info.videoPackets > 0) && info.duration <= 0)) {
+            // empty (a power cut before the data reached the disk) or without a single frame: nothing to index
+            await rename(full, await unusedName(`${full}.unplayable`));
             tools.logger.warn({ cameraId, path: rel }, 'unindexed segment holds no playable video; kept as .unplayable');
             continue;
           }

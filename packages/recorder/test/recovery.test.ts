@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '@wardwatch/core';
+import { hashFile, silentLogger } from '@wardwatch/core';
 import { resolveFfmpegPath, resolveFfprobePath } from '../src/ffmpeg-binaries.js';
 import { createProcessRunner } from '../src/process-runner.js';
 import { findUnindexed, recoverIncoming, type RecoveryTools } from '../src/recover-segments.js';
@@ -46,10 +46,10 @@ describe('recovery at start (orphaned and unindexed segments)', () => {
     // the state such a crash leaves: the original, the note, and the repaired copy already in place
     copyFileSync(sample, join(incoming, '100-000000.mp4'));
     writeFileSync(join(incoming, '100.json'), JSON.stringify({ anchor: T0 }));
-    writeFileSync(join(incoming, '100-000000.mp4.placed.json'), JSON.stringify({ start: T0, end: T0 + 3000, codec: 'h264' }));
     const placed = segmentRelativePath('cam-r', T0);
     mkdirSync(dirname(join(root, placed)), { recursive: true });
     copyFileSync(sample, join(root, placed));
+    writeFileSync(join(incoming, '100-000000.mp4.placed.json'), JSON.stringify({ start: T0, end: T0 + 3000, codec: 'h264', ...(await hashFile(join(root, placed))) }));
 
     const recovered = await recoverIncoming(toolsFor(root), 'cam-r');
     expect(recovered.map((s) => [s.path, s.start, s.end])).toEqual([[placed, T0, T0 + 3000]]);
@@ -57,6 +57,48 @@ describe('recovery at start (orphaned and unindexed segments)', () => {
     // one copy of the footage, nothing left to recover again
     expect(filesUnder(join(root, 'cam-r'))).toEqual([placed.slice('cam-r/'.length)]);
     expect(await recoverIncoming(toolsFor(root), 'cam-r')).toEqual([]);
+  });
+
+  it('never trusts a placed copy that is not intact: the original is repaired again and nothing is deleted', async () => {
+    const root = join(tmp.dir, 'placed-damaged');
+    const incoming = join(root, 'cam-d', '.incoming');
+    mkdirSync(incoming, { recursive: true });
+    copyFileSync(sample, join(incoming, '150-000000.mp4'));
+    writeFileSync(join(incoming, '150.json'), JSON.stringify({ anchor: T0 }));
+    const placed = segmentRelativePath('cam-d', T0);
+    mkdirSync(dirname(join(root, placed)), { recursive: true });
+    copyFileSync(sample, join(root, placed));
+    const intact = await hashFile(join(root, placed));
+    // a power cut left the copy's name but not its data: same size, zeros
+    writeFileSync(join(root, placed), Buffer.alloc(intact.bytes));
+    writeFileSync(join(incoming, '150-000000.mp4.placed.json'), JSON.stringify({ start: T0, end: T0 + 3000, codec: 'h264', ...intact }));
+
+    const recovered = await recoverIncoming(toolsFor(root), 'cam-d');
+    expect(recovered).toHaveLength(1);
+    expect(recovered[0]!.start).toBe(T0 + 1); // the next free name; the damaged copy is left alone
+    expect(recovered[0]!.sha256).not.toBe('0'.repeat(64));
+    expect(filesUnder(join(root, 'cam-d'))).toEqual([placed, segmentRelativePath('cam-d', T0 + 1)].map((p) => p.slice('cam-d/'.length)));
+  });
+
+  it('a file it cannot place holds back the rest of its run, and the journal remembers what was placed', async () => {
+    const root = join(tmp.dir, 'run-order');
+    const incoming = join(root, 'cam-o', '.incoming');
+    mkdirSync(incoming, { recursive: true });
+    for (const n of [0, 1, 2]) copyFileSync(sample, join(incoming, `400-00000${n}.mp4`));
+    // the run began 1.5 s before the hour: its first 3 s file goes in one hour directory, the next two in the other
+    writeFileSync(join(incoming, '400.json'), JSON.stringify({ anchor: T0 - 1500 }));
+    const nextHour = join(root, dirname(segmentRelativePath('cam-o', T0)));
+    mkdirSync(dirname(nextHour), { recursive: true });
+    writeFileSync(nextHour, 'in the way');
+
+    const first = await recoverIncoming(toolsFor(root), 'cam-o');
+    expect(first.map((s) => s.start)).toEqual([T0 - 1500]);
+    expect(filesUnder(incoming)).toEqual(['400-000001.mp4', '400-000002.mp4', '400.json']);
+    rmSync(nextHour);
+    const second = await recoverIncoming(toolsFor(root), 'cam-o');
+    // placed after the first one, in order: not at the run's anchor, not at each other's time
+    expect(second.map((s) => s.start)).toEqual([first[0]!.end, first[0]!.end + (second[0]!.end - second[0]!.start)]);
+    expect(filesUnder(incoming)).toEqual([]);
   });
 
   it('after a crash before the move, repairs the original as usual and drops the stale note', async () => {
