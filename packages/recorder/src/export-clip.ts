@@ -109,7 +109,7 @@ export function exportClip(config: ExportClipConfig): Observable<ClipEvent> {
       // fast path: the recorder's own fragmented MP4s are joined fragment by fragment (no ffmpeg, one pass)
       try {
         const fast = await concatFragmentedMp4(
-          segments.map((s) => ({ path: resolveInside(config.root, s.path), start: s.start })),
+          segments.map((s) => ({ path: resolveInside(config.root, s.path), start: s.start, end: s.end })),
           { from: request.from, to: request.to },
           partPath,
           (ratio, bytes) => subscriber.next({ type: 'progress', ratio, bytes }),
@@ -129,7 +129,7 @@ export function exportClip(config: ExportClipConfig): Observable<ClipEvent> {
       } catch (error) {
         if (cancelled) throw new WardwatchError('CANCELLED', 'clip export cancelled');
         if (!(error instanceof NotFragmentedError)) throw error;
-        config.logger.debug({ reason: error.message }, 'clip: segments not joinable directly; using ffmpeg concat');
+        config.logger.info({ reason: error.message }, 'clip: segments not joinable directly; cut by ffmpeg, gaps from the index only');
         await rm(partPath, { force: true });
       }
       const lines: string[] = ['ffconcat version 1.0'];

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
+import { findHoles } from './clip-holes.js';
 
 /** One input of {@link concatFragmentedMp4}: a fragmented MP4 whose media time 0 is at `start` (UTC ms). */
 export interface FragmentedInput {
   path: string;
   start: number;
+  /** Indexed end (UTC ms), when known: media missing before it, at the end of the file, is reported as a hole. */
+  end?: number;
 }
 
 /** Result of {@link concatFragmentedMp4}. */
@@ -18,9 +21,9 @@ export interface FragmentedConcatResult {
   /** Media duration of the output, ms. */
   durationMs: number;
   /**
-   * Stretches between `actualFrom` and `actualTo` (UTC ms) that the inputs hold no media for: fragments missing
-   * or unreadable inside a segment, or time between segments. The output plays straight across them, so they are
-   * reported rather than hidden.
+   * Stretches of the range (UTC ms) that the segment files hold no media for though they should (see
+   * {@link findHoles}): fragments lost to a crash or damage, stalls. The output plays straight across them, so they
+   * are reported rather than hidden.
    */
   holes: Array<{ from: number; to: number }>;
 }
@@ -40,6 +43,8 @@ interface Sample {
 
 interface Fragment {
   path: string;
+  /** Index of the input it comes from. */
+  input: number;
   moof: Buffer;
   mdatPayloadOffset: number;
   /** Offsets inside `moof` to patch. */
@@ -106,7 +111,7 @@ function parseMoov(moov: Buffer): TrackInfo {
   return { timescale, defaultDuration: moov.readUInt32BE(trex.offset + 20), defaultSize: moov.readUInt32BE(trex.offset + 24) };
 }
 
-function parseMoof(moof: Buffer, track: TrackInfo, mdatHeader: number): Omit<Fragment, 'path' | 'mdatPayloadOffset' | 'startMs' | 'durationMs'> {
+function parseMoof(moof: Buffer, track: TrackInfo, mdatHeader: number): Omit<Fragment, 'path' | 'input' | 'mdatPayloadOffset' | 'startMs' | 'durationMs'> {
   const root: Box = { type: 'moof', offset: 0, size: moof.length, header: 8 };
   const kids = boxesIn(moof, 8, moof.length);
   const mfhd = need(kids.find((b) => b.type === 'mfhd'), 'mfhd');
@@ -185,7 +190,7 @@ interface IndexedInput {
   ftypSize: number;
   /** Decode time of the file's first fragment, readable or not: media time 0 of the file. */
   firstDecodeTime: number | undefined;
-  fragments: Array<Omit<Fragment, 'startMs' | 'durationMs'>>;
+  fragments: Array<Omit<Fragment, 'input' | 'startMs' | 'durationMs'>>;
 }
 
 /** Reads the box layout of one input: its `ftyp`+`moov` bytes and every complete fragment's `moof`. */
@@ -248,11 +253,17 @@ async function indexInput(path: string): Promise<IndexedInput> {
     let firstDecodeTime: number | undefined;
     for (let i = 0; i < boxes.length; i++) {
       if (boxes[i]!.type !== 'moof') continue;
-      const parsed = parseMoof(moofs.get(boxes[i]!.offset)!, track, boxes[i + 1]?.header ?? 8);
+      const mdat = boxes[i + 1]?.type === 'mdat' ? boxes[i + 1] : undefined;
+      let parsed: ReturnType<typeof parseMoof>;
+      try {
+        parsed = parseMoof(moofs.get(boxes[i]!.offset)!, track, mdat?.header ?? 8);
+      } catch (error) {
+        if (mdat) throw error;
+        continue; // a moof without its media, whose layout cannot be checked: lost like any other
+      }
       firstDecodeTime ??= parsed.decodeTime;
-      const mdat = boxes[i + 1];
       // a fragment without all of its media (cut short by a crash) is left out; the time it covered becomes a hole
-      if (!mdat || mdat.type !== 'mdat') continue;
+      if (!mdat) continue;
       if (parsed.samples.reduce((s, x) => s + x.size, 0) > mdat.size - mdat.header) continue;
       fragments.push({ ...parsed, path, mdatPayloadOffset: mdat.offset + mdat.header });
     }
@@ -274,11 +285,6 @@ const WRITE_BATCH = 1024 * 1024;
 const READ_AHEAD = 3;
 /** Writes kept in flight behind the hasher. */
 const WRITES_IN_FLIGHT = 3;
-/**
- * Time without media between two fragments kept (ms) beyond which it is reported as a hole. Fragments of one run
- * follow each other to the millisecond and segments of one run to within a frame; a lost fragment is a whole GOP.
- */
-const HOLE_TOLERANCE_MS = 500;
 /** Inputs indexed at the same time. */
 const INDEX_CONCURRENCY = 8;
 
@@ -345,7 +351,7 @@ export async function concatFragmentedMp4(
       const durationMs = (durationTicks * 1000) / track!.timescale;
       if (startMs >= range.to || startMs + durationMs <= range.from) continue;
       if (startMs < keptEnd - durationMs / 2) continue;
-      selected.push({ ...parsed, startMs, durationMs });
+      selected.push({ ...parsed, input: i, startMs, durationMs });
       keptEnd = Math.max(keptEnd, startMs + durationMs);
     }
   });
@@ -362,10 +368,9 @@ export async function concatFragmentedMp4(
   let durationTicks = 0;
   let lastEndMs = fragments[0]!.startMs;
   let totalBytes = head.length;
-  const holes: FragmentedConcatResult['holes'] = [];
+  const holes = findHoles(fragments, inputs, range, timescale);
   for (let n = 0; n < fragments.length; n++) {
     const f = fragments[n]!;
-    if (f.startMs - lastEndMs > HOLE_TOLERANCE_MS) holes.push({ from: Math.round(lastEndMs), to: Math.round(f.startMs) });
     // keep samples that start before `to` (always at least the first one)
     let keep = f.samples.length;
     let t = f.startMs;

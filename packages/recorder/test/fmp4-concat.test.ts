@@ -101,10 +101,8 @@ describe('concatFragmentedMp4 (single-pass join with in-stream SHA-256)', () => 
     // 0-4 s from the first, 4-6 s from the second (its 2-4 s left out), 8-10 s from the third
     expect(Math.abs(result.durationMs - 8000)).toBeLessThanOrEqual(100);
     expect(result.sha256).toBe(sha256(join(tmp.dir, 'overlap.mp4')));
-    // nothing covers 6-8 s: reported as a hole
-    expect(result.holes).toHaveLength(1);
-    expect(Math.abs(result.holes[0]!.from - (T0 + 6000))).toBeLessThanOrEqual(100);
-    expect(Math.abs(result.holes[0]!.to - (T0 + 8000))).toBeLessThanOrEqual(100);
+    // 6-8 s lies between two files: that is the index's gap to report, not a hole in a file
+    expect(result.holes).toEqual([]);
   });
 
   it('reports fragments lost inside segments as holes and keeps the true times of the fragments after them', async () => {
@@ -120,6 +118,26 @@ describe('concatFragmentedMp4 (single-pass join with in-stream SHA-256)', () => 
     expect(result.sha256).toBe(sha256(out));
     const decode = spawnSync(resolveFfmpegPath(), ['-v', 'error', '-i', out, '-f', 'null', '-'], { encoding: 'utf8' });
     expect(decode.status).toBe(0);
+  });
+
+  it('reports media missing at the end of a file (by its indexed end) and a stall inside a fragment, and no hole in whole files', async () => {
+    const withEnds = inputs.map((input) => ({ ...input, end: input.start + 4000 }));
+    const whole = await concatFragmentedMp4(withEnds, { from: T0, to: T0 + 16_000 }, join(tmp.dir, 'whole.mp4'));
+    expect(whole.holes).toEqual([]);
+    // the third file cut after its second fragment (a crash): 10-12 s are missing
+    const cut = damaged(inputs[2]!.path, 'cut', (b) => b.subarray(0, topBoxes(b).filter((x) => x.type === 'moof')[2]!.offset));
+    const truncated = await concatFragmentedMp4(withEnds.map((input, i) => (i === 2 ? { ...input, path: cut } : input)), { from: T0, to: T0 + 16_000 }, join(tmp.dir, 'cut.mp4'));
+    expect(truncated.holes.map((h) => [h.from - T0, h.to - T0])).toEqual([[10_000, 12_000]]);
+    // a camera that stopped sending for 3 s after its second second (the frames after it are 3 s late)
+    const stalled = join(tmp.dir, 'stalled.mp4');
+    execFileSync(resolveFfmpegPath(), [
+      '-hide_banner', '-loglevel', 'error', '-t', '4', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=10', '-vf', "setpts='PTS+gte(T,2.05)*3/TB'", '-vsync', 'passthrough',
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '10', '-pix_fmt', 'yuv420p', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-f', 'mp4', '-y', stalled,
+    ]);
+    const result = await concatFragmentedMp4([{ path: stalled, start: T0, end: T0 + 7000 }], { from: T0, to: T0 + 7000 }, join(tmp.dir, 'stall-clip.mp4'));
+    expect(result.holes).toHaveLength(1);
+    expect(Math.abs(result.holes[0]!.from - (T0 + 2100))).toBeLessThanOrEqual(150);
+    expect(Math.abs(result.holes[0]!.to - (T0 + 5100))).toBeLessThanOrEqual(150);
   });
 
   it('joins fragments whose mdat has a 64-bit size header, byte for byte like the ordinary ones', async () => {
