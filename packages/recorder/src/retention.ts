@@ -56,8 +56,9 @@ export function createRetention(
   const diskUsage = config.diskUsage ?? statfsUsage;
   let timer: Subscription | undefined;
   let running: Promise<void> | undefined;
-  // set by stop(): a running pass ends after the segment in hand (a large purge must not hold up a shutdown)
-  let stopped = false;
+  // bumped by stop(): a running pass ends after the segment in hand (a large purge must not hold up a shutdown),
+  // and a start() that follows does not revive it
+  let generation = 0;
   let lastWarnAt = Number.NEGATIVE_INFINITY;
 
   /**
@@ -78,10 +79,10 @@ export function createRetention(
    * Deletes segments (index first, then file) unless held; returns those removed. A file that cannot be deleted
    * is indexed again, so the index never hides footage that is still on disk.
    */
-  async function purge(segments: Segment[]): Promise<Segment[]> {
+  async function purge(segments: Segment[], cancelled: () => boolean): Promise<Segment[]> {
     const removed: Segment[] = [];
     for (const segment of segments) {
-      if (stopped) break;
+      if (cancelled()) break;
       const file = fileOf(segment);
       if (!file) {
         context.logger.error({ cameraId: segment.cameraId, start: segment.start, path: segment.path }, 'indexed segment path is not a recording path; not deleted');
@@ -160,17 +161,17 @@ export function createRetention(
     }
   }
 
-  async function byAge(): Promise<void> {
+  async function byAge(cancelled: () => boolean): Promise<void> {
     for (const cameraId of await context.storage.segments.cameraIds()) {
-      if (stopped) return;
+      if (cancelled()) return;
       // one camera's failure does not keep the others (or the disk watermark) from being enforced
       try {
         const days = (await config.retentionDays(cameraId)) ?? config.days ?? 30;
         const before = context.clock.now() - days * 86_400_000;
-        for (let step = 0; step < 1000 && !stopped; step++) {
+        for (let step = 0; step < 1000 && !cancelled(); step++) {
           const batch = (await context.storage.segments.oldestUnheld({ limit: batchSize, cameraId, before })).filter((s) => s.end <= before);
           if (batch.length === 0) break;
-          const gone = await purge(batch);
+          const gone = await purge(batch, cancelled);
           if (gone.length > 0) report(gone, 'retention-days');
           if (gone.length === 0) break;
         }
@@ -180,7 +181,7 @@ export function createRetention(
     }
   }
 
-  async function byDisk(): Promise<void> {
+  async function byDisk(cancelled: () => boolean): Promise<void> {
     const usage = await diskUsage(root);
     if (usage.totalBytes <= 0) return;
     let used = 1 - usage.freeBytes / usage.totalBytes;
@@ -198,7 +199,7 @@ export function createRetention(
     let toFree = (used - targetRatio) * usage.totalBytes;
     let removed = 0;
     const skipped = new Set<string>();
-    for (let step = 0; step < 1000 && toFree > 0 && !stopped; step++) {
+    for (let step = 0; step < 1000 && toFree > 0 && !cancelled(); step++) {
       const batch = (await context.storage.segments.oldestUnheld({ limit: batchSize })).filter((s) => !skipped.has(`${s.cameraId}/${s.start}`));
       if (batch.length === 0) break;
       let freed = 0;
@@ -208,7 +209,7 @@ export function createRetention(
         chosen.push(s);
         freed += s.bytes;
       }
-      const gone = await purge(chosen);
+      const gone = await purge(chosen, cancelled);
       if (gone.length > 0) report(gone, 'disk-watermark');
       for (const s of chosen) if (!gone.includes(s)) skipped.add(`${s.cameraId}/${s.start}`);
       removed += gone.length;
@@ -216,18 +217,20 @@ export function createRetention(
       toFree -= bytes;
       used -= bytes / usage.totalBytes;
     }
-    if (toFree > 0 && !stopped) {
+    if (toFree > 0 && !cancelled()) {
       const notDeleted = skipped.size > 0 ? `, ${skipped.size} could not be deleted` : '';
       event('alarm', `recording disk ${(used * 100).toFixed(1)} % full after deleting ${removed} segments${notDeleted}; only held (or no) segments remain, nothing more can be deleted`);
     }
   }
 
   const runOnce = (): Promise<void> => {
+    const mine = generation;
+    const cancelled = (): boolean => generation !== mine;
     running ??= (async () => {
       try {
         // each stage on its own: an index failure by age must not keep the disk from being watched
-        await byAge().catch((error: unknown) => context.logger.error({ err: error }, 'retention by age failed'));
-        if (!stopped) await byDisk().catch((error: unknown) => context.logger.error({ err: error }, 'retention by disk watermark failed'));
+        await byAge(cancelled).catch((error: unknown) => context.logger.error({ err: error }, 'retention by age failed'));
+        if (!cancelled()) await byDisk(cancelled).catch((error: unknown) => context.logger.error({ err: error }, 'retention by disk watermark failed'));
       } finally {
         running = undefined;
       }
@@ -237,7 +240,6 @@ export function createRetention(
 
   return {
     start() {
-      stopped = false;
       // on the injected clock (an RxJS scheduler), so the schedule runs in virtual time in tests
       const interval = config.intervalMs ?? 60_000;
       timer ??= context.clock.schedule(function tick(this: SchedulerAction<unknown>) {
@@ -246,7 +248,7 @@ export function createRetention(
       }, interval);
     },
     stop() {
-      stopped = true;
+      generation++;
       timer?.unsubscribe();
       timer = undefined;
     },

@@ -122,10 +122,15 @@ describe('retention', () => {
     const covering = ctx.storage.holds.covering.bind(ctx.storage.holds);
     let checked = 0;
     ctx.storage.holds.covering = async (cameraId, range) => {
-      if (++checked === 3) retention.stop(); // stopped while the third segment is in hand
+      if (++checked === 3) {
+        // stopped while the third segment is in hand, and started again at once: the old pass does not go on
+        retention.stop();
+        retention.start();
+      }
       return covering(cameraId, range);
     };
     await retention.runOnce();
+    retention.stop();
     const left = await ctx.storage.segments.query('cam-a', { from: 0, to: Date.now() });
     expect(left.map((s) => s.start)).toEqual(old.slice(3).map((s) => s.start));
     expect(checked).toBe(3);
