@@ -3,7 +3,7 @@
  * each other to the millisecond; a fragment lost to a crash or damage is a whole GOP.
  */
 const HOLE_TOLERANCE_MS = 500;
-/** Least length (ms) of one frame that counts as a stall inside a fragment (the recorder's own stall threshold). */
+/** Least length (ms) of one frame that counts as a stall (the recorder's own stall threshold). */
 const STALL_MS = 2000;
 
 /** A fragment kept for a clip, as hole finding sees it. */
@@ -16,12 +16,27 @@ export interface TimedFragment {
   samples: ReadonlyArray<{ duration: number }>;
 }
 
+type Span = [from: number, to: number];
+
+/** Sorts spans and joins those that overlap or touch. */
+function union(spans: Span[]): Span[] {
+  const out: Span[] = [];
+  for (const [from, to] of spans.sort((a, b) => a[0] - b[0])) {
+    const last = out[out.length - 1];
+    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+    else out.push([from, to]);
+  }
+  return out;
+}
+
 /**
- * The stretches of `range` (UTC ms) that the kept fragments of a clip hold no media for, though their segment files
- * should: fragments missing at the start, in the middle or (when the file's indexed `end` is known) at the end of a
- * file, and stalls (one frame lasting `STALL_MS` or more). Time between two files is not looked at: that is the
- * index's gap. A hole must be longer than two frames and than `HOLE_TOLERANCE_MS`, so a file whose last frame has no
- * duration (common for RTSP copies) or a slow frame rate reports none.
+ * The stretches of `range` (UTC ms) that the segment files of a clip should hold media for but do not: what their
+ * indexed spans (`start` to `end`, or to the last fragment kept when `end` is unknown) cover, minus what the kept
+ * fragments' frames cover. That finds fragments lost to a crash or damage at the start, in the middle or at the end
+ * of a file, whole files without a readable fragment, and stalls (one frame lasting `STALL_MS` or more covers only
+ * an ordinary frame's time). Time between files is the index's gap, not looked at here. A frame without a duration
+ * (the last of a file, often, in RTSP copies) covers as long as the longest frame of its fragment, so a slow or
+ * variable frame rate leaves no false hole; a hole must also be longer than two frames and `HOLE_TOLERANCE_MS`.
  */
 export function findHoles(
   fragments: readonly TimedFragment[],
@@ -34,37 +49,38 @@ export function findHoles(
   const frameMs = frames[Math.floor(frames.length / 2)] ?? 0;
   const tolerance = Math.max(HOLE_TOLERANCE_MS, 2 * frameMs);
   const stall = Math.max(STALL_MS, tolerance);
-  const holes: Array<{ from: number; to: number }> = [];
-  const add = (from: number, to: number): void => {
-    const a = Math.round(Math.max(from, range.from));
-    const b = Math.round(Math.min(to, range.to));
-    if (b > a) holes.push({ from: a, to: b });
-  };
-  let previousEnd = range.from;
-  fragments.forEach((f, n) => {
-    const previous = fragments[n - 1];
-    const next = fragments[n + 1];
-    if (previous?.input !== f.input) {
-      // the first fragment kept of its file: it should start where the file (or the clip) does
-      const from = Math.max(inputs[f.input]!.start, previous ? previousEnd : range.from);
-      if (f.startMs - from > tolerance) add(from, f.startMs);
-    } else if (f.startMs - previousEnd > tolerance) {
-      add(previousEnd, f.startMs);
-    }
+
+  const covered: Span[] = [];
+  const lastEnd = new Map<number, number>();
+  for (const f of fragments) {
+    const longest = Math.max(0, ...f.samples.map((s) => ms(s.duration)).filter((d) => d < stall));
     let t = f.startMs;
     for (const sample of f.samples) {
-      if (t >= range.to) break;
       const duration = ms(sample.duration);
-      if (duration >= stall) add(t + frameMs, t + duration);
+      const span = duration <= 0 ? longest : duration >= stall ? frameMs : duration;
+      covered.push([t, t + span]);
       t += duration;
     }
-    const end = inputs[f.input]!.end;
-    if (next?.input !== f.input && end !== undefined) {
-      // the last fragment kept of its file: it should end where the file does
-      const to = Math.min(end, next ? next.startMs : Number.POSITIVE_INFINITY);
-      if (to - t > tolerance) add(t, to);
+    lastEnd.set(f.input, Math.max(lastEnd.get(f.input) ?? Number.NEGATIVE_INFINITY, t));
+  }
+  const wanted = union(
+    inputs
+      .map((input, i): Span => [Math.max(input.start, range.from), Math.min(input.end ?? lastEnd.get(i) ?? input.start, range.to)])
+      .filter(([from, to]) => to > from),
+  );
+  const have = union(covered);
+
+  const holes: Array<{ from: number; to: number }> = [];
+  let h = 0;
+  for (const [wantFrom, wantTo] of wanted) {
+    let at = wantFrom;
+    while (h < have.length && have[h]![1] <= at) h++;
+    for (let k = h; k < have.length && have[k]![0] < wantTo; k++) {
+      const [from, to] = have[k]!;
+      if (from - at > tolerance) holes.push({ from: Math.round(at), to: Math.round(from) });
+      at = Math.max(at, to);
     }
-    previousEnd = t;
-  });
+    if (wantTo - at > tolerance) holes.push({ from: Math.round(at), to: Math.round(wantTo) });
+  }
   return holes;
 }

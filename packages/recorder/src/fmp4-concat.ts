@@ -188,8 +188,8 @@ function trimmedMoof(fragment: Fragment, keep: number): Buffer {
 interface IndexedInput {
   head: Buffer;
   ftypSize: number;
-  /** Decode time of the file's first fragment, readable or not: media time 0 of the file. */
-  firstDecodeTime: number | undefined;
+  /** Decode time of the file's media time 0 (its start in the index). */
+  originDecodeTime: number | undefined;
   fragments: Array<Omit<Fragment, 'input' | 'startMs' | 'durationMs'>>;
 }
 
@@ -251,6 +251,8 @@ async function indexInput(path: string): Promise<IndexedInput> {
     const track = parseMoov(head.subarray(ftyp.size));
     const fragments: IndexedInput['fragments'] = [];
     let firstDecodeTime: number | undefined;
+    let totalTicks = 0;
+    let firstError: unknown;
     for (let i = 0; i < boxes.length; i++) {
       if (boxes[i]!.type !== 'moof') continue;
       const mdat = boxes[i + 1]?.type === 'mdat' ? boxes[i + 1] : undefined;
@@ -258,16 +260,26 @@ async function indexInput(path: string): Promise<IndexedInput> {
       try {
         parsed = parseMoof(moofs.get(boxes[i]!.offset)!, track, mdat?.header ?? 8);
       } catch (error) {
-        if (mdat) throw error;
-        continue; // a moof without its media, whose layout cannot be checked: lost like any other
+        // a damaged moof is a lost fragment (its time becomes a hole); a file none of whose moofs parse is not
+        // one of ours at all (see below)
+        firstError ??= error;
+        continue;
       }
       firstDecodeTime ??= parsed.decodeTime;
+      totalTicks += parsed.samples.reduce((sum, x) => sum + x.duration, 0);
       // a fragment without all of its media (cut short by a crash) is left out; the time it covered becomes a hole
       if (!mdat) continue;
-      if (parsed.samples.reduce((s, x) => s + x.size, 0) > mdat.size - mdat.header) continue;
+      if (parsed.samples.reduce((sum, x) => sum + x.size, 0) > mdat.size - mdat.header) continue;
       fragments.push({ ...parsed, path, mdatPayloadOffset: mdat.offset + mdat.header });
     }
-    return { head, ftypSize: ftyp.size, firstDecodeTime, fragments };
+    if (firstDecodeTime === undefined && firstError !== undefined) {
+      throw firstError instanceof NotFragmentedError ? firstError : new NotFragmentedError(`unreadable moof: ${String(firstError)}`);
+    }
+    // ffmpeg starts every file's decode times at 0 (the segment muxer resets them): a first readable fragment that
+    // starts later, within the file's own length, means the fragments before it were lost, not that the file starts
+    // there. A decode time beyond the file's length is a timeline carried on from other files: it is the origin.
+    const originDecodeTime = firstDecodeTime !== undefined && firstDecodeTime <= totalTicks ? 0 : firstDecodeTime;
+    return { head, ftypSize: ftyp.size, originDecodeTime, fragments };
   } finally {
     await handle.close();
   }
@@ -343,11 +355,11 @@ export async function concatFragmentedMp4(
   // a fragment mostly inside what is already kept is left out
   let keptEnd = Number.NEGATIVE_INFINITY;
   inputs.forEach((input, i) => {
-    const { head: fileHead, fragments, firstDecodeTime: firstDecode } = indexed[i]!;
+    const { head: fileHead, fragments, originDecodeTime: origin } = indexed[i]!;
     if (!head!.equals(fileHead)) throw new NotFragmentedError('segments differ in codec setup');
     for (const parsed of fragments) {
       const durationTicks = parsed.samples.reduce((s, x) => s + x.duration, 0);
-      const startMs = input.start + ((parsed.decodeTime - firstDecode!) * 1000) / track!.timescale;
+      const startMs = input.start + ((parsed.decodeTime - origin!) * 1000) / track!.timescale;
       const durationMs = (durationTicks * 1000) / track!.timescale;
       if (startMs >= range.to || startMs + durationMs <= range.from) continue;
       if (startMs < keptEnd - durationMs / 2) continue;

@@ -120,6 +120,24 @@ describe('concatFragmentedMp4 (single-pass join with in-stream SHA-256)', () => 
     expect(decode.status).toBe(0);
   });
 
+  it('keeps true times when a file\'s first moof is lost, and takes a moof that cannot be parsed for a lost fragment', async () => {
+    // the first moof of the fourth file renamed (its time, 12-13 s, is lost); the second moof of the first file damaged
+    const headless = damaged(inputs[3]!.path, 'no-moof', (b) => renameBox(b, topBoxes(b).filter((x) => x.type === 'moof')[0]!, 'skip'));
+    const broken = damaged(inputs[0]!.path, 'bad-moof', (b) => {
+      const copy = Buffer.from(b);
+      const moof = topBoxes(copy).filter((x) => x.type === 'moof')[1]!;
+      copy.write('xxxx', copy.indexOf('trun', moof.offset, 'latin1'), 'latin1');
+      return copy;
+    });
+    const files = [{ ...inputs[0]!, path: broken }, inputs[1]!, inputs[2]!, { ...inputs[3]!, path: headless }].map((input) => ({ ...input, end: input.start + 4000 }));
+    const out = join(tmp.dir, 'moof-damage.mp4');
+    const result = await concatFragmentedMp4(files, { from: T0, to: T0 + 16_000 }, out);
+    expect(result.holes.map((h) => [h.from - T0, h.to - T0])).toEqual([[1000, 2000], [12_000, 13_000]]);
+    expect(Math.abs(result.actualTo - (T0 + 16_000))).toBeLessThanOrEqual(100);
+    expect(Math.abs(result.durationMs - 14_000)).toBeLessThanOrEqual(100);
+    expect(result.sha256).toBe(sha256(out));
+  });
+
   it('reports media missing at the end of a file (by its indexed end) and a stall inside a fragment, and no hole in whole files', async () => {
     const withEnds = inputs.map((input) => ({ ...input, end: input.start + 4000 }));
     const whole = await concatFragmentedMp4(withEnds, { from: T0, to: T0 + 16_000 }, join(tmp.dir, 'whole.mp4'));
