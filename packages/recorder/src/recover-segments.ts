@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { hashFile, WardwatchError, type Logger, type Segment } from '@wardwatch/core';
 import { probeMedia } from './probe-media.js';
@@ -23,6 +23,8 @@ export const INCOMING_DIR = '.incoming';
  * is that segment (indexed as it is, not repaired and placed a second time).
  */
 const PLACED_SUFFIX = '.placed.json';
+/** Suffix of a run journal being rewritten (a crash may leave one; recovery removes it). */
+const JOURNAL_TEMP_SUFFIX = '.tmp';
 
 /** What a `PLACED_SUFFIX` note records: where the repaired copy went, and its hash and size to recognise it. */
 interface PlacedNote {
@@ -82,6 +84,16 @@ async function readJournal(path: string, logger: Logger): Promise<RunJournal> {
   }
 }
 
+/** What ffmpeg says of an input that holds no readable media. */
+const INVALID_MEDIA = /Invalid data found|moov atom not found|could not find codec parameters|does not contain any stream|Output file is empty|Output file #0 does not contain/i;
+
+/** Writes a run journal atomically (a temporary file flushed to disk, then renamed over it). */
+async function writeJournal(path: string, journal: RunJournal): Promise<void> {
+  const temporary = `${path}${JOURNAL_TEMP_SUFFIX}`;
+  await writeDurably(temporary, JSON.stringify(journal));
+  await rename(temporary, path);
+}
+
 /** Flushes a file's data to the disk (fsync). */
 async function syncFile(path: string): Promise<void> {
   const handle = await open(path, 'r');
@@ -116,7 +128,7 @@ async function unusedName(path: string): Promise<string> {
  * Remuxes a possibly truncated fragmented MP4 into a clean one by stream copy. Only a remux that ffmpeg finished
  * without error counts: a partial output (a disk that filled up meanwhile) must never replace the original.
  */
-async function repair(tools: RecoveryTools, src: string, dest: string): Promise<'ok' | 'failed' | 'no-space'> {
+async function repair(tools: RecoveryTools, src: string, dest: string): Promise<'ok' | 'invalid' | 'failed' | 'no-space'> {
   const proc = tools.runner.spawn(tools.ffmpegPath, [
     '-hide_banner', '-nostdin', '-loglevel', 'error', '-err_detect', 'ignore_err',
     '-i', src, '-map', '0', '-c', 'copy',
@@ -126,9 +138,11 @@ async function repair(tools: RecoveryTools, src: string, dest: string): Promise<
   const size = await stat(dest).then((s) => s.size, () => 0);
   if (exit.code !== 0) {
     tools.logger.warn({ src, tail: exit.stderrTail }, 'repair remux failed; the original is kept');
-    return exit.stderrTail.some((line) => /No space left on device/i.test(line)) ? 'no-space' : 'failed';
+    if (exit.stderrTail.some((line) => /No space left on device/i.test(line))) return 'no-space';
+    // the content itself is unreadable (it will be every time); anything else (a signal, an I/O error) may pass
+    return exit.code !== null && exit.stderrTail.some((line) => INVALID_MEDIA.test(line)) ? 'invalid' : 'failed';
   }
-  return size > 0 ? 'ok' : 'failed';
+  return size > 0 ? 'ok' : 'invalid';
 }
 
 /**
@@ -148,6 +162,7 @@ export async function recoverIncoming(tools: RecoveryTools, cameraId: string, ru
     const placed = /^(\d+)-\d+\.mp4\.placed\.json$/.exec(name);
     // a note whose original is gone: the crash came after the unlink, the segment in place is indexed by the scan
     if (placed && (!runIds || runIds.has(placed[1]!)) && !names.includes(name.slice(0, -PLACED_SUFFIX.length))) await rm(join(dir, name), { force: true });
+    if (/^\d+\.json\.tmp$/.test(name)) await rm(join(dir, name), { force: true }); // a journal rewrite cut short
     const fifo = /^(\d+)\.pipe$/.exec(name);
     // a report pipe left by a crash (the running recorder removes its own)
     if (fifo && (!runIds || runIds.has(fifo[1]!))) await rm(join(dir, name), { force: true });
@@ -181,24 +196,25 @@ export async function recoverIncoming(tools: RecoveryTools, cameraId: string, ru
           const rel = segmentRelativePath(cameraId, placed.start);
           const found = await hashFile(resolveInside(tools.root, rel)).catch(() => undefined);
           if (found && found.sha256 === placed.sha256 && found.bytes === placed.bytes) {
+            next = placed.end;
+            await writeJournal(journalPath, { ...journal, lastClosedEnd: next });
             await unlink(src);
             await rm(note, { force: true });
             recovered.push({ cameraId, start: placed.start, end: placed.end, path: rel, bytes: found.bytes, codec: placed.codec, sha256: found.sha256 });
             tools.logger.info({ cameraId, path: rel }, 'recovered segment found already in place; original removed');
-            next = placed.end;
-            await writeFile(journalPath, JSON.stringify({ ...journal, lastClosedEnd: next })).catch(() => undefined);
             continue;
           }
         }
         await rm(note, { force: true });
         const repaired = await repair(tools, src, fixed);
-        if (repaired === 'no-space') {
-          // left as it is, with its journal, for the next recovery once there is room
+        // probed only after a clean remux; a probe that fails for another reason than the content holds the run back
+        const info = repaired === 'ok' ? await probeMedia(tools.ffprobePath, fixed) : undefined;
+        if (repaired === 'no-space' || repaired === 'failed') {
+          // left as it is, with its journal, for the next recovery (once there is room, or the fault is gone)
           await rm(fixed, { force: true });
           keepJournal.add(run);
           stopRun = true;
         } else {
-          const info = repaired === 'ok' ? await probeMedia(tools.ffprobePath, fixed).catch(() => undefined) : undefined;
           if (!info || !info.codec || info.duration <= 0) {
             await rm(fixed, { force: true });
             await rename(src, await unusedName(`${src}.unplayable`));
@@ -218,16 +234,17 @@ export async function recoverIncoming(tools: RecoveryTools, cameraId: string, ru
           await syncFile(fixed);
           await writeDurably(note, JSON.stringify({ start, end, codec: info.codec, sha256, bytes }));
           await rename(fixed, dest);
+          // the journal follows before the original goes, so a later file of this run (now or after a crash) is
+          // placed after this one
+          next = end;
+          await writeJournal(journalPath, { ...journal, lastClosedEnd: next });
           await unlink(src);
           await rm(note, { force: true });
           recovered.push({ cameraId, start, end, path: rel, bytes, codec: info.codec, sha256 });
           tools.logger.info({ cameraId, path: rel, start, end }, 'recovered orphaned segment');
-          next = end;
-          // the journal follows, so a later file of this run that has to wait is placed after this one
-          await writeFile(journalPath, JSON.stringify({ ...journal, lastClosedEnd: next })).catch(() => undefined);
         }
       } catch (error) {
-        await rm(fixed, { force: true });
+        await rm(fixed, { force: true }).catch(() => undefined);
         // left for the next recovery, which needs the run's timing from its journal
         keepJournal.add(run);
         stopRun = true;
@@ -274,6 +291,11 @@ export async function findUnindexed(
             // empty (a power cut before the data reached the disk) or without a single frame: nothing to index
             await rename(full, await unusedName(`${full}.unplayable`));
             tools.logger.warn({ cameraId, path: rel }, 'unindexed segment holds no playable video; kept as .unplayable');
+            continue;
+          }
+          if (info.duration <= 0) {
+            // frames but no duration ffprobe can tell: not indexed as an empty stretch, left for a person to look at
+            tools.logger.warn({ cameraId, path: rel }, 'unindexed segment has no measurable duration; left in place, not indexed');
             continue;
           }
           const { sha256, bytes } = await hashFile(full);

@@ -85,19 +85,19 @@ describe('recovery at start (orphaned and unindexed segments)', () => {
     const incoming = join(root, 'cam-o', '.incoming');
     mkdirSync(incoming, { recursive: true });
     for (const n of [0, 1, 2]) copyFileSync(sample, join(incoming, `400-00000${n}.mp4`));
-    // the run began 1.5 s before the hour: its first 3 s file goes in one hour directory, the next two in the other
-    writeFileSync(join(incoming, '400.json'), JSON.stringify({ anchor: T0 - 1500 }));
-    const nextHour = join(root, dirname(segmentRelativePath('cam-o', T0)));
-    mkdirSync(dirname(nextHour), { recursive: true });
-    writeFileSync(nextHour, 'in the way');
+    writeFileSync(join(incoming, '400.json'), JSON.stringify({ anchor: T0 }));
+    // the second file's repair cannot be written (a directory has its name): a fault, not bad media
+    mkdirSync(join(incoming, '400-000001.mp4.fixed.mp4'));
 
     const first = await recoverIncoming(toolsFor(root), 'cam-o');
-    expect(first.map((s) => s.start)).toEqual([T0 - 1500]);
+    expect(first.map((s) => s.start)).toEqual([T0]);
+    // the second is kept as it is (not taken for unplayable) and the third waits behind it
     expect(filesUnder(incoming)).toEqual(['400-000001.mp4', '400-000002.mp4', '400.json']);
-    rmSync(nextHour);
+    rmSync(join(incoming, '400-000001.mp4.fixed.mp4'), { recursive: true });
     const second = await recoverIncoming(toolsFor(root), 'cam-o');
     // placed after the first one, in order: not at the run's anchor, not at each other's time
-    expect(second.map((s) => s.start)).toEqual([first[0]!.end, first[0]!.end + (second[0]!.end - second[0]!.start)]);
+    expect(second.map((s) => s.start)).toEqual([first[0]!.end, second[0]!.end]);
+    expect(second[0]!.start - T0).toBeGreaterThan(2500);
     expect(filesUnder(incoming)).toEqual([]);
   });
 
@@ -107,7 +107,8 @@ describe('recovery at start (orphaned and unindexed segments)', () => {
     mkdirSync(incoming, { recursive: true });
     copyFileSync(sample, join(incoming, '200-000000.mp4'));
     writeFileSync(join(incoming, '200.json'), JSON.stringify({ anchor: T0 }));
-    writeFileSync(join(incoming, '200-000000.mp4.placed.json'), JSON.stringify({ start: T0, end: T0 + 3000, codec: 'h264' }));
+    // a valid note, written just before a crash that came before the copy was moved: nothing at its name
+    writeFileSync(join(incoming, '200-000000.mp4.placed.json'), JSON.stringify({ start: T0, end: T0 + 3000, codec: 'h264', ...(await hashFile(sample)) }));
 
     const recovered = await recoverIncoming(toolsFor(root), 'cam-s');
     expect(recovered).toHaveLength(1);
