@@ -223,19 +223,25 @@ export function createRetention(
     }
   }
 
+  let runningGeneration = -1;
   const runOnce = (): Promise<void> => {
+    // a pass of this generation already running is the answer; one cut short by stop() is waited for, then a new one runs
+    if (running && runningGeneration === generation) return running;
     const mine = generation;
     const cancelled = (): boolean => generation !== mine;
-    running ??= (async () => {
+    const before = running ?? Promise.resolve();
+    const pass: Promise<void> = before.then(async () => {
       try {
         // each stage on its own: an index failure by age must not keep the disk from being watched
         await byAge(cancelled).catch((error: unknown) => context.logger.error({ err: error }, 'retention by age failed'));
         if (!cancelled()) await byDisk(cancelled).catch((error: unknown) => context.logger.error({ err: error }, 'retention by disk watermark failed'));
       } finally {
-        running = undefined;
+        if (running === pass) running = undefined;
       }
-    })();
-    return running;
+    });
+    running = pass;
+    runningGeneration = mine;
+    return pass;
   };
 
   return {

@@ -121,20 +121,25 @@ describe('retention', () => {
     const retention = createRetention({ root: dir, context: ctx, days: 7, batchSize: 2, diskUsage: async () => ({ totalBytes: 100e6, freeBytes: 5e6 }), retentionDays: async () => undefined });
     const covering = ctx.storage.holds.covering.bind(ctx.storage.holds);
     let checked = 0;
+    let second: Promise<void> | undefined;
     ctx.storage.holds.covering = async (cameraId, range) => {
       if (++checked === 3) {
-        // stopped while the third segment is in hand, and started again at once: the old pass does not go on
+        // stopped while the third segment is in hand, and started again at once: the old pass does not go on, and
+        // a pass asked for now runs after it (not handed the old one)
         retention.stop();
         retention.start();
+        second = retention.runOnce();
       }
       return covering(cameraId, range);
     };
     await retention.runOnce();
-    retention.stop();
     const left = await ctx.storage.segments.query('cam-a', { from: 0, to: Date.now() });
     expect(left.map((s) => s.start)).toEqual(old.slice(3).map((s) => s.start));
     expect(checked).toBe(3);
     expect(types(ctx.events)).toEqual(['storage.purged', 'storage.purged']);
+    await second;
+    retention.stop();
+    expect(await ctx.storage.segments.query('cam-a', { from: 0, to: Date.now() })).toEqual([]);
   });
 
   it('never deletes through an index path outside the camera, and re-indexes a file that could not be deleted', async () => {
