@@ -305,11 +305,11 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
       emit({ type: 'gap', from: pendingGap.from, to: anchorMin, cause: pendingGap.cause });
     }
     await closing;
-    // anything the process left unlisted (killed mid-segment) is repaired and indexed now
+    // anything the process left unlisted (killed mid-segment) is repaired and indexed now, with any file an earlier
+    // recovery had to hold back (no run of this camera is recording between two runs)
     const leftovers = await recoverIncoming(
       { root: config.root, ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath, runner, logger },
       cameraId,
-      new Set([runId]),
     ).catch((error: unknown) => {
       logger.error({ err: error }, 'post-run recovery failed');
       return [] as Segment[];

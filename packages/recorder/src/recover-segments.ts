@@ -147,29 +147,29 @@ async function repair(tools: RecoveryTools, src: string, dest: string): Promise<
 
 /**
  * Repairs, probes, hashes and moves into place the segments left in `<cameraId>/.incoming` by runs that
- * ended without listing them (a crash or kill), then removes those runs' journals and report pipes. `runIds`
- * limits it to those runs (default: all, for use before any recording starts). Files that hold no playable video
- * are renamed `*.unplayable` and kept.
+ * ended without listing them (a crash or kill), then removes those runs' journals and report pipes. Every run of
+ * the camera is taken, so it must not be recording meanwhile: it is called before recording starts and between two
+ * runs (which also retries files an earlier recovery held back). Files that hold no playable video are renamed
+ * `*.unplayable` and kept.
  */
-export async function recoverIncoming(tools: RecoveryTools, cameraId: string, runIds?: ReadonlySet<string>): Promise<Segment[]> {
+export async function recoverIncoming(tools: RecoveryTools, cameraId: string): Promise<Segment[]> {
   const dir = resolveInside(tools.root, join(cameraId, INCOMING_DIR));
   const names = await readdir(dir).catch(() => [] as string[]);
   const runs = new Map<string, Array<{ name: string; index: number }>>();
   const journals: string[] = [];
   for (const name of names) {
     const journalOf = /^(\d+)\.json$/.exec(name);
-    if (journalOf && (!runIds || runIds.has(journalOf[1]!))) journals.push(name);
+    if (journalOf) journals.push(name);
     const placed = /^(\d+)-\d+\.mp4\.placed\.json$/.exec(name);
     // a note whose original is gone: the crash came after the unlink, the segment in place is indexed by the scan
-    if (placed && (!runIds || runIds.has(placed[1]!)) && !names.includes(name.slice(0, -PLACED_SUFFIX.length))) await rm(join(dir, name), { force: true });
+    if (placed && !names.includes(name.slice(0, -PLACED_SUFFIX.length))) await rm(join(dir, name), { force: true });
     if (/^\d+\.json\.tmp$/.test(name)) await rm(join(dir, name), { force: true }); // a journal rewrite cut short
     const fifo = /^(\d+)\.pipe$/.exec(name);
     // a report pipe left by a crash (the running recorder removes its own)
-    if (fifo && (!runIds || runIds.has(fifo[1]!))) await rm(join(dir, name), { force: true });
+    if (fifo) await rm(join(dir, name), { force: true });
     const m = /^(\d+)-(\d+)\.mp4$/.exec(name);
     if (!m) continue;
     const [, run, index] = m as unknown as [string, string, string];
-    if (runIds && !runIds.has(run)) continue;
     const list = runs.get(run) ?? [];
     list.push({ name, index: Number.parseInt(index, 10) });
     runs.set(run, list);

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { copyFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,17 +119,26 @@ describe('faults: reboot, stall, killed processes', () => {
     }
   }, 90_000);
 
-  it('indexes the partial segment when ffmpeg is SIGKILLed mid-segment, and reconnects', async () => {
+  it('indexes the partial segment when ffmpeg is SIGKILLed mid-segment, and reconnects (retrying held-back files)', async () => {
     const { dir, cleanup } = tempDir();
     const { recorder, log, sub, ctx } = await recordOne('cam-f', { root: dir });
     try {
       await waitFor(() => log.filter((t) => t.signal.type === 'segment').length >= 1, 20_000, 'a segment');
+      // a file an earlier recovery held back (from a run an hour ago), waiting in .incoming with its journal
+      const first = log.find((t) => t.signal.type === 'segment')!.signal as Extract<RecorderSignal, { type: 'segment' }>;
+      const heldAt = first.segment.start - 3_600_000;
+      copyFileSync(join(dir, first.segment.path), join(dir, 'cam-f', '.incoming', '7-000000.mp4'));
+      writeFileSync(join(dir, 'cam-f', '.incoming', '7.json'), JSON.stringify({ anchor: heldAt }));
       await sleep(1200); // mid-segment
       const [pid] = recorder.pids();
       process.kill(pid!, 'SIGKILL');
       await waitFor(() => log.some((t) => t.signal.type === 'connected' && t.at > Date.now() - 60_000 && log.filter((x) => x.signal.type === 'connected').length >= 2), 20_000, 'reconnect');
       await waitFor(() => log.filter((t) => t.signal.type === 'segment').length >= 3, 20_000, 'more segments');
-      const segments = log.flatMap((t) => (t.signal.type === 'segment' ? [t.signal.segment] : [])).sort((a, b) => a.start - b.start);
+      const all = log.flatMap((t) => (t.signal.type === 'segment' ? [t.signal.segment] : []));
+      // the held-back file was placed at its own time when the killed run ended, not at the next start
+      expect(all.filter((s) => s.start === heldAt)).toHaveLength(1);
+      expect(readdirSync(join(dir, 'cam-f', '.incoming')).filter((n) => n.startsWith('7'))).toEqual([]);
+      const segments = all.filter((s) => s.start !== heldAt).sort((a, b) => a.start - b.start);
       // the killed segment was repaired and indexed (about 1 s of media, not lost)
       const partial = segments[1]!;
       expect(partial.end - partial.start).toBeGreaterThan(300);
