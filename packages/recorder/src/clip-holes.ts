@@ -16,17 +16,18 @@ export interface TimedFragment {
   samples: ReadonlyArray<{ duration: number }>;
 }
 
-type Span = [from: number, to: number];
+/** A stretch of time, UTC ms. */
+type Range = { from: number; to: number };
 
-/** Sorts spans and joins those that overlap or touch. */
-function union(spans: Span[]): Span[] {
-  const out: Span[] = [];
-  for (const [from, to] of spans.sort((a, b) => a[0] - b[0])) {
-    const last = out[out.length - 1];
-    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
-    else out.push([from, to]);
+/** Sorts time ranges and joins the ones that overlap or touch (a copy; the input is left as it is). */
+export function mergeRanges(ranges: readonly Range[]): Range[] {
+  const merged: Range[] = [];
+  for (const range of [...ranges].sort((a, b) => a.from - b.from)) {
+    const last = merged[merged.length - 1];
+    if (last && range.from <= last.to) last.to = Math.max(last.to, range.to);
+    else merged.push({ from: range.from, to: range.to });
   }
-  return out;
+  return merged;
 }
 
 /**
@@ -43,14 +44,14 @@ export function findHoles(
   inputs: ReadonlyArray<{ start: number; end?: number }>,
   range: { from: number; to: number },
   timescale: number,
-): Array<{ from: number; to: number }> {
+): Range[] {
   const ms = (ticks: number): number => (ticks * 1000) / timescale;
   const frames = fragments.flatMap((f) => f.samples.map((s) => ms(s.duration))).filter((d) => d > 0).sort((a, b) => a - b);
   const frameMs = frames[Math.floor(frames.length / 2)] ?? 0;
   const tolerance = Math.max(HOLE_TOLERANCE_MS, 2 * frameMs);
   const stall = Math.max(STALL_MS, tolerance);
 
-  const covered: Span[] = [];
+  const covered: Range[] = [];
   const lastEnd = new Map<number, number>();
   for (const f of fragments) {
     const longest = Math.max(0, ...f.samples.map((s) => ms(s.duration)).filter((d) => d < stall));
@@ -58,25 +59,25 @@ export function findHoles(
     for (const sample of f.samples) {
       const duration = ms(sample.duration);
       const span = duration <= 0 ? longest : duration >= stall ? frameMs : duration;
-      covered.push([t, t + span]);
+      covered.push({ from: t, to: t + span });
       t += duration;
     }
     lastEnd.set(f.input, Math.max(lastEnd.get(f.input) ?? Number.NEGATIVE_INFINITY, t));
   }
-  const wanted = union(
+  const wanted = mergeRanges(
     inputs
-      .map((input, i): Span => [Math.max(input.start, range.from), Math.min(input.end ?? lastEnd.get(i) ?? input.start, range.to)])
-      .filter(([from, to]) => to > from),
+      .map((input, i): Range => ({ from: Math.max(input.start, range.from), to: Math.min(input.end ?? lastEnd.get(i) ?? input.start, range.to) }))
+      .filter((r) => r.to > r.from),
   );
-  const have = union(covered);
+  const have = mergeRanges(covered);
 
-  const holes: Array<{ from: number; to: number }> = [];
+  const holes: Range[] = [];
   let h = 0;
-  for (const [wantFrom, wantTo] of wanted) {
+  for (const { from: wantFrom, to: wantTo } of wanted) {
     let at = wantFrom;
-    while (h < have.length && have[h]![1] <= at) h++;
-    for (let k = h; k < have.length && have[k]![0] < wantTo; k++) {
-      const [from, to] = have[k]!;
+    while (h < have.length && have[h]!.to <= at) h++;
+    for (let k = h; k < have.length && have[k]!.from < wantTo; k++) {
+      const { from, to } = have[k]!;
       if (from - at > tolerance) holes.push({ from: Math.round(at), to: Math.round(from) });
       at = Math.max(at, to);
     }

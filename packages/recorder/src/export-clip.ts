@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { dirname, join, resolve } from 'node:path';
 import { Observable } from 'rxjs';
 import { CameraIdSchema, hashFile, toWardwatchError, WardwatchError, type ClipEvent, type ClipRequest, type Logger, type StorageAdapter } from '@wardwatch/core';
+import { mergeRanges } from './clip-holes.js';
 import { concatFragmentedMp4, NotFragmentedError } from './fmp4-concat.js';
 import { probeMedia } from './probe-media.js';
 import type { ProcessRunner } from './process-runner.js';
@@ -24,17 +25,6 @@ export interface ExportClipConfig {
 
 function quote(path: string): string {
   return `'${path.replace(/'/g, "'\\''")}'`;
-}
-
-/** Sorts time ranges and joins the ones that overlap or touch (an index gap and the hole found in the files). */
-export function mergeRanges(ranges: ReadonlyArray<{ from: number; to: number }>): Array<{ from: number; to: number }> {
-  const merged: Array<{ from: number; to: number }> = [];
-  for (const range of [...ranges].sort((a, b) => a.from - b.from)) {
-    const last = merged[merged.length - 1];
-    if (last && range.from <= last.to) last.to = Math.max(last.to, range.to);
-    else merged.push({ from: range.from, to: range.to });
-  }
-  return merged;
 }
 
 /**
