@@ -185,9 +185,8 @@ export async function recoverIncoming(tools: RecoveryTools, cameraId: string): P
       const src = join(dir, file.name);
       const fixed = join(dir, `${file.name}.fixed.mp4`);
       const note = `${src}${PLACED_SUFFIX}`;
-      // a file that cannot be recovered now stops its run: the files after it are placed after it, so they wait
-      // (with the journal) for the next recovery rather than take its time
-      let stopRun = false;
+      // a file that cannot be recovered now stops its run (`break`): the files after it are placed after it, so
+      // they wait (with the journal) for the next recovery rather than take its time
       try {
         const placed = await readPlaced(note);
         if (placed) {
@@ -213,44 +212,42 @@ export async function recoverIncoming(tools: RecoveryTools, cameraId: string): P
           // left as it is, with its journal, for the next recovery (once there is room, or the fault is gone)
           await rm(fixed, { force: true });
           keepJournal.add(run);
-          stopRun = true;
-        } else {
-          if (!info || !info.codec || info.duration <= 0) {
-            await rm(fixed, { force: true });
-            await rename(src, await unusedName(`${src}.unplayable`));
-            tools.logger.warn({ cameraId, file: file.name }, 'orphaned segment holds no playable video; kept as .unplayable');
-            continue;
-          }
-          const durationMs = Math.round(info.duration * 1000);
-          const mtime = (await stat(src)).mtimeMs;
-          const start = await freeSegmentStart(tools.root, cameraId, Math.round(next ?? mtime - durationMs));
-          const end = start + durationMs;
-          const rel = segmentRelativePath(cameraId, start);
-          const dest = resolveInside(tools.root, rel);
-          await mkdir(dirname(dest), { recursive: true });
-          const { sha256, bytes } = await hashFile(fixed);
-          // placing the copy and removing the original are two steps: the note, on disk before the copy moves,
-          // lets the next start recognise the copy (by its hash) if a crash comes in between
-          await syncFile(fixed);
-          await writeDurably(note, JSON.stringify({ start, end, codec: info.codec, sha256, bytes }));
-          await rename(fixed, dest);
-          // the journal follows before the original goes, so a later file of this run (now or after a crash) is
-          // placed after this one
-          next = end;
-          await writeJournal(journalPath, { ...journal, lastClosedEnd: next });
-          await unlink(src);
-          await rm(note, { force: true });
-          recovered.push({ cameraId, start, end, path: rel, bytes, codec: info.codec, sha256 });
-          tools.logger.info({ cameraId, path: rel, start, end }, 'recovered orphaned segment');
+          break;
         }
+        if (!info || !info.codec || info.duration <= 0) {
+          await rm(fixed, { force: true });
+          await rename(src, await unusedName(`${src}.unplayable`));
+          tools.logger.warn({ cameraId, file: file.name }, 'orphaned segment holds no playable video; kept as .unplayable');
+          continue;
+        }
+        const durationMs = Math.round(info.duration * 1000);
+        const mtime = (await stat(src)).mtimeMs;
+        const start = await freeSegmentStart(tools.root, cameraId, Math.round(next ?? mtime - durationMs));
+        const end = start + durationMs;
+        const rel = segmentRelativePath(cameraId, start);
+        const dest = resolveInside(tools.root, rel);
+        await mkdir(dirname(dest), { recursive: true });
+        const { sha256, bytes } = await hashFile(fixed);
+        // placing the copy and removing the original are two steps: the note, on disk before the copy moves,
+        // lets the next start recognise the copy (by its hash) if a crash comes in between
+        await syncFile(fixed);
+        await writeDurably(note, JSON.stringify({ start, end, codec: info.codec, sha256, bytes }));
+        await rename(fixed, dest);
+        // the journal follows before the original goes, so a later file of this run (now or after a crash) is
+        // placed after this one
+        next = end;
+        await writeJournal(journalPath, { ...journal, lastClosedEnd: next });
+        await unlink(src);
+        await rm(note, { force: true });
+        recovered.push({ cameraId, start, end, path: rel, bytes, codec: info.codec, sha256 });
+        tools.logger.info({ cameraId, path: rel, start, end }, 'recovered orphaned segment');
       } catch (error) {
         await rm(fixed, { force: true }).catch(() => undefined);
         // left for the next recovery, which needs the run's timing from its journal
         keepJournal.add(run);
-        stopRun = true;
         tools.logger.error({ cameraId, file: file.name, err: error }, 'segment recovery failed; file and journal left in place');
+        break;
       }
-      if (stopRun) break;
     }
   }
   // the journals of these runs are done with (a run that ended cleanly left one and nothing else)
