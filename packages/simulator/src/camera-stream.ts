@@ -1,4 +1,5 @@
 import type { H264Feed, StreamSettings, TimedAccessUnit } from './h264-feed.js';
+import { RotatingFanOut } from './rotating-fan-out.js';
 
 type Listener = (au: TimedAccessUnit) => void;
 
@@ -10,7 +11,7 @@ type Listener = (au: TimedAccessUnit) => void;
 export class CameraStream {
   private feed: H264Feed | undefined;
   private unsubscribe: (() => void) | undefined;
-  private readonly listeners = new Set<Listener>();
+  private readonly listeners = new RotatingFanOut<TimedAccessUnit>();
   private gated = false;
   private paused = false;
 
@@ -52,8 +53,7 @@ export class CameraStream {
 
   /** Adds a frame listener; returns its remover. */
   subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   /** Number of listeners (RTSP sessions playing this stream). */
@@ -74,6 +74,6 @@ export class CameraStream {
       this.gated = false;
     }
     if (this.paused) return;
-    for (const listener of this.listeners) listener(au);
+    this.listeners.emit(au);
   }
 }

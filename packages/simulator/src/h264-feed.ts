@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { AnnexBSplitter, type AccessUnit } from './annexb-splitter.js';
+import { RotatingFanOut } from './rotating-fan-out.js';
 import { SimulatorError } from './simulator-error.js';
 
 /** An encoded frame with its capture time on the camera clock. */
@@ -39,7 +40,7 @@ export class H264Feed {
   sps: Buffer | undefined;
   /** Latest PPS (without start code), once seen. */
   pps: Buffer | undefined;
-  private readonly listeners = new Set<Listener>();
+  private readonly listeners = new RotatingFanOut<TimedAccessUnit>();
   private child: ChildProcessWithoutNullStreams | undefined;
   private stopped = false;
   private lastTimeMs = 0;
@@ -96,8 +97,7 @@ export class H264Feed {
 
   /** Adds a frame listener; returns its remover. */
   subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   /** Number of listeners. */
@@ -192,7 +192,7 @@ export class H264Feed {
     this.framesProduced++;
     this.failures = 0;
     const timed: TimedAccessUnit = { ...au, timeMs, mediaMs };
-    for (const listener of this.listeners) listener(timed);
+    this.listeners.emit(timed);
   }
 }
 
