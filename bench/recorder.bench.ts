@@ -78,6 +78,47 @@ async function stopSimChild(child: ChildProcess): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
+/** Bare ffmpeg segmenters, exactly the command the issue names, one per camera, writing into `dir`. */
+function spawnBare(dir: string, cameras: Array<{ id: string; main: string }>, segmentSeconds: number): ChildProcess[] {
+  const ffmpeg = resolveFfmpegPath();
+  mkdirSync(dir, { recursive: true });
+  return cameras.map((c) =>
+    spawn(ffmpeg, ['-hide_banner', '-nostats', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-i', c.main, '-map', '0:v:0', '-c', 'copy', '-f', 'segment', '-segment_time', String(segmentSeconds), '-segment_format', 'mp4', '-reset_timestamps', '1', join(dir, `${c.id}-%05d.mp4`)], { stdio: ['pipe', 'ignore', 'ignore'] }),
+  );
+}
+
+/** Stops bare segmenters with `q`, killing any still there after 5 s. */
+async function stopBare(processes: ChildProcess[]): Promise<void> {
+  await Promise.all(processes.map((p) => new Promise((r) => { p.once('exit', r); p.stdin?.end('q'); setTimeout(() => p.kill('SIGKILL'), 5000).unref(); })));
+}
+
+/**
+ * Fairness check of the side-by-side method: two identical groups of bare segmenters on the same cameras, measured
+ * like {@link measureRecordingCpu}; the second group's CPU over the first's should be 1.00. (With the simulator
+ * always writing each frame to its first-connected client first, this was 0.97: the first client paid for waking
+ * an idle CPU on every frame, which counted against the recorder, connected first.)
+ */
+async function measureControl(root: string, cameras: Array<{ id: string; main: string }>, windows: number, windowMs: number): Promise<number> {
+  const first = spawnBare(join(root, 'control-1'), cameras, 60);
+  const second = spawnBare(join(root, 'control-2'), cameras, 60);
+  const all = [...first, ...second];
+  try {
+    await sleep(20_000);
+    let a = 0;
+    let b = 0;
+    for (let w = 0; w < windows; w++) {
+      const before = new Map(all.map((p) => [p.pid!, cpuSeconds(p.pid!)]));
+      await sleep(windowMs);
+      const used = (ps: ChildProcess[]) => ps.reduce((sum, p) => sum + cpuSeconds(p.pid!) - (before.get(p.pid!) ?? 0), 0);
+      a += used(first);
+      b += used(second);
+    }
+    return b / a;
+  } finally {
+    await stopBare(all);
+  }
+}
+
 /** CPU of the WardWatch recorder and of bare ffmpeg segmenters recording the same cameras at the same time. */
 interface RecordingCpu {
   /** CPU-seconds over all windows. */
@@ -119,7 +160,6 @@ function rssMbOf(pid: number): number {
  * segment plus 4 s (the segment worker is up, the first segments are closed).
  */
 async function measureRecordingCpu(root: string, cameras: Array<{ id: string; main: string; sub: string }>, segmentSeconds: number, windows: number, windowMs: number): Promise<RecordingCpu> {
-  const ffmpeg = resolveFfmpegPath();
   const child = spawn(process.execPath, [join(benchDir, 'recorder-child.mjs'), join(root, `ww-${segmentSeconds}`), String(segmentSeconds), JSON.stringify(cameras)], { stdio: ['pipe', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('recorder child did not start')), 60_000);
@@ -131,11 +171,7 @@ async function measureRecordingCpu(root: string, cameras: Array<{ id: string; ma
     });
     child.once('exit', (code) => reject(new Error(`recorder child exited with ${code}`)));
   });
-  const bareDir = join(root, `bare-${segmentSeconds}`);
-  mkdirSync(bareDir, { recursive: true });
-  const bare = cameras.map((c) =>
-    spawn(ffmpeg, ['-hide_banner', '-nostats', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-i', c.main, '-map', '0:v:0', '-c', 'copy', '-f', 'segment', '-segment_time', String(segmentSeconds), '-segment_format', 'mp4', '-reset_timestamps', '1', join(bareDir, `${c.id}-%05d.mp4`)], { stdio: ['pipe', 'ignore', 'ignore'] }),
-  );
+  const bare = spawnBare(join(root, `bare-${segmentSeconds}`), cameras, segmentSeconds);
   const result: RecordingCpu = { wwFfmpeg: 0, wwNode: 0, bare: 0, seconds: (windows * windowMs) / 1000, perWindow: [], rssMb: 0 };
   try {
     await sleep(segmentSeconds * 1000 + 4000);
@@ -159,7 +195,7 @@ async function measureRecordingCpu(root: string, cameras: Array<{ id: string; ma
     child.stdin?.end();
     await Promise.race([exited, sleep(20_000)]);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await Promise.all(bare.map((p) => new Promise((r) => { p.once('exit', r); p.stdin?.end('q'); setTimeout(() => p.kill('SIGKILL'), 5000).unref(); })));
+    await stopBare(bare);
   }
   return result;
 }
@@ -205,6 +241,8 @@ const bench: Bench = async () => {
     figures.push(...recordingFigures(atDefault, N, 60, 'default segment length', true));
     const short = await measureRecordingCpu(root, sim.cameras, 10, 6, 10_000);
     figures.push(...recordingFigures(short, N, 10, 'short segments', false));
+    const control = await measureControl(root, sim.cameras, 4, 15_000);
+    figures.push({ name: `recorder: fairness control, two identical groups of ${N} bare segmenters side by side, second vs first (should be 1.00)`, value: control, unit: 'x' });
     // 4: Node RSS while 16 cameras record
     const rssMb = Math.max(atDefault.rssMb, short.rssMb);
     figures.push({ name: `recorder: Node process RSS with ${N} cameras recording (the recorder's own process)`, value: rssMb, unit: 'MB', target: '<= 150 MB', met: rssMb <= 150 });
