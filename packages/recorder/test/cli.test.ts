@@ -9,14 +9,15 @@ import { parseDuration } from '../src/parse-duration.js';
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const cwd = fileURLToPath(new URL('../', import.meta.url));
 
-function run(args: string[], signalAfterMs?: number): Promise<{ code: number | null; lines: Array<Record<string, unknown>>; stderr: string }> {
+/** Runs the CLI; `signalAfterMs` sends SIGINT to it, or with `toGroup` to its whole process group (a terminal's Ctrl-C). */
+function run(args: string[], signalAfterMs?: number, toGroup = false): Promise<{ code: number | null; lines: Array<Record<string, unknown>>; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: toGroup });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    if (signalAfterMs) setTimeout(() => child.kill('SIGINT'), signalAfterMs);
+    if (signalAfterMs) setTimeout(() => (toGroup ? process.kill(-child.pid!, 'SIGINT') : child.kill('SIGINT')), signalAfterMs);
     child.on('close', (code) =>
       resolve({ code, stderr: err, lines: out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) }),
     );
@@ -65,6 +66,19 @@ describe('wardwatch-record CLI', () => {
       expect(code).toBe(0);
       expect(lines.at(-1)).toMatchObject({ event: 'status', status: 'stopped' });
       // the segment open at Ctrl-C is closed and reported
+      expect(lines.filter((l) => l.event === 'segment.closed').length).toBeGreaterThanOrEqual(1);
+    } finally {
+      cleanup();
+    }
+  }, 60_000);
+
+  it('stops cleanly when Ctrl-C reaches ffmpeg as well (SIGINT to the whole process group)', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const { code, lines } = await run([sim.camera('cam-cli').rtspUrl.main, '--out', dir, '--segment', '2s'], 5000, true);
+      expect(code).toBe(0);
+      expect(lines.filter((l) => l.event === 'status').map((l) => l.status).slice(-2)).toEqual(['stopping', 'stopped']);
+      expect(lines.filter((l) => l.event === 'error' || l.event === 'recording.gap')).toEqual([]);
       expect(lines.filter((l) => l.event === 'segment.closed').length).toBeGreaterThanOrEqual(1);
     } finally {
       cleanup();
