@@ -98,24 +98,17 @@ async function stopBare(processes: ChildProcess[]): Promise<void> {
  * always writing each frame to its first-connected client first, this was 0.97: the first client paid for waking
  * an idle CPU on every frame, which counted against the recorder, connected first.)
  */
-async function measureControl(root: string, cameras: Array<{ id: string; main: string }>, windows: number, windowMs: number): Promise<number> {
+async function measureControl(root: string, cameras: Array<{ id: string; main: string }>, ms: number): Promise<number> {
   const first = spawnBare(join(root, 'control-1'), cameras, 60);
   const second = spawnBare(join(root, 'control-2'), cameras, 60);
-  const all = [...first, ...second];
+  const pidsOf = (ps: ChildProcess[]) => () => ps.map((p) => p.pid!);
   try {
     await sleep(20_000);
-    let a = 0;
-    let b = 0;
-    for (let w = 0; w < windows; w++) {
-      const before = new Map(all.map((p) => [p.pid!, cpuSeconds(p.pid!)]));
-      await sleep(windowMs);
-      const used = (ps: ChildProcess[]) => ps.reduce((sum, p) => sum + cpuSeconds(p.pid!) - (before.get(p.pid!) ?? 0), 0);
-      a += used(first);
-      b += used(second);
-    }
+    // both groups over the same wall-clock span
+    const [a, b] = await Promise.all([cpuOver(pidsOf(first), ms), cpuOver(pidsOf(second), ms)]);
     return b / a;
   } finally {
-    await stopBare(all);
+    await stopBare([...first, ...second]);
   }
 }
 
@@ -241,7 +234,7 @@ const bench: Bench = async () => {
     figures.push(...recordingFigures(atDefault, N, 60, 'default segment length', true));
     const short = await measureRecordingCpu(root, sim.cameras, 10, 6, 10_000);
     figures.push(...recordingFigures(short, N, 10, 'short segments', false));
-    const control = await measureControl(root, sim.cameras, 4, 15_000);
+    const control = await measureControl(root, sim.cameras, 60_000);
     figures.push({ name: `recorder: fairness control, two identical groups of ${N} bare segmenters side by side, second vs first (should be 1.00)`, value: control, unit: 'x' });
     // 4: Node RSS while 16 cameras record
     const rssMb = Math.max(atDefault.rssMb, short.rssMb);
