@@ -6,9 +6,9 @@ import { EMPTY } from 'rxjs';
 import { createMemoryStorage, parseCameraSpec, silentLogger, systemClock } from '../packages/core/dist/index.js';
 import { createRecorder } from '../packages/recorder/dist/index.js';
 
-const [root, segmentSeconds, camerasJson] = process.argv.slice(2);
+const [root, segmentSeconds, camerasJson, ffmpegPath] = process.argv.slice(2);
 const cameras = JSON.parse(camerasJson);
-const recorder = createRecorder({ root, segmentSeconds: Number(segmentSeconds) });
+const recorder = createRecorder({ root, segmentSeconds: Number(segmentSeconds), ...(ffmpegPath ? { ffmpegPath } : {}) });
 const storage = createMemoryStorage();
 await recorder.start({ storage, clock: systemClock, logger: silentLogger, emit: () => undefined });
 const subscriptions = cameras.map((c) =>
