@@ -1,13 +1,13 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { EMPTY, lastValueFrom } from 'rxjs';
 import { createMemoryStorage, parseCameraSpec, silentLogger, systemClock, type CameraSession, type Segment } from '@wardwatch/core';
-import { createRecorder, resolveFfmpegPath, segmentRelativePath } from '@wardwatch/recorder';
+import { createRecorder, detectCapabilities, resolveFfmpegPath, segmentRelativePath, type FfmpegCapabilities } from '@wardwatch/recorder';
 import type { Bench, BenchFigure } from './bench-types.js';
 
 const recorderDir = fileURLToPath(new URL('../packages/recorder/', import.meta.url));
@@ -79,16 +79,9 @@ async function stopSimChild(child: ChildProcess): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
-/** An ffmpeg binary the recorder can run, labelled with its version. */
-interface FfmpegBuild {
-  path: string;
-  /** e.g. `5.1.9-0+deb12u1` or `N-47683-g0e8eb07980-static`. */
-  version: string;
-}
-
-function buildOf(path: string): FfmpegBuild {
-  const first = execFileSync(path, ['-hide_banner', '-version'], { encoding: 'utf8' }).split('\n')[0] ?? '';
-  return { path, version: /ffmpeg version (\S+)/.exec(first)?.[1] ?? 'unknown' };
+/** A build's short version for figure names, e.g. `5.1.9-0+deb12u1` or `N-47683-g0e8eb07980-static`. */
+function versionOf(ffmpeg: FfmpegCapabilities): string {
+  return /ffmpeg version (\S+)/.exec(ffmpeg.version)?.[1] ?? 'unknown';
 }
 
 /**
@@ -96,7 +89,7 @@ function buildOf(path: string): FfmpegBuild {
  * PATH, else the bundled one) and, when that is another binary, the bundled `@ffmpeg-installer/ffmpeg` too. The
  * ratio depends on the build: the Node side costs the same with each, bare ffmpeg does not.
  */
-function ffmpegBuilds(): FfmpegBuild[] {
+function ffmpegBuilds(): Promise<FfmpegCapabilities[]> {
   const found = resolveFfmpegPath();
   let bundled: string | undefined;
   try {
@@ -104,7 +97,7 @@ function ffmpegBuilds(): FfmpegBuild[] {
   } catch {
     // not installed: only the one found
   }
-  return [found, ...(bundled && bundled !== found ? [bundled] : [])].map(buildOf);
+  return Promise.all([found, ...(bundled && bundled !== found ? [bundled] : [])].map(detectCapabilities));
 }
 
 /** Bare ffmpeg segmenters, exactly the command the issue names, one per camera, writing into `dir`. */
@@ -180,8 +173,8 @@ function rssMbOf(pid: number): number {
  * (all threads) and its ffmpeg children's come from /proc, summed over `windows` windows after a warm-up of one
  * segment plus 4 s (the segment worker is up, the first segments are closed).
  */
-async function measureRecordingCpu(root: string, cameras: Array<{ id: string; main: string; sub: string }>, segmentSeconds: number, windows: number, windowMs: number, ffmpeg: FfmpegBuild): Promise<RecordingCpu> {
-  const dir = `${segmentSeconds}-${ffmpeg.version.replace(/[^\w.-]/g, '_')}`;
+async function measureRecordingCpu(root: string, cameras: Array<{ id: string; main: string; sub: string }>, segmentSeconds: number, windows: number, windowMs: number, ffmpeg: FfmpegCapabilities): Promise<RecordingCpu> {
+  const dir = `${segmentSeconds}-${versionOf(ffmpeg).replace(/[^\w.-]/g, '_')}`;
   const child = spawn(process.execPath, [join(benchDir, 'recorder-child.mjs'), join(root, `ww-${dir}`), String(segmentSeconds), JSON.stringify(cameras), ffmpeg.path], { stdio: ['pipe', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('recorder child did not start')), 60_000);
@@ -223,12 +216,12 @@ async function measureRecordingCpu(root: string, cameras: Array<{ id: string; ma
 }
 
 /** The figures of one {@link measureRecordingCpu} run. */
-function recordingFigures(cpu: RecordingCpu, streams: number, segmentSeconds: number, label: string, ffmpeg: FfmpegBuild): BenchFigure[] {
+function recordingFigures(cpu: RecordingCpu, streams: number, segmentSeconds: number, label: string, withTarget: boolean, ffmpeg: FfmpegCapabilities): BenchFigure[] {
   const perStream = (cpuSeconds: number) => (cpuSeconds / cpu.seconds / streams) * 100;
   const ww = perStream(cpu.wwFfmpeg + cpu.wwNode);
   const bare = perStream(cpu.bare);
   const windows = cpu.perWindow.length;
-  const prefix = `recorder (${segmentSeconds} s segments, ffmpeg ${ffmpeg.version})`;
+  const prefix = `recorder (${segmentSeconds} s segments, ffmpeg ${versionOf(ffmpeg)})`;
   return [
     {
       name: `${prefix}: CPU per recorded stream, ${label} (${streams} simulator streams at 2 Mbit/s; ffmpeg + Node incl. the SHA-256 of every segment; flushed fragmented MP4, crash-safe, where the bare command writes plain MP4; no live relay; both sides at once, ${windows} windows of ${cpu.seconds / windows} s)`,
@@ -236,7 +229,7 @@ function recordingFigures(cpu: RecordingCpu, streams: number, segmentSeconds: nu
       unit: '% of one core',
       baseline: bare,
       baselineName: 'bare ffmpeg -rtsp_transport tcp -c copy -f segment',
-      ...(segmentSeconds === 60 ? { target: 'ratio <= 1.15', met: ww / bare <= 1.15 } : {}),
+      ...(withTarget ? { target: 'ratio <= 1.15', met: ww / bare <= 1.15 } : {}),
     },
     { name: `${prefix}: of which ffmpeg (per stream)`, value: perStream(cpu.wwFfmpeg), unit: '% of one core' },
     { name: `${prefix}: of which Node (per stream; the recorder's own process, all its threads)`, value: perStream(cpu.wwNode), unit: '% of one core' },
@@ -260,15 +253,15 @@ const bench: Bench = async () => {
     // the per-segment work (move, journal, index, events) weighs six times as much. The windows add up to whole
     // segment lengths, so each camera's segments close (and are hashed) as often in them as on average.
     // Each ffmpeg build at the default; short segments and the control with the build the recorder finds.
-    const builds = ffmpegBuilds();
+    const builds = await ffmpegBuilds();
     const atDefault: RecordingCpu[] = [];
     for (const build of builds) {
       const cpu = await measureRecordingCpu(root, sim.cameras, 60, 8, 15_000, build);
       atDefault.push(cpu);
-      figures.push(...recordingFigures(cpu, N, 60, 'default segment length', build));
+      figures.push(...recordingFigures(cpu, N, 60, 'default segment length', true, build));
     }
     const short = await measureRecordingCpu(root, sim.cameras, 10, 6, 10_000, builds[0]!);
-    figures.push(...recordingFigures(short, N, 10, 'short segments', builds[0]!));
+    figures.push(...recordingFigures(short, N, 10, 'short segments', false, builds[0]!));
     const control = await measureControl(root, sim.cameras, 60_000);
     figures.push({ name: `recorder: fairness control, two identical groups of ${N} bare segmenters side by side, second vs first (should be 1.00)`, value: control, unit: 'x' });
     // 4: Node RSS while 16 cameras record
