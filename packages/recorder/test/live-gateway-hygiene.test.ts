@@ -9,12 +9,19 @@ import { createLiveGateway } from '../src/index.js';
 
 const fixture = join(import.meta.dirname, 'fixtures/gateway-child.ts');
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+// The child resolves `@wardwatch/core` to its source through the root tsconfig's paths (as vitest's aliases do), so the
+// test needs no build; tsx would otherwise look for a tsconfig in the child's (temporary) working directory.
+const tsconfig = join(import.meta.dirname, '../../../tsconfig.json');
 
 describe('live gateway embedding hygiene', () => {
   it('leaves stdout, the cwd and the process signal handlers alone (fresh process)', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'ww-nms-cwd-'));
     try {
-      const child = spawn(process.execPath, ['--import', tsx, fixture], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', tsx, fixture], {
+        cwd,
+        env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
