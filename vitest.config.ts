@@ -13,6 +13,9 @@ const alias = [
   })),
 ];
 
+/** Projects whose tests need a system Chromium (checked once, before their tests, with a one-line message). */
+const needsChromium = new Set(['examples/station-server']);
+
 /** One vitest project per package or example that has a `test/` folder. */
 const projects = ['packages', 'examples'].flatMap((group) =>
   readdirSync(`${root}${group}`, { withFileTypes: true })
@@ -23,6 +26,7 @@ const projects = ['packages', 'examples'].flatMap((group) =>
         name: `${group}/${entry.name}`,
         root: `${root}${group}/${entry.name}`,
         include: ['test/**/*.test.ts'],
+        ...(needsChromium.has(`${group}/${entry.name}`) ? { globalSetup: [`${root}vitest.require-chromium.ts`] } : {}),
         typecheck: {
           enabled: true,
           include: ['test/**/*.test-d.ts'],
