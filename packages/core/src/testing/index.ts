@@ -38,8 +38,7 @@ export {
   makeStatusEvent,
   sha,
 } from '../storage/conformance/storage-fixtures.js';
-
-export {};
+// camera driver conformance kit and fake driver
 export {
   cameraDriverChecks,
   describeCameraDriver,
