@@ -8,6 +8,7 @@ import {
   type CameraSession,
   type CameraSpec,
   type DriverEvent,
+  type FieldProblem,
   type ProbeResult,
 } from '@wardwatch/core';
 import type { DvrConnectionOptions, DvrDriverOptions } from './dvr-driver-options.js';
@@ -17,17 +18,20 @@ import { DVR_URL_TEMPLATES, expandTemplate } from './url-templates.js';
 
 /** Reads and checks this driver's `connection.options`, naming every bad field. */
 export function parseDvrOptions(raw: Record<string, unknown>): DvrConnectionOptions {
-  const problems: string[] = [];
+  const problems: FieldProblem[] = [];
   const brand = raw.brand ?? 'hikvision';
-  if (brand !== 'hikvision' && brand !== 'dahua') problems.push('brand must be "hikvision" or "dahua"');
+  if (brand !== 'hikvision' && brand !== 'dahua') problems.push({ path: 'brand', message: 'must be "hikvision" or "dahua"' });
   const channel = raw.channel ?? 1;
-  if (typeof channel !== 'number' || !Number.isInteger(channel) || channel < 1 || channel > 64) problems.push('channel must be an integer 1..64');
+  if (typeof channel !== 'number' || !Number.isInteger(channel) || channel < 1 || channel > 64) problems.push({ path: 'channel', message: 'must be an integer 1..64' });
   const httpPort = raw.httpPort ?? 80;
-  if (typeof httpPort !== 'number' || !Number.isInteger(httpPort) || httpPort < 1 || httpPort > 65535) problems.push('httpPort must be a port number');
+  if (typeof httpPort !== 'number' || !Number.isInteger(httpPort) || httpPort < 1 || httpPort > 65535) problems.push({ path: 'httpPort', message: 'must be a port number' });
   for (const key of ['mainPath', 'subPath', 'snapshotPath'] as const) {
-    if (raw[key] !== undefined && (typeof raw[key] !== 'string' || !String(raw[key]).startsWith('/'))) problems.push(`${key} must be a path starting with "/"`);
+    if (raw[key] !== undefined && (typeof raw[key] !== 'string' || !String(raw[key]).startsWith('/'))) problems.push({ path: key, message: 'must be a path starting with "/"' });
   }
-  if (problems.length > 0) throw new WardwatchError('INVALID_CONFIG', `Invalid rtsp-dvr connection.options: ${problems.join('; ')}`, { details: { problems } });
+  if (problems.length > 0) {
+    const list = problems.map((p) => `${p.path} ${p.message}`).join('; ');
+    throw new WardwatchError('INVALID_CONFIG', `Invalid rtsp-dvr connection.options: ${list}`, { details: { problems } });
+  }
   return {
     brand: brand as DvrConnectionOptions['brand'],
     channel: channel as number,

@@ -9,6 +9,18 @@ export { ERROR_CODES } from './errors/codes.js';
 export type { ErrorCode } from './errors/codes.js';
 export { WardwatchError, isWardwatchError, toWardwatchError } from './errors/wardwatch-error.js';
 export type { WardwatchErrorOptions } from './errors/wardwatch-error.js';
+export type {
+  CameraErrorDetails,
+  ErrorDetails,
+  ErrorDetailsByCode,
+  LooseErrorDetails,
+  MediaErrorDetails,
+  OptionalDependencyErrorDetails,
+  PluginErrorDetails,
+  RecordErrorDetails,
+  StorageErrorDetails,
+  ValidationErrorDetails,
+} from './errors/error-details.js';
 
 // model
 export { describeIssues, parseWithSchema } from './model/validate.js';

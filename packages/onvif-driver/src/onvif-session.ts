@@ -217,7 +217,7 @@ export async function connectOnvif(spec: CameraSpec, options: OnvifDriverOptions
   const authOption = optionString(extra, 'auth') ?? options.auth ?? 'auto';
   if (!AUTH_SCHEMES.includes(authOption as OnvifAuthScheme)) {
     throw new WardwatchError('INVALID_CONFIG', `connection.options.auth must be one of ${AUTH_SCHEMES.join(', ')}`, {
-      details: { cameraId: spec.id, auth: authOption },
+      details: { cameraId: spec.id, field: 'connection.options.auth', value: authOption },
     });
   }
   const timeoutMs = options.timeoutMs ?? 5000;

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { DEFAULT_MAX_RECORD_BYTES, toWardwatchError, WardwatchError, type StorageAdapter } from '@wardwatch/core';
+import { DEFAULT_MAX_RECORD_BYTES, toWardwatchError, WardwatchError, type FieldProblem, type StorageAdapter } from '@wardwatch/core';
 import { createLevelAuditLog } from './level-audit-log.js';
 import { createLevelCameraRepository } from './level-camera-repository.js';
 import { createLevelContext } from './level-context.js';
@@ -50,11 +50,14 @@ function checkOptions(options: LevelStorageOptions): Required<LevelStorageOption
     sync: options.sync ?? false,
     maxRecordBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
   };
-  const problems: string[] = [];
-  if (!Number.isFinite(resolved.batchDelayMs) || resolved.batchDelayMs < 0) problems.push('batchDelayMs: must be a non-negative number');
-  if (!Number.isInteger(resolved.maxBatchOps) || resolved.maxBatchOps < 1) problems.push('maxBatchOps: must be a positive integer');
-  if (!Number.isInteger(resolved.maxRecordBytes) || resolved.maxRecordBytes < 1) problems.push('maxRecordBytes: must be a positive integer');
-  if (problems.length > 0) throw new WardwatchError('INVALID_CONFIG', `Invalid level storage options: ${problems.join('; ')}`, { details: { problems } });
+  const problems: FieldProblem[] = [];
+  if (!Number.isFinite(resolved.batchDelayMs) || resolved.batchDelayMs < 0) problems.push({ path: 'batchDelayMs', message: 'must be a non-negative number' });
+  if (!Number.isInteger(resolved.maxBatchOps) || resolved.maxBatchOps < 1) problems.push({ path: 'maxBatchOps', message: 'must be a positive integer' });
+  if (!Number.isInteger(resolved.maxRecordBytes) || resolved.maxRecordBytes < 1) problems.push({ path: 'maxRecordBytes', message: 'must be a positive integer' });
+  if (problems.length > 0) {
+    const list = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+    throw new WardwatchError('INVALID_CONFIG', `Invalid level storage options: ${list}`, { details: { problems } });
+  }
   return resolved;
 }
 

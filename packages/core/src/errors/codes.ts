@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   PLUGIN_MISSING_REQUIREMENT: { retryable: false, description: 'A plugin requires another plugin that is not registered.' },
   DRIVER_NOT_FOUND: { retryable: false, description: "No registered driver has the camera spec's driver id." },
   STATION_NOT_RUNNING: { retryable: false, description: 'The station is not started, or is stopping.' },
+  OPTIONAL_DEPENDENCY_MISSING: { retryable: false, description: 'A feature needs an optional package that is not installed; `details.packages` names what to add.' },
   // cameras and devices
   CAMERA_UNREACHABLE: { retryable: true, description: 'The camera did not accept a connection (refused, reset, no route).' },
   CAMERA_TIMEOUT: { retryable: true, description: 'The camera did not answer within the per-call timeout.' },
