@@ -113,7 +113,7 @@ export { sumBytesPerDay, utcDay } from './storage/sum-bytes-per-day.js';
 
 // utilities
 export { canonicalJson } from './util/canonical-json.js';
-export { redactUrl } from './util/redact-url.js';
+export { redactUrl, redactUrlsIn } from './util/redact-url.js';
 
 // station
 export { createStation, STATION_HEALTH_DEFAULTS } from './station/create-station.js';
