@@ -1,8 +1,7 @@
-import { WardwatchError, type RecorderSignal, type Segment } from '@wardwatch/core';
+import { redactUrlsIn, WardwatchError, type RecorderSignal, type Segment } from '@wardwatch/core';
 import { describeFfmpegExit } from './describe-ffmpeg-exit.js';
 import type { FfmpegProgress } from './progress-parser.js';
 import type { ProcessExit } from './process-runner.js';
-import { redactText } from './redact-text.js';
 
 /** Why the recorder itself ended a run that produced no (more) media. */
 export type RecordingKillCause = 'connect-timeout' | 'stalled';
@@ -54,13 +53,16 @@ export interface RecordingState {
   /** End of the latest footage recorded (progress or segments), for the next outage's start. */
   lastMediaEnd: number | undefined;
   outage: RecordingOutage | undefined;
-  /** Backoff attempt of the next reconnect delay (0 after a run that connected). */
+  /** Backoff attempt of the reconnect delay being waited now (0 after a run that connected). */
   retryAttempt: number;
+  /** Backoff attempt of the reconnect after the next failure. */
+  nextAttempt: number;
   run: RunState | undefined;
 }
 
-/** Timing thresholds the reducer applies (from the recorder's resolved options). */
+/** What the reducer needs to know of its camera: its id and the timing thresholds of the resolved options. */
 export interface RecordingLimits {
+  cameraId: string;
   gapToleranceMs: number;
   stallTimeoutMs: number;
   connectTimeoutMs: number;
@@ -100,6 +102,8 @@ const ANCHOR_AGREEMENT_MS = 150;
 const ANCHOR_SETTLE_MAX_MS = 10_000;
 /** A pause of media inside one connection shorter than this is not a stall, ms. */
 const STALL_GAP_MIN_MS = 2000;
+/** Most characters of one ffmpeg line quoted in an error (redacted first). */
+const MAX_LINE_CHARS = 200;
 
 /** The state of a camera that has not recorded yet; `previousEnd` (the latest indexed footage) opens an outage. */
 export function initialRecordingState(previousEnd?: number): RecordingState {
@@ -108,6 +112,7 @@ export function initialRecordingState(previousEnd?: number): RecordingState {
     lastMediaEnd: previousEnd,
     outage: previousEnd !== undefined ? { from: previousEnd, cause: 'recorder-restart' } : undefined,
     retryAttempt: 0,
+    nextAttempt: 0,
     run: undefined,
   };
 }
@@ -138,7 +143,7 @@ function newRun(at: number, live: boolean, pendingGap: RecordingOutage | undefin
 
 const later = (a: number | undefined, b: number): number => Math.max(a ?? 0, b);
 
-function onStderrLine(state: RecordingState, run: RunState, at: number, line: string): RecordingTransition {
+function onStderrLine(state: RecordingState, run: RunState, at: number, limits: RecordingLimits, line: string): RecordingTransition {
   let next = run;
   const effects: RecordingEffect[] = [];
   if (run.codec === 'unknown') {
@@ -147,7 +152,9 @@ function onStderrLine(state: RecordingState, run: RunState, at: number, line: st
   }
   if (!run.liveFailed && run.live && LIVE_FAILED_LINE.test(line)) {
     next = { ...next, liveFailed: true };
-    const error = new WardwatchError('FFMPEG_FAILED', `Live output failed; recording goes on: ${redactText(line)}`);
+    const error = new WardwatchError('FFMPEG_FAILED', `Live output failed; recording goes on: ${redactUrlsIn(line).slice(0, MAX_LINE_CHARS)}`, {
+      details: { cameraId: limits.cameraId },
+    });
     effects.push({ type: 'emit', signal: { type: 'error', at, error } });
   }
   return { state: next === run ? state : { ...state, run: next }, effects };
@@ -205,12 +212,12 @@ function onTick(state: RecordingState, run: RunState, at: number, limits: Record
   return { state: { ...state, run: { ...run, killCause } }, effects: [{ type: 'kill', cause: killCause }] };
 }
 
-function onExit(state: RecordingState, run: RunState, exit: ProcessExit): RecordingTransition {
+function onExit(state: RecordingState, run: RunState, limits: RecordingLimits, exit: ProcessExit): RecordingTransition {
   const effects: RecordingEffect[] = [];
   // media came but the run ended before its anchor settled: the hole before it is reported all the same
   const gap = run.pendingGap;
-  if (!run.settled && run.connected && gap && run.anchorMin !== undefined && run.anchorMin - gap.from > 0) {
-    effects.push({ type: 'gap-check', from: gap.from, to: run.anchorMin, cause: gap.cause } as never);
+  if (!run.settled && run.connected && gap && run.anchorMin !== undefined && run.anchorMin - gap.from > limits.gapToleranceMs) {
+    effects.push({ type: 'emit', signal: { type: 'gap', from: gap.from, to: run.anchorMin, cause: gap.cause } });
   }
   const cause = state.stopped ? 'stopped' : (run.killCause ?? describeFfmpegExit(exit));
   return { state: { ...state, run: { ...run, anchor: run.anchor ?? run.anchorMin, cause } }, effects };
@@ -226,8 +233,8 @@ function onRunEnded(state: RecordingState, at: number, failure: string | undefin
   if (connected || state.outage === undefined) effects.push({ type: 'emit', signal: { type: 'disconnected', at, cause } });
   const outage = state.outage ?? { from: state.lastMediaEnd ?? at, cause };
   // the first retry after a connection that worked, or after the first failure, waits the initial delay
-  const retryAttempt = connected ? 0 : state.retryAttempt;
-  return { state: { ...base, outage, retryAttempt }, effects };
+  const retryAttempt = connected ? 0 : state.nextAttempt;
+  return { state: { ...base, outage, retryAttempt, nextAttempt: retryAttempt + 1 }, effects };
 }
 
 /**
@@ -241,7 +248,7 @@ export function reduceRecording(state: RecordingState, action: RecordingAction, 
     case 'run-started':
       return { state: { ...state, run: newRun(action.at, action.live, state.outage) }, effects: [] };
     case 'stderr-line':
-      return run ? onStderrLine(state, run, action.at, action.line) : { state, effects: [] };
+      return run ? onStderrLine(state, run, action.at, limits, action.line) : { state, effects: [] };
     case 'progress':
       return run && run.cause === undefined ? onProgress(state, run, action.at, limits, action.progress) : { state, effects: [] };
     case 'tick':
@@ -257,11 +264,9 @@ export function reduceRecording(state: RecordingState, action: RecordingAction, 
       return { state: { ...state, lastMediaEnd }, effects: action.segments.map((segment) => ({ type: 'emit', signal: { type: 'segment', segment } })) };
     }
     case 'process-exited':
-      return run ? onExit(state, run, action.exit) : { state, effects: [] };
-    case 'run-ended': {
-      const ended = onRunEnded(state, action.at, action.failure);
-      return { state: { ...ended.state, retryAttempt: ended.state.retryAttempt }, effects: ended.effects };
-    }
+      return run ? onExit(state, run, limits, action.exit) : { state, effects: [] };
+    case 'run-ended':
+      return onRunEnded(state, action.at, action.failure);
     case 'stop-requested':
       return { state: { ...state, stopped: true }, effects: [] };
   }
