@@ -5,7 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { Observable } from 'rxjs';
 import { CameraIdSchema, hashFile, toWardwatchError, WardwatchError, type ClipEvent, type ClipRequest, type Logger, type StorageAdapter } from '@wardwatch/core';
 import { mergeRanges } from './clip-holes.js';
-import { concatFragmentedMp4, NotFragmentedError } from './fmp4-concat.js';
+import { concatFragmentedMp4 } from './concat-fragmented-mp4.js';
+import { isNotJoinable } from './mp4-boxes.js';
 import { probeMedia } from './probe-media.js';
 import type { ProcessRunner } from './process-runner.js';
 import { createProgressParser } from './progress-parser.js';
@@ -118,8 +119,8 @@ export function exportClip(config: ExportClipConfig): Observable<ClipEvent> {
         return;
       } catch (error) {
         if (cancelled) throw new WardwatchError('CANCELLED', 'clip export cancelled');
-        if (!(error instanceof NotFragmentedError)) throw error;
-        config.logger.info({ reason: error.message }, 'clip: segments not joinable directly; cut by ffmpeg, gaps from the index only');
+        if (!isNotJoinable(error)) throw error;
+        config.logger.info({ cameraId: request.cameraId, reason: error.message }, 'clip: segments not joinable directly; cut by ffmpeg, gaps from the index only');
         await rm(partPath, { force: true });
       }
       const lines: string[] = ['ffconcat version 1.0'];

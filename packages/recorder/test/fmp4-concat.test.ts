@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { createMemoryStorage, silentLogger, systemClock, type Segment } from '@wardwatch/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { concatFragmentedMp4, NotFragmentedError } from '../src/fmp4-concat.js';
+import { concatFragmentedMp4 } from '../src/concat-fragmented-mp4.js';
 import { createRecorder } from '../src/create-recorder.js';
 import { segmentRelativePath } from '../src/segment-path.js';
 import { resolveFfmpegPath, resolveFfprobePath } from '../src/ffmpeg-binaries.js';
@@ -210,12 +210,13 @@ describe('concatFragmentedMp4 (single-pass join with in-stream SHA-256)', () => 
     }
   });
 
-  it('reports inputs it cannot join directly (plain MP4) as NotFragmentedError, and stops when aborted', async () => {
-    await expect(concatFragmentedMp4([{ path: plain, start: T0 }], { from: T0, to: T0 + 1000 }, join(tmp.dir, 'x.mp4'))).rejects.toBeInstanceOf(NotFragmentedError);
-    await expect(concatFragmentedMp4(inputs, { from: T0 + 60_000, to: T0 + 70_000 }, join(tmp.dir, 'y.mp4'))).rejects.toBeInstanceOf(NotFragmentedError);
+  it('reports inputs it cannot join directly (plain MP4) as coded MEDIA_INVALID (not joinable), and stops when aborted', async () => {
+    const notJoinable = { name: 'WardwatchError', code: 'MEDIA_INVALID', details: expect.objectContaining({ joinable: false }) };
+    await expect(concatFragmentedMp4([{ path: plain, start: T0 }], { from: T0, to: T0 + 1000 }, join(tmp.dir, 'x.mp4'))).rejects.toMatchObject(notJoinable);
+    await expect(concatFragmentedMp4(inputs, { from: T0 + 60_000, to: T0 + 70_000 }, join(tmp.dir, 'y.mp4'))).rejects.toMatchObject(notJoinable);
     const controller = new AbortController();
     await expect(
       concatFragmentedMp4(inputs, { from: T0, to: T0 + 16_000 }, join(tmp.dir, 'z.mp4'), () => controller.abort(), controller.signal, { writeBatch: 1000 }),
-    ).rejects.toThrow(/aborted/);
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
   });
 });

@@ -6,7 +6,7 @@ import { firstValueFrom, lastValueFrom, take, toArray, type Subscription } from 
 import type { Simulator } from '@wardwatch/simulator';
 import type { ClipEvent, RecorderSignal, Segment } from '@wardwatch/core';
 import { createRecorder, probeMedia, resolveFfmpegPath, resolveFfprobePath, type WardwatchRecorder } from '../src/index.js';
-import { concatFragmentedMp4 } from '../src/fmp4-concat.js';
+import { concatFragmentedMp4 } from '../src/concat-fragmented-mp4.js';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
