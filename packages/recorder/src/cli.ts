@@ -8,6 +8,7 @@ import {
   silentLogger,
   systemClock,
   toWardwatchError,
+  WardwatchError,
   type CameraSession,
 } from '@wardwatch/core';
 import { createRecorder } from './create-recorder.js';
@@ -71,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
   const session: CameraSession = {
     streams: { main: { uri: url } },
     events$: EMPTY,
-    snapshot: () => Promise.reject(new Error('no snapshot')),
+    snapshot: () => Promise.reject(new WardwatchError('CAMERA_UNSUPPORTED', 'the field recorder has no snapshot source')),
     probe: async () => ({ ok: true, latencyMs: 0 }),
     close: async () => undefined,
   };

@@ -13,6 +13,8 @@ export interface CloseSegmentDeps {
   incoming: string;
   finisher: SegmentFinisher;
   now(): number;
+  /** Told when a segment was placed but its run journal could not be written. */
+  onJournalError(error: string): void;
 }
 
 /** Most milliseconds a segment's start is moved forward to find a free file name. */
@@ -36,6 +38,7 @@ export async function closeSegment(deps: CloseSegmentDeps, entry: SegmentListEnt
       const result = await deps.finisher.finish({ ...job, dest: resolveInside(deps.root, rel) });
       if (result.type === 'taken') continue;
       if (result.type === 'empty') return undefined;
+      if (result.journalError) deps.onJournalError(result.journalError);
       return { cameraId: deps.cameraId, start, end, path: rel, bytes: result.bytes, codec, sha256: result.sha256 };
     }
     throw new WardwatchError('STORAGE_IO', `no free segment name near ${mediaStart}`, { details: { cameraId: deps.cameraId } });

@@ -3,6 +3,7 @@ import { WardwatchError, type Clock, type Frame, type FrameOptions, type Logger 
 import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
 import type { ManagedProcess, ProcessRunner } from './process-runner.js';
 import { rtspInputOptions } from './record-command.js';
+import { withDefaults } from './with-defaults.js';
 
 /** Inputs of {@link decodeFrames}. */
 export interface DecodeFramesConfig {
@@ -19,6 +20,9 @@ export interface DecodeFramesConfig {
   logger?: Logger;
 }
 
+/** Frame options when not given: small, gray and slow, as analyzers of the sub stream want them. */
+const FRAME_DEFAULTS: FrameOptions = { width: 320, height: 180, fps: 5, format: 'gray' };
+
 /** First restart delay of the decoder, ms; doubled after each run without a frame, up to {@link RESTART_MAX_MS}. */
 const RESTART_MS = 2000;
 const RESTART_MAX_MS = 30_000;
@@ -30,10 +34,7 @@ const RESTART_MAX_MS = 30_000;
  * queued.
  */
 export function decodeFrames(config: DecodeFramesConfig): Observable<Frame> {
-  const width = config.options.width ?? 320;
-  const height = config.options.height ?? 180;
-  const fps = config.options.fps ?? 5;
-  const format = config.options.format ?? 'gray';
+  const { width, height, fps, format } = withDefaults(FRAME_DEFAULTS, config.options);
   return new Observable<Frame>((subscriber) => {
     const sizeOk = Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0 && width <= 7680 && height <= 4320;
     if (!sizeOk || !(fps > 0 && fps <= 60) || (format !== 'gray' && format !== 'rgb')) {

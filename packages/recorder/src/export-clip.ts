@@ -173,8 +173,9 @@ export function exportClip(config: ExportClipConfig): Observable<ClipEvent> {
       subscriber.complete();
     })().catch(async (error: unknown) => {
       // only what this export wrote is removed (never a file that was already at `outPath`)
-      await rm(listPath, { force: true }).catch(() => undefined);
-      await rm(partPath, { force: true }).catch(() => undefined);
+      for (const leftover of [listPath, partPath]) {
+        await rm(leftover, { force: true }).catch((rmError: unknown) => config.logger.warn({ cameraId: request.cameraId, err: rmError, path: leftover }, 'clip: a partial file could not be removed'));
+      }
       const wrapped = toWardwatchError(error, 'FFMPEG_FAILED');
       if (!subscriber.closed) subscriber.error(wrapped);
       else config.logger.info({ code: wrapped.code }, 'clip export ended after unsubscribe');

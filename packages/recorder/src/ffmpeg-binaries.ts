@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
-import { WardwatchError } from '@wardwatch/core';
+import { toWardwatchError, WardwatchError } from '@wardwatch/core';
 
 const requireFromHere = createRequire(import.meta.url);
 
@@ -18,8 +18,10 @@ function bundled(pkg: string): string | undefined {
   try {
     const mod = requireFromHere(pkg) as { path?: string };
     return mod.path && existsSync(mod.path) ? mod.path : undefined;
-  } catch {
-    return undefined;
+  } catch (error) {
+    // the optional bundled binary is not installed: not an error, the next candidate is tried
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
+    throw toWardwatchError(error, 'FFMPEG_NOT_FOUND', { package: pkg });
   }
 }
 

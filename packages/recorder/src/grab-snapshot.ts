@@ -17,6 +17,9 @@ export interface GrabSnapshotConfig {
   timeoutMs?: number;
 }
 
+/** Default of {@link GrabSnapshotConfig.timeoutMs}, ms. */
+const SNAPSHOT_TIMEOUT_MS = 15_000;
+
 function isJpeg(data: Uint8Array): boolean {
   return data.length > 4 && data[0] === 0xff && data[1] === 0xd8;
 }
@@ -43,7 +46,7 @@ export async function grabSnapshot(config: GrabSnapshotConfig): Promise<Uint8Arr
   const timer = setTimeout(() => {
     timedOut = true;
     proc.kill('SIGKILL');
-  }, config.timeoutMs ?? 15_000);
+  }, config.timeoutMs ?? SNAPSHOT_TIMEOUT_MS);
   const exit = await proc.exited;
   clearTimeout(timer);
   const data = new Uint8Array(Buffer.concat(chunks));

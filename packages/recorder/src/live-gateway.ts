@@ -6,6 +6,7 @@ import type { AddressInfo, Server } from 'node:net';
 import { WardwatchError, silentLogger, type Logger } from '@wardwatch/core';
 import type NodeMediaServerClass from 'node-media-server';
 import type { NmsSession } from 'node-media-server';
+import { withDefaults } from './with-defaults.js';
 
 /** Options of {@link createLiveGateway}. */
 export interface LiveGatewayOptions {
@@ -52,6 +53,9 @@ export interface LiveGateway {
 
 const APP = 'live';
 
+/** Defaults of {@link LiveGatewayOptions}. */
+const GATEWAY_DEFAULTS = { rtmpPort: 0, httpPort: 0, host: '127.0.0.1', playTtlSeconds: 300, logger: silentLogger as Logger };
+
 /** node-media-server's logger singleton (`src/core/logger.js`). */
 interface NmsLogger {
   level: string;
@@ -80,7 +84,7 @@ function neutraliseStore(server: NodeMediaServerClass): void {
     store.options.signals = false;
     store.options.lock = false;
   }
-  store.open = () => Promise.reject(new Error('the NMS store is disabled inside WardWatch'));
+  store.open = () => Promise.reject(new WardwatchError('INVALID_STATE', 'the NMS store is disabled inside WardWatch'));
 }
 let activeGateway = false;
 
@@ -106,13 +110,11 @@ function urlHost(host: string): string {
  * gateway runs per process at a time.
  */
 export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway {
-  const host = options.host ?? '127.0.0.1';
   const secret = options.secret ?? randomBytes(32);
   if ((typeof secret === 'string' ? Buffer.byteLength(secret) : secret.byteLength) < 16) {
     throw new WardwatchError('INVALID_CONFIG', 'live gateway: secret must be at least 16 bytes (signatures would be guessable)');
   }
-  const ttl = options.playTtlSeconds ?? 300;
-  const logger = options.logger ?? silentLogger;
+  const { host, playTtlSeconds: ttl, logger, rtmpPort: rtmpPortOption, httpPort: httpPortOption } = withDefaults(GATEWAY_DEFAULTS, options);
   let nms: NodeMediaServerClass | undefined;
   let ports: { rtmpPort: number; httpPort: number } | undefined;
   const hooks: Array<[string, (s: NmsSession) => void]> = [];
@@ -199,8 +201,8 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
         const rtmpServer = server.rtmpServer.tcpServer;
         const httpServer = server.httpServer.httpServer as unknown as Server | undefined;
         if (!rtmpServer || !httpServer) throw new WardwatchError('INTERNAL', 'node-media-server did not create its servers');
-        const rtmpPort = await listen(rtmpServer, options.rtmpPort ?? 0);
-        const httpPort = await listen(httpServer, options.httpPort ?? 0);
+        const rtmpPort = await listen(rtmpServer, rtmpPortOption);
+        const httpPort = await listen(httpServer, httpPortOption);
         nms = server;
         ports = { rtmpPort, httpPort };
         logger.info({ host, rtmpPort, httpPort }, 'live gateway started');

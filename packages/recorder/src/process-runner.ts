@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { silentLogger, type Logger } from '@wardwatch/core';
 import { onLines } from './line-splitter.js';
+import { withDefaults } from './with-defaults.js';
 import type { Readable, Writable } from 'node:stream';
 
 /** How a managed process ended. */
@@ -46,7 +48,16 @@ export interface ProcessRunnerOptions {
   watchdog?: boolean;
   /** Grace period after `q` before SIGTERM, ms. @default 4000 */
   graceMs?: number;
+  /** Told about unexpected errors of the pipes to children and the watchdog (with the child's pid). @default silentLogger */
+  logger?: Logger;
 }
+
+/** {@link ProcessRunnerOptions} with every default applied. */
+const RUNNER_DEFAULTS = { watchdog: true, graceMs: 4000, logger: silentLogger } satisfies Required<ProcessRunnerOptions>;
+
+/** Errors of a child's pipes that only mean it has exited (nothing to report). */
+const GONE = new Set(['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END', 'ESRCH']);
+const isGone = (error: unknown): boolean => GONE.has(String((error as NodeJS.ErrnoException | undefined)?.code));
 
 // The watchdog is a tiny shell reading `+pid` / `-pid` lines; on EOF (our process died) it kills what is left.
 const WATCHDOG_SCRIPT = [
@@ -73,16 +84,20 @@ const WATCHDOG_SCRIPT = [
  * a terminal reaches them too; ffmpeg then finishes its output as it does for `q`.
  */
 export function createProcessRunner(options: ProcessRunnerOptions = {}): ProcessRunner {
-  const defaultGrace = options.graceMs ?? 4000;
+  const resolved = withDefaults<Required<ProcessRunnerOptions>>(RUNNER_DEFAULTS, options);
+  const { graceMs: defaultGrace, logger } = resolved;
+  const reportUnlessGone = (what: string, pid?: number) => (error: unknown): void => {
+    if (!isGone(error)) logger.warn({ err: error, pid }, what);
+  };
   const running = new Map<number, ManagedProcess>();
   let watchdog: ChildProcess | undefined;
 
   function tellWatchdog(line: string): void {
-    if (options.watchdog === false) return;
+    if (!resolved.watchdog) return;
     if (!watchdog || watchdog.exitCode !== null || watchdog.signalCode !== null) {
       watchdog = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
-      watchdog.on('error', () => undefined);
-      watchdog.stdin?.on('error', () => undefined);
+      watchdog.on('error', reportUnlessGone('process watchdog failed'));
+      watchdog.stdin?.on('error', reportUnlessGone('process watchdog pipe failed'));
       watchdog.unref();
       (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
       for (const pid of running.keys()) watchdog.stdin?.write(`+${pid}\n`);
@@ -101,7 +116,7 @@ export function createProcessRunner(options: ProcessRunnerOptions = {}): Process
       if (tail.length > 20) tail.shift();
       spawnOptions.onStderrLine?.(line);
     });
-    child.stdin!.on('error', () => undefined);
+    child.stdin!.on('error', reportUnlessGone('stdin of a child failed', child.pid));
     const exited = new Promise<ProcessExit>((resolve) => {
       let done = false;
       const finish = (code: number | null, signal: NodeJS.Signals | null): void => {
@@ -130,19 +145,17 @@ export function createProcessRunner(options: ProcessRunnerOptions = {}): Process
         if (child.exitCode === null && child.signalCode === null && pid > 0) {
           try {
             process.kill(pid, signal);
-          } catch {
-            // already gone
+          } catch (error) {
+            reportUnlessGone('a child could not be signalled', pid)(error);
           }
         }
       },
       stop(graceMs = defaultGrace) {
         stopping ??= (async () => {
           if (child.exitCode !== null || child.signalCode !== null) return exited;
-          try {
+          if (child.stdin!.writable) {
             child.stdin!.write('q');
             child.stdin!.end();
-          } catch {
-            // stdin already closed
           }
           // the grace timers are cleared as soon as the process exits (they would keep Node alive)
           const exitedOrAfter = async (ms: number): Promise<boolean> => {

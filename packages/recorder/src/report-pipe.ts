@@ -39,6 +39,14 @@ function mkfifo(path: string): Promise<void> {
 /** Name of a report pipe that fell back to the temp directory: the owning process's pid, then the run. */
 const FALLBACK_NAME = /^wardwatch-(\d+)-[\w-]+\.pipe$/;
 
+/** A `catch` handler that turns "no such file" (nothing to do) into `value` and rethrows anything else. */
+function ifMissing<T>(value: T): (error: unknown) => T {
+  return (error) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return value;
+    throw toWardwatchError(error, 'STORAGE_IO');
+  };
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -54,11 +62,11 @@ function alive(pid: number): boolean {
  */
 export async function sweepFallbackPipes(dir: string = tmpdir()): Promise<string[]> {
   const removed: string[] = [];
-  for (const name of await readdir(dir).catch(() => [] as string[])) {
+  for (const name of await readdir(dir).catch(ifMissing([] as string[]))) {
     const m = FALLBACK_NAME.exec(name);
     if (!m || alive(Number(m[1]))) continue;
     const path = join(dir, name);
-    const info = await lstat(path).catch(() => undefined);
+    const info = await lstat(path).catch(ifMissing(undefined));
     if (!info?.isFIFO()) continue;
     await rm(path, { force: true });
     removed.push(path);

@@ -89,7 +89,14 @@ function watchRun(ctx: RunContext, proc: ManagedProcess, reports: ReportPipe, ru
       killTimer = config.clock.schedule(() => proc.kill('SIGKILL'), KILL_GRACE_MS);
     }
   });
-  const finishDeps = { cameraId: config.cameraId, root: config.root, incoming: ctx.incoming, finisher: config.finisher, now: () => config.clock.now() };
+  const finishDeps = {
+    cameraId: config.cameraId,
+    root: config.root,
+    incoming: ctx.incoming,
+    finisher: config.finisher,
+    now: () => config.clock.now(),
+    onJournalError: (error: string) => ctx.logger.warn({ error }, 'segment placed, but its run journal could not be written'),
+  };
   const onListLine = (line: string): void => {
     const entry = parseSegmentListLine(line);
     if (!entry) return;

@@ -14,7 +14,8 @@ export interface FinishJob {
 
 /** What became of a {@link FinishJob}. */
 export type FinishResult =
-  | { type: 'done'; sha256: string; bytes: number }
+  /** Moved and hashed; `journalError` says why the run journal could not be written (the segment is in place). */
+  | { type: 'done'; sha256: string; bytes: number; journalError?: string }
   /** `dest` already exists: nothing was done (choose another name). */
   | { type: 'taken' }
   /** `src` is missing or empty: nothing was done. */
@@ -72,11 +73,15 @@ parentPort.on('message', (job) => {
     if (fs.existsSync(job.dest)) return parentPort.postMessage({ id: job.id, type: 'taken' });
     moveInto(job.src, job.dest);
     const result = sha256(job.dest);
-    // the segment is in place: a journal that cannot be written (a full disk) must not make it look lost
+    // the segment is in place: a journal that cannot be written (a full disk) must not make it look lost; the
+    // failure is reported with the result and logged by the caller
+    let journalError;
     try {
       fs.writeFileSync(job.journalPath, job.journalText);
-    } catch {}
-    parentPort.postMessage({ id: job.id, type: 'done', ...result });
+    } catch (error) {
+      journalError = String(error && (error.code || error.message));
+    }
+    parentPort.postMessage({ id: job.id, type: 'done', ...result, ...(journalError ? { journalError } : {}) });
   } catch (error) {
     parentPort.postMessage({ id: job.id, type: 'error', code: error && error.code, message: String(error && error.message) });
   }
@@ -113,10 +118,11 @@ export function createSegmentFinisher(): SegmentFinisher {
       pending.delete(reply.id);
       if (pending.size === 0) w.unref();
       if (reply.type === 'error') {
-        const cause = Object.assign(new Error(reply.message), { code: reply.code });
-        p.reject(toWardwatchError(cause, 'STORAGE_IO', { path: p.job.src }));
+        // the worker's errno code keeps its meaning (a full disk is DISK_FULL, a vanished file NOT_FOUND)
+        const code = reply.code === 'ENOSPC' ? 'DISK_FULL' : reply.code === 'ENOENT' ? 'NOT_FOUND' : 'STORAGE_IO';
+        p.reject(new WardwatchError(code, reply.message, { details: { path: p.job.src, ...(reply.code ? { errno: reply.code } : {}) } }));
       } else if (reply.type === 'done') {
-        p.resolve({ type: 'done', sha256: reply.sha256, bytes: reply.bytes });
+        p.resolve({ type: 'done', sha256: reply.sha256, bytes: reply.bytes, ...(reply.journalError ? { journalError: reply.journalError } : {}) });
       } else {
         p.resolve({ type: reply.type });
       }

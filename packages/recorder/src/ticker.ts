@@ -1,5 +1,6 @@
 import type { SchedulerAction, Subscription } from 'rxjs';
 import type { Clock } from '@wardwatch/core';
+import { withDefaults } from './with-defaults.js';
 
 /** Work done on every tick of a {@link Ticker}. */
 export interface TickTask {
@@ -25,14 +26,16 @@ export interface TickerOptions {
   onError?: (error: unknown) => void;
 }
 
+/** The periods of {@link TickerOptions} with their defaults. */
+const TICKER_DEFAULTS = { periodMs: 1000, fastPeriodMs: 50 };
+
 /**
  * Creates a {@link Ticker} on the injected clock (virtual time in tests). It runs only while it has tasks, at the
  * slow period unless a task wants the fast one. Every wake-up of an idle process costs CPU (a lot of it on a
  * virtual machine), so sixteen cameras polled by one timer cost a sixteenth of sixteen timers.
  */
 export function createTicker(clock: Clock, options: TickerOptions = {}): Ticker {
-  const periodMs = options.periodMs ?? 1000;
-  const fastPeriodMs = options.fastPeriodMs ?? 50;
+  const { periodMs, fastPeriodMs } = withDefaults(TICKER_DEFAULTS, options);
   const tasks = new Set<TickTask>();
   let timer: Subscription | undefined;
   let dueAt = Number.POSITIVE_INFINITY;
