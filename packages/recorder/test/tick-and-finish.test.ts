@@ -217,7 +217,7 @@ describe('segment finisher (worker thread)', () => {
     cleanups.push(() => finisher.close());
     writeFileSync(join(dir, 'seg.mp4'), 'segment data');
     const result = await finisher.finish({ src: join(dir, 'seg.mp4'), dest: join(dir, 'out', 'x.mp4'), journalPath: join(dir, 'no-such-dir', 'j.json'), journalText: '{}' });
-    expect(result).toEqual({ type: 'done', sha256: sha256(Buffer.from('segment data')), bytes: 12 });
+    expect(result).toEqual({ type: 'done', sha256: sha256(Buffer.from('segment data')), bytes: 12, journalError: 'ENOENT' }); // and the journal failure is reported, to be logged
     expect(readFileSync(join(dir, 'out', 'x.mp4'), 'utf8')).toBe('segment data');
   });
 });
