@@ -115,6 +115,10 @@ export { sumBytesPerDay, utcDay } from './storage/sum-bytes-per-day.js';
 export { canonicalJson } from './util/canonical-json.js';
 export { redactUrl, redactUrlsIn } from './util/redact-url.js';
 
+// security
+export { checkStreamUri, normaliseHost, STREAM_URI_SCHEMES } from './security/check-stream-uri.js';
+export type { StreamUriPolicy } from './security/check-stream-uri.js';
+
 // station
 export { createStation, STATION_HEALTH_DEFAULTS } from './station/create-station.js';
 export type { Station, StationOptions } from './station/station.js';

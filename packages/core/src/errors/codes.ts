@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   CAMERA_SOAP_FAULT: { retryable: false, description: 'The camera answered an ONVIF call with a SOAP fault.' },
   CAMERA_RESPONSE_TOO_LARGE: { retryable: false, description: 'A camera response exceeded the configured size cap.' },
   CAMERA_UNSUPPORTED: { retryable: false, description: 'The camera does not support the operation (e.g. PTZ on a fixed camera).' },
+  CAMERA_STREAM_REFUSED: { retryable: false, description: "A driver reported a stream URI that is not rtsp:/rtsps:, or whose host is not the camera's (or one the admin allowed)." },
   // media
   FFMPEG_NOT_FOUND: { retryable: false, description: 'No ffmpeg/ffprobe binary was found (FFMPEG_PATH, PATH, bundled).' },
   FFMPEG_FAILED: { retryable: true, description: 'An ffmpeg or ffprobe process failed; the message carries its last stderr lines.' },

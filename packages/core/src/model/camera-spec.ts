@@ -34,6 +34,11 @@ export const CameraSpecSchema = z.object({
     port: z.number().int().min(1).max(65535).optional(),
     username: z.string().optional(),
     password: z.string().optional(),
+    /**
+     * Other hosts this camera's stream URIs may point at (e.g. the NVR that serves them). By default a stream must
+     * come from `host` itself: a URI elsewhere is refused (`CAMERA_STREAM_REFUSED`).
+     */
+    streamHosts: z.array(z.string().trim().min(1).max(253)).max(16).optional(),
     /** Driver-specific options (e.g. RTSP path templates). */
     options: z.record(z.string(), z.unknown()).default({}),
   }),
