@@ -10,7 +10,7 @@ import { createLevelHoldRepository } from './level-hold-repository.js';
 import { createLevelIncidentRepository } from './level-incident-repository.js';
 import { createLevelSegmentRepository } from './level-segment-repository.js';
 import { ensureSchema } from './schema-version.js';
-import { WriteQueue } from './write-queue.js';
+import { WriteQueue, type SyncMode } from './write-queue.js';
 
 /** Options of {@link createLevelStorage}. */
 export interface LevelStorageOptions {
@@ -27,11 +27,14 @@ export interface LevelStorageOptions {
    */
   maxBatchOps?: number;
   /**
-   * Fsync every batch before acknowledging it. Without it an acknowledged write survives a process
-   * crash or kill (it is in the OS), but not a power loss.
-   * @default false
+   * Which writes are fsynced before they are acknowledged. `'records'`: writes of segments (and their
+   * removal), evidence, holds, audit entries, incidents and cameras, so whatever a caller was told is
+   * closed or acknowledged survives a power loss; events (high rate) are only written to the log, which
+   * survives a process crash or kill but not a power loss. `true`: every write. `false`: none (tests,
+   * bulk imports that can be re-run).
+   * @default 'records'
    */
-  sync?: boolean;
+  sync?: boolean | 'records';
   /**
    * Largest accepted record, in UTF-8 bytes of its JSON; larger ones fail with `STORAGE_RECORD_TOO_LARGE`.
    * @default 1048576
@@ -39,7 +42,14 @@ export interface LevelStorageOptions {
   maxRecordBytes?: number;
 }
 
-function checkOptions(options: LevelStorageOptions): Required<LevelStorageOptions> {
+function syncMode(sync: LevelStorageOptions['sync']): SyncMode | undefined {
+  if (sync === undefined || sync === 'records') return 'records';
+  if (sync === true) return 'all';
+  if (sync === false) return 'none';
+  return undefined;
+}
+
+function checkOptions(options: LevelStorageOptions): Required<Omit<LevelStorageOptions, 'sync'>> & { sync: SyncMode } {
   if (options === null || typeof options !== 'object' || typeof options.path !== 'string' || options.path.length === 0) {
     throw new WardwatchError('INVALID_CONFIG', 'createLevelStorage needs { path }: the directory of the database');
   }
@@ -47,12 +57,13 @@ function checkOptions(options: LevelStorageOptions): Required<LevelStorageOption
     path: resolve(options.path),
     batchDelayMs: options.batchDelayMs ?? 2,
     maxBatchOps: options.maxBatchOps ?? 20_000,
-    sync: options.sync ?? false,
+    sync: syncMode(options.sync) ?? 'records',
     maxRecordBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
   };
   const problems: FieldProblem[] = [];
   if (!Number.isFinite(resolved.batchDelayMs) || resolved.batchDelayMs < 0) problems.push({ path: 'batchDelayMs', message: 'must be a non-negative number' });
   if (!Number.isInteger(resolved.maxBatchOps) || resolved.maxBatchOps < 1) problems.push({ path: 'maxBatchOps', message: 'must be a positive integer' });
+  if (syncMode(options.sync) === undefined) problems.push({ path: 'sync', message: "must be true, false or 'records'" });
   if (!Number.isInteger(resolved.maxRecordBytes) || resolved.maxRecordBytes < 1) problems.push({ path: 'maxRecordBytes', message: 'must be a positive integer' });
   if (problems.length > 0) {
     const list = problems.map((p) => `${p.path}: ${p.message}`).join('; ');

@@ -29,7 +29,7 @@ export async function createLevelAuditLog(ctx: LevelContext): Promise<AuditLog> 
       const entry = chainAuditEntry(head, value);
       const json = JSON.stringify(entry);
       head = JSON.parse(json) as AuditEntry;
-      await ctx.write([{ type: 'put', sublevel: ctx.sub.audit, key: auditKey(entry.seq), value: json }]);
+      await ctx.write([{ type: 'put', sublevel: ctx.sub.audit, key: auditKey(entry.seq), value: json }], 'record');
       return JSON.parse(json) as AuditEntry;
     },
     list(options = {}) {

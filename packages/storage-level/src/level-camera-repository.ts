@@ -7,7 +7,7 @@ export function createLevelCameraRepository(ctx: LevelContext): CameraRepository
     async put(spec) {
       ctx.assertOpen();
       const { value, json } = checkStorageRecord(CameraSpecSchema, spec, 'camera spec', ctx.maxRecordBytes);
-      await ctx.write([{ type: 'put', sublevel: ctx.sub.cameras, key: value.id, value: json }]);
+      await ctx.write([{ type: 'put', sublevel: ctx.sub.cameras, key: value.id, value: json }], 'record');
     },
     get(id) {
       return ctx.read(async () => {
@@ -20,7 +20,7 @@ export function createLevelCameraRepository(ctx: LevelContext): CameraRepository
     },
     async delete(id) {
       ctx.assertOpen();
-      await ctx.write([{ type: 'del', sublevel: ctx.sub.cameras, key: id }]);
+      await ctx.write([{ type: 'del', sublevel: ctx.sub.cameras, key: id }], 'record');
     },
   };
 }

@@ -2,6 +2,9 @@ import { toWardwatchError, WardwatchError } from '@wardwatch/core';
 import type { LevelDb, Sublevels } from './level-database.js';
 import type { WriteOp, WriteQueue } from './write-queue.js';
 
+/** How durable a write must be before it is acknowledged; see {@link LevelContext.write}. */
+export type WriteDurability = 'record' | 'event';
+
 /** What every repository of the LevelDB adapter shares: the database, its sublevels, the write queue and the open state. */
 export interface LevelContext {
   readonly db: LevelDb;
@@ -15,8 +18,13 @@ export interface LevelContext {
   assertOpen(): void;
   /** Runs a read, normalising failures (`STORAGE_CLOSED` when closed meanwhile, else `STORAGE_IO`). */
   read<T>(fn: () => Promise<T>): Promise<T>;
-  /** Enqueues writes after checking the storage is open; resolves when they are durable. */
-  write(ops: readonly WriteOp[]): Promise<void>;
+  /**
+   * Enqueues writes after checking the storage is open; resolves when they are written. `durability`
+   * `'record'` (segments, evidence, holds, audit, incidents, cameras: what callers report as closed or
+   * acknowledged) fsyncs the batch under the default sync mode; `'event'` (high-rate events) rides in the
+   * batch unsynced.
+   */
+  write(ops: readonly WriteOp[], durability: WriteDurability): Promise<void>;
   /**
    * Runs `fn` exclusively with other hold-sensitive operations (hold writes, segment removal), so a
    * removal never checks the holds while a hold write is between its call and its commit.
@@ -54,9 +62,9 @@ export function createLevelContext(
         throw toWardwatchError(error, 'STORAGE_IO', { path: location });
       }
     },
-    write(ops) {
+    write(ops, durability) {
       if (isClosed()) return Promise.reject(closedError());
-      return queue.enqueue(ops);
+      return queue.enqueue(ops, durability === 'record');
     },
     withHoldLock(fn) {
       const run = holdLock.then(fn);

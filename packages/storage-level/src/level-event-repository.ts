@@ -47,7 +47,7 @@ export async function createLevelEventRepository(ctx: LevelContext): Promise<Eve
         if (typeof value.cameraId === 'string') ops.push({ type: 'put', sublevel: ctx.sub.eventsByCamera, key: `${value.cameraId}!${id}`, value: value.type });
       }
       if (ops.length > 0) ops.push({ type: 'put', sublevel: ctx.sub.meta, key: 'event-seq', value: String(seq) });
-      await ctx.write(ops);
+      await ctx.write(ops, 'event');
       return stored;
     },
     query(query: EventQuery = {}) {

@@ -7,7 +7,7 @@ export function createLevelEvidenceRepository(ctx: LevelContext): EvidenceReposi
     async put(record) {
       ctx.assertOpen();
       const { value, json } = checkStorageRecord(EvidenceRecordSchema, record, 'evidence record', ctx.maxRecordBytes);
-      await ctx.write([{ type: 'put', sublevel: ctx.sub.evidence, key: value.id, value: json }]);
+      await ctx.write([{ type: 'put', sublevel: ctx.sub.evidence, key: value.id, value: json }], 'record');
     },
     get(id) {
       return ctx.read(async () => {

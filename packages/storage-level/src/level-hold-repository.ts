@@ -18,7 +18,7 @@ export function createLevelHoldRepository(ctx: LevelContext): HoldRepository {
     async put(hold) {
       ctx.assertOpen();
       const { value, json } = checkStorageRecord(HoldSchema, hold, 'hold', ctx.maxRecordBytes);
-      await ctx.withHoldLock(() => ctx.write([{ type: 'put', sublevel: ctx.sub.holds, key: value.id, value: json }]));
+      await ctx.withHoldLock(() => ctx.write([{ type: 'put', sublevel: ctx.sub.holds, key: value.id, value: json }], 'record'));
     },
     get(id) {
       return ctx.read(async () => {

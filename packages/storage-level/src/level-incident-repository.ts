@@ -68,7 +68,7 @@ export function createLevelIncidentRepository(ctx: LevelContext): IncidentReposi
         for (const key of next) ops.push({ type: 'put', sublevel: ctx.sub.incidentIndex, key, value: '' });
         ops.push({ type: 'put', sublevel: ctx.sub.incidents, key: value.id, value: json });
         pending.set(value.id, value);
-        return { written: ctx.write(ops) };
+        return { written: ctx.write(ops, 'record') };
       };
       const queued = lock.then(enqueue);
       lock = queued.catch(() => undefined);

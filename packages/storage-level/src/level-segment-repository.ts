@@ -90,7 +90,7 @@ export async function createLevelSegmentRepository(ctx: LevelContext): Promise<S
           ops.push({ type: 'put', sublevel: ctx.sub.segmentCameras, key: s.cameraId, value: JSON.stringify(next) });
         }
       }
-      await ctx.write(ops);
+      await ctx.write(ops, 'record');
     },
     query(cameraId, range) {
       return ctx.read(async () => overlapping(cameraId, checkTimeRange(range)));
@@ -180,7 +180,7 @@ export async function createLevelSegmentRepository(ctx: LevelContext): Promise<S
           }
           return out;
         });
-        await ctx.write(ops);
+        await ctx.write(ops, 'record');
       });
     },
     cameraIds() {

@@ -53,7 +53,7 @@ export async function ensureSchema(
         { details: { path: location } },
       );
     }
-    await sublevels.meta.put('schema', JSON.stringify({ format: LEVEL_STORAGE_FORMAT, version: target } satisfies SchemaMeta));
+    await sublevels.meta.put('schema', JSON.stringify({ format: LEVEL_STORAGE_FORMAT, version: target } satisfies SchemaMeta), { sync: true });
     return 0;
   }
   let meta: SchemaMeta;
@@ -80,7 +80,7 @@ export async function ensureSchema(
       });
     }
     await step.up(db, sublevels);
-    await sublevels.meta.put('schema', JSON.stringify({ format: LEVEL_STORAGE_FORMAT, version: version + 1 } satisfies SchemaMeta));
+    await sublevels.meta.put('schema', JSON.stringify({ format: LEVEL_STORAGE_FORMAT, version: version + 1 } satisfies SchemaMeta), { sync: true });
   }
   return meta.version;
 }

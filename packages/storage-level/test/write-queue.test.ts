@@ -35,7 +35,7 @@ const put = (key: string): WriteOp => ({ type: 'put', sublevel: sub, key, value:
 describe('WriteQueue', () => {
   it('groups writes enqueued within the delay into one batch, in order, and acknowledges after it is written', async () => {
     const { db, batches } = recordingDb();
-    const queue = new WriteQueue(db, { delayMs: 5, maxOps: 1000, sync: false });
+    const queue = new WriteQueue(db, { delayMs: 5, maxOps: 1000, sync: 'none' });
     let acknowledged = 0;
     const writes = Array.from({ length: 20 }, (_, i) => queue.enqueue([put(`k${i}`), { type: 'del', sublevel: sub, key: `d${i}` }]).then(() => acknowledged++));
     expect(batches).toEqual([]);
@@ -48,7 +48,7 @@ describe('WriteQueue', () => {
   it('writes at once when maxOps are buffered, keeping each enqueue atomic', async () => {
     const { db, batches } = recordingDb();
     // With a 10-minute delay these only resolve because the size threshold forces the write.
-    const queue = new WriteQueue(db, { delayMs: 600_000, maxOps: 4, sync: false });
+    const queue = new WriteQueue(db, { delayMs: 600_000, maxOps: 4, sync: 'none' });
     await Promise.all([queue.enqueue([put('a'), put('b'), put('c')]), queue.enqueue([put('d'), put('e')])]);
     expect(batches).toEqual([['put:a', 'put:b', 'put:c', 'put:d', 'put:e']]);
     await Promise.all([queue.enqueue([put('f')]), queue.flush()]);
@@ -57,7 +57,7 @@ describe('WriteQueue', () => {
 
   it('flush writes what is buffered without waiting for the delay', async () => {
     const { db, batches } = recordingDb();
-    const queue = new WriteQueue(db, { delayMs: 60_000, maxOps: 1000, sync: false });
+    const queue = new WriteQueue(db, { delayMs: 60_000, maxOps: 1000, sync: 'none' });
     const pending = queue.enqueue([put('x')]);
     await queue.flush();
     await pending;
@@ -66,7 +66,7 @@ describe('WriteQueue', () => {
 
   it('rejects the writes of a failed batch with STORAGE_IO and refuses later writes', async () => {
     const { db } = recordingDb({ failAt: 1 });
-    const queue = new WriteQueue(db, { delayMs: 1, maxOps: 1000, sync: false });
+    const queue = new WriteQueue(db, { delayMs: 1, maxOps: 1000, sync: 'none' });
     await queue.enqueue([put('ok')]);
     const failed = queue.enqueue([put('lost')]);
     await expect(failed).rejects.toMatchObject({ code: 'STORAGE_IO', retryable: true });
