@@ -30,6 +30,11 @@ interface SchemaMeta {
   version: number;
 }
 
+/** Writes the schema marker with an fsync (same key as the `meta` sublevel's `schema`). */
+function writeMarker(db: LevelDb, sublevels: Sublevels, version: number): Promise<void> {
+  return db.put(sublevels.meta.prefix + 'schema', JSON.stringify({ format: LEVEL_STORAGE_FORMAT, version } satisfies SchemaMeta), { sync: true });
+}
+
 /**
  * Checks the schema marker of an opened database and brings it to `target`: writes the marker into a
  * new, empty database; runs `migrations` in order for an older one (recording each step); refuses a
@@ -53,7 +58,7 @@ export async function ensureSchema(
         { details: { path: location } },
       );
     }
-    await sublevels.meta.put('schema', JSON.stringify({ format: LEVEL_STORAGE_FORMAT, version: target } satisfies SchemaMeta), { sync: true });
+    await writeMarker(db, sublevels, target);
     return 0;
   }
   let meta: SchemaMeta;
@@ -80,7 +85,7 @@ export async function ensureSchema(
       });
     }
     await step.up(db, sublevels);
-    await sublevels.meta.put('schema', JSON.stringify({ format: LEVEL_STORAGE_FORMAT, version: version + 1 } satisfies SchemaMeta), { sync: true });
+    await writeMarker(db, sublevels, version + 1);
   }
   return meta.version;
 }
