@@ -7,3 +7,6 @@
 export { createLevelStorage } from './create-level-storage.js';
 export type { LevelStorageOptions } from './create-level-storage.js';
 export { LEVEL_STORAGE_FORMAT, LEVEL_STORAGE_SCHEMA_VERSION } from './schema-version.js';
+export type { LevelStorageProblem } from './level-storage-problem.js';
+export { repairLevelStorage } from './repair-level-storage.js';
+export type { LevelRepairOptions, LevelRepairReport } from './repair-level-storage.js';

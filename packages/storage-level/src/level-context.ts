@@ -1,5 +1,6 @@
 import { toWardwatchError, WardwatchError } from '@wardwatch/core';
 import type { LevelDb, Sublevels } from './level-database.js';
+import { levelCorruptionError } from './level-storage-problem.js';
 import type { WriteOp, WriteQueue } from './write-queue.js';
 
 /** How durable a write must be before it is acknowledged; see {@link LevelContext.write}. */
@@ -16,7 +17,10 @@ export interface LevelContext {
   readonly location: string;
   /** Throws `STORAGE_CLOSED` after `close()`. */
   assertOpen(): void;
-  /** Runs a read, normalising failures (`STORAGE_CLOSED` when closed meanwhile, else `STORAGE_IO`). */
+  /**
+   * Runs a read, normalising failures (`STORAGE_CLOSED` when closed meanwhile, `STORAGE_CORRUPT` when
+   * LevelDB reports corruption, else `STORAGE_IO`).
+   */
   read<T>(fn: () => Promise<T>): Promise<T>;
   /**
    * Enqueues writes after checking the storage is open; resolves when they are written. `durability`
@@ -59,7 +63,7 @@ export function createLevelContext(
       } catch (error) {
         if (error instanceof WardwatchError) throw error;
         if (isClosed()) throw closedError();
-        throw toWardwatchError(error, 'STORAGE_IO', { path: location });
+        throw levelCorruptionError(error, location) ?? toWardwatchError(error, 'STORAGE_IO', { path: location });
       }
     },
     write(ops, durability) {

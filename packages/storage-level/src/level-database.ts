@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { WardwatchError } from '@wardwatch/core';
 import type { AbstractSublevel } from 'abstract-level';
 import { Level } from 'level';
+import { levelStorageError } from './level-storage-problem.js';
 
 /** LevelDB memtable size (32 MiB). */
 const WRITE_BUFFER_BYTES = 32 * 1024 * 1024;
@@ -60,27 +61,12 @@ export function openSublevels(db: LevelDb): Sublevels {
 
 /**
  * Opens (creating when missing) the LevelDB database at `path`, mapping failures to coded errors:
- * a directory held by another process is `STORAGE_LOCKED`; a file, a non-empty directory that is not
- * a LevelDB database, or a damaged one is `STORAGE_CORRUPT` (never silently replaced by an empty one).
+ * a directory held by another process is `STORAGE_LOCKED`; a damaged one (manifest, `CURRENT`) is
+ * `STORAGE_CORRUPT` with problem `unreadable` (never silently replaced by an empty one). The caller
+ * inspects the directory first (`inspectLevelDirectory`).
  */
 export async function openLevelDatabase(path: string): Promise<LevelDb> {
   const location = resolve(path);
-  if (existsSync(location)) {
-    const stat = statSync(location);
-    if (!stat.isDirectory()) {
-      throw new WardwatchError('STORAGE_CORRUPT', `The storage path ${location} is a file, not a WardWatch database directory. Point the storage at an empty or WardWatch directory.`, {
-        details: { path: location },
-      });
-    }
-    const entries = readdirSync(location);
-    if (entries.length > 0 && !entries.includes('CURRENT')) {
-      throw new WardwatchError(
-        'STORAGE_CORRUPT',
-        `The directory ${location} is not empty and is not a LevelDB database (no CURRENT file; found ${entries.slice(0, 5).join(', ')}${entries.length > 5 ? ', …' : ''}). Refusing to create a database over it: point the storage at an empty directory or an existing WardWatch database.`,
-        { details: { path: location, entries: entries.slice(0, 20) } },
-      );
-    }
-  }
   const db: LevelDb = new Level<string, string>(location, {
     keyEncoding: 'utf8',
     valueEncoding: 'utf8',
@@ -110,11 +96,7 @@ function mapOpenError(error: unknown, location: string): WardwatchError {
     );
   }
   if (code === 'LEVEL_CORRUPTION' || (code === 'LEVEL_IO_ERROR' && existsSync(`${location}/CURRENT`))) {
-    return new WardwatchError(
-      'STORAGE_CORRUPT',
-      `The WardWatch database at ${location} is damaged and cannot be opened (${detail}). Restore it from a backup, or move it aside to start a new one.`,
-      { cause: error, details: { path: location } },
-    );
+    return levelStorageError('unreadable', location, `The WardWatch database at ${location} is damaged and cannot be opened (${detail}).`, { cause: error });
   }
   return new WardwatchError('STORAGE_IO', `Could not open the WardWatch database at ${location}: ${detail}`, { cause: error, details: { path: location } });
 }

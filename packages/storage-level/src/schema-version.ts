@@ -1,4 +1,5 @@
 import { WardwatchError } from '@wardwatch/core';
+import { levelStorageError } from './level-storage-problem.js';
 import type { LevelDb, Sublevels } from './level-database.js';
 
 /**
@@ -39,7 +40,9 @@ function writeMarker(db: LevelDb, sublevels: Sublevels, version: number): Promis
  * Checks the schema marker of an opened database and brings it to `target`: writes the marker into a
  * new, empty database; runs `migrations` in order for an older one (recording each step); refuses a
  * newer one with `STORAGE_VERSION_UNSUPPORTED`, and a LevelDB without a WardWatch marker with
- * `STORAGE_CORRUPT`. Returns the version found before migrating (`0` for a new database).
+ * `STORAGE_CORRUPT` (problem `foreign` when it has data; `records-lost` when it is empty and
+ * `mayInitialise` is false, i.e. the database is known to have existed before). Returns the version
+ * found before migrating (`0` for a new database).
  */
 export async function ensureSchema(
   db: LevelDb,
@@ -47,15 +50,23 @@ export async function ensureSchema(
   location: string,
   target: number = LEVEL_STORAGE_SCHEMA_VERSION,
   migrations: readonly SchemaMigration[] = SCHEMA_MIGRATIONS,
+  mayInitialise = true,
 ): Promise<number> {
   const raw = await sublevels.meta.get('schema');
   if (raw === undefined) {
     const [anyKey] = await db.keys({ limit: 1 }).all();
     if (anyKey !== undefined) {
-      throw new WardwatchError(
-        'STORAGE_CORRUPT',
+      throw levelStorageError(
+        'foreign',
+        location,
         `The LevelDB database at ${location} has data but no WardWatch schema marker: it belongs to another application. Point the storage at an empty directory or a WardWatch database.`,
-        { details: { path: location } },
+      );
+    }
+    if (!mayInitialise) {
+      throw levelStorageError(
+        'records-lost',
+        location,
+        `The LevelDB database at ${location} holds no records at all, not even the WardWatch schema marker written when it was created: its write-ahead log was truncated or deleted (or it is another application's empty database). Refusing to start an empty station over it: restore the directory from a backup, or move it aside to start a new database.`,
       );
     }
     await writeMarker(db, sublevels, target);
@@ -65,10 +76,10 @@ export async function ensureSchema(
   try {
     meta = JSON.parse(raw) as SchemaMeta;
   } catch (cause) {
-    throw new WardwatchError('STORAGE_CORRUPT', `The schema marker of the database at ${location} is unreadable`, { cause, details: { path: location } });
+    throw levelStorageError('record-unreadable', location, `The schema marker of the database at ${location} is unreadable`, { cause });
   }
   if (meta?.format !== LEVEL_STORAGE_FORMAT || !Number.isInteger(meta.version) || meta.version < 1) {
-    throw new WardwatchError('STORAGE_CORRUPT', `The database at ${location} has an unknown schema marker ${JSON.stringify(raw).slice(0, 200)}`, { details: { path: location } });
+    throw levelStorageError('foreign', location, `The database at ${location} has an unknown schema marker ${JSON.stringify(raw).slice(0, 200)}`);
   }
   if (meta.version > target) {
     throw new WardwatchError(
