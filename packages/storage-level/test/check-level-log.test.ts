@@ -53,7 +53,7 @@ describe('checkLevelLog', () => {
   it('reports a checksum mismatch, an unknown type and a broken fragment chain as corrupt', () => {
     const good = concat(record(1, batch(20)), record(1, batch(30)), record(1, batch(12)));
     const flipped = good.slice();
-    flipped[27 + 10] ^= 1;
+    flipped[37] = (flipped[37] as number) ^ 1;
     expect(checkLevelLog(flipped)).toEqual({ status: 'corrupt', records: 1, offset: 27, reason: 'checksum mismatch' });
     expect(checkLevelLog(concat(record(1, batch(20)), record(9, batch(20)), record(1, batch(12))))).toMatchObject({ status: 'corrupt', offset: 27, reason: 'unknown record type 9' });
     expect(checkLevelLog(concat(record(4, batch(20)), record(1, batch(12))))).toMatchObject({ status: 'corrupt', offset: 0, reason: expect.stringMatching(/missing start/) });
