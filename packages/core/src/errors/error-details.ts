@@ -96,6 +96,16 @@ export type StorageErrorDetails = {
   ops?: number;
   /** What a directory that is not a database holds (`STORAGE_CORRUPT`). */
   entries?: string[];
+  /** What is wrong with the database (`STORAGE_CORRUPT`; the LevelDB adapter's `LevelStorageProblem`). */
+  problem?: string;
+  /** Whether the adapter can repair it when asked (`STORAGE_CORRUPT`). */
+  repairable?: boolean;
+  /** The damaged file inside the database directory, its byte offset and what is wrong there (`STORAGE_CORRUPT`). */
+  file?: string;
+  offset?: number;
+  reason?: string;
+  /** The copy of the database taken before a repair. */
+  backup?: string;
   /** The position of the file in the list given (`STORAGE_IO` while hashing). */
   index?: number;
 };
