@@ -71,6 +71,10 @@ export type MediaErrorDetails = {
   exitCode?: number | null;
   /** The signal that ended the process. */
   signal?: string | null;
+  /** `false` when the recorder's direct clip joiner cannot join the file (the clip is cut by ffmpeg instead). */
+  joinable?: boolean;
+  /** Why, in a few words. */
+  reason?: string;
 };
 
 /** Details of the storage codes. */
@@ -147,6 +151,7 @@ export interface ErrorDetailsByCode {
   OPTIONAL_DEPENDENCY_MISSING: OptionalDependencyErrorDetails;
   CAMERA_UNREACHABLE: CameraErrorDetails;
   CAMERA_TIMEOUT: CameraErrorDetails;
+  CAMERA_STREAM_REFUSED: CameraErrorDetails;
   CAMERA_AUTH_FAILED: CameraErrorDetails;
   CAMERA_PROTOCOL_ERROR: CameraErrorDetails;
   CAMERA_SOAP_FAULT: CameraErrorDetails;

@@ -31,17 +31,17 @@ export function checkStreamUri(uri: string, policy: StreamUriPolicy): URL {
   try {
     parsed = new URL(uri);
   } catch (error) {
-    throw new WardwatchError('CAMERA_STREAM_REFUSED', 'stream URI is not a URL', { cause: error, details: { uri: redactUrl(String(uri)).slice(0, 200) } });
+    throw new WardwatchError('CAMERA_STREAM_REFUSED', 'stream URI is not a URL', { cause: error, details: { address: redactUrl(String(uri)).slice(0, 200) } });
   }
   const shown = redactUrl(uri).slice(0, 200);
   if (!(STREAM_URI_SCHEMES as readonly string[]).includes(parsed.protocol)) {
-    throw new WardwatchError('CAMERA_STREAM_REFUSED', `stream URI scheme ${parsed.protocol.slice(0, 16)} is not allowed (only rtsp: and rtsps:)`, { details: { uri: shown } });
+    throw new WardwatchError('CAMERA_STREAM_REFUSED', `stream URI scheme ${parsed.protocol.slice(0, 16)} is not allowed (only rtsp: and rtsps:)`, { details: { address: shown } });
   }
   const host = normaliseHost(parsed.hostname);
   const allowed = [policy.cameraHost, ...(policy.allowedHosts ?? [])].map(normaliseHost);
   if (host === '' || !allowed.includes(host)) {
     throw new WardwatchError('CAMERA_STREAM_REFUSED', "stream URI host is not the camera's host (an admin may allow it in connection.streamHosts)", {
-      details: { uri: shown, host: host.slice(0, 100) },
+      details: { address: shown, host: host.slice(0, 100) },
     });
   }
   return parsed;
