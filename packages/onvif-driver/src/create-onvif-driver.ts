@@ -2,22 +2,19 @@ import type { CameraDriver, CameraSession, CameraSpec, DiscoverOptions, Discover
 import type { Observable } from 'rxjs';
 import { discoverOnvif } from './discover-onvif.js';
 import type { OnvifDriverOptions } from './onvif-driver-options.js';
-import { connectOnvif } from './onvif-session.js';
+import { openOnvifSession } from './onvif-session.js';
+import { resolveOnvifOptions } from './resolve-onvif-options.js';
 
 /** Creates the ONVIF {@link CameraDriver}: WS-Discovery, connect (streams, snapshot, PTZ, events, probe). */
 export function createOnvifDriver(options: OnvifDriverOptions = {}): CameraDriver {
-  const id = options.id ?? 'onvif';
+  const resolved = resolveOnvifOptions(options);
   return {
-    id,
+    id: resolved.id,
     discover(discoverOptions?: DiscoverOptions): Observable<DiscoveredCamera> {
-      return discoverOnvif(discoverOptions, {
-        driverId: id,
-        ...(options.clock ? { clock: options.clock } : {}),
-        ...(options.logger ? { logger: options.logger } : {}),
-      });
+      return discoverOnvif(discoverOptions, { driverId: resolved.id, clock: resolved.clock, logger: resolved.logger });
     },
     connect(spec: CameraSpec, connectOptions?: { signal?: AbortSignal }): Promise<CameraSession> {
-      return connectOnvif(spec, { ...options, id }, connectOptions?.signal);
+      return openOnvifSession(spec, resolved, connectOptions?.signal);
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { DriverEvent, TamperKind } from '@wardwatch/core';
 
 /** What a device topic means once normalised. */
-export type TopicMeaning = { type: 'motion' } | { type: 'tamper'; kind: TamperKind } | { type: 'io' };
+export type TopicMeaning = { type: 'motion' } | { type: 'tamper'; kind: TamperKind } | { type: 'analytics'; kind: string } | { type: 'io' };
 
 /** One row of the topic table: a topic path (namespace prefixes removed), the data items that carry the state, and the meaning. */
 export interface TopicRule {
@@ -14,7 +14,8 @@ export interface TopicRule {
 
 /**
  * The single table that turns ONVIF topics into core event types: the standard motion and tamper
- * topics plus the common Hikvision / Dahua variants.
+ * topics plus the common Hikvision / Dahua / Axis / TP-Link Tapo variants. Camera-side detections
+ * that are not plain motion (Tapo intrusion, people, line crossing) become `analytics` events.
  */
 export const EVENT_TOPIC_TABLE: readonly TopicRule[] = [
   // motion
@@ -23,15 +24,25 @@ export const EVENT_TOPIC_TABLE: readonly TopicRule[] = [
   { topic: 'RuleEngine/MotionRegionDetector/Motion', items: ['State', 'IsMotion'], meaning: { type: 'motion' } },
   // Hikvision firmwares: RuleEngine/MotionDetector/Motion; Dahua: VideoAnalytics/MotionDetection and MotionAlarm variants.
   { topic: 'RuleEngine/MotionDetector/Motion', items: ['IsMotion', 'State'], meaning: { type: 'motion' } },
-  { topic: 'VideoAnalytics/MotionDetection', items: ['State', 'IsMotion'], meaning: { type: 'motion' } },
+  // Axis: tns1:VideoAnalytics/tnsaxis:MotionDetection carries the item `motion`.
+  { topic: 'VideoAnalytics/MotionDetection', items: ['State', 'IsMotion', 'motion'], meaning: { type: 'motion' } },
   { topic: 'VideoAnalytics/Motion', items: ['State', 'IsMotion'], meaning: { type: 'motion' } },
   { topic: 'RuleEngine/FieldDetector/ObjectsInside', items: ['IsInside'], meaning: { type: 'motion' } },
+  // Axis PIR sensor: tns1:Device/tnsaxis:Sensor/PIR, item `state`.
+  { topic: 'Device/Sensor/PIR', items: ['state'], meaning: { type: 'motion' } },
+  // camera analytics (TP-Link Tapo smart detection)
+  { topic: 'RuleEngine/CellMotionDetector/Intrusion', items: ['IsIntrusion'], meaning: { type: 'analytics', kind: 'intrusion' } },
+  { topic: 'RuleEngine/CellMotionDetector/LineCross', items: ['IsLineCross'], meaning: { type: 'analytics', kind: 'line-cross' } },
+  { topic: 'RuleEngine/CellMotionDetector/People', items: ['IsPeople'], meaning: { type: 'analytics', kind: 'people' } },
+  { topic: 'RuleEngine/PeopleDetector/People', items: ['IsPeople'], meaning: { type: 'analytics', kind: 'people' } },
   // tamper
   { topic: 'VideoSource/GlobalSceneChange', items: ['State'], meaning: { type: 'tamper', kind: 'scene-change' } },
   { topic: 'VideoSource/ImageTooBlurry', items: ['State'], meaning: { type: 'tamper', kind: 'defocus' } },
   { topic: 'VideoSource/ImageTooDark', items: ['State'], meaning: { type: 'tamper', kind: 'black' } },
   { topic: 'VideoSource/ImageTooBright', items: ['State'], meaning: { type: 'tamper', kind: 'covered' } },
   { topic: 'RuleEngine/TamperDetector/Tamper', items: ['IsTamper', 'State'], meaning: { type: 'tamper', kind: 'covered' } },
+  // TP-Link Tapo reports tampering under the cell motion detector.
+  { topic: 'RuleEngine/CellMotionDetector/Tamper', items: ['IsTamper'], meaning: { type: 'tamper', kind: 'covered' } },
   { topic: 'VideoSource/SignalLoss', items: ['State'], meaning: { type: 'tamper', kind: 'black' } },
   // digital input
   { topic: 'Device/Trigger/DigitalInput', items: ['LogicalState'], meaning: { type: 'io' } },
@@ -86,14 +97,30 @@ export function normaliseNotification(notification: RawNotification, table: read
   if (active === undefined) return undefined;
   const phase = active ? 'start' : 'end';
   const { topic, at } = notification;
+  const source = videoSourceOf(notification.source);
+  const from = source === undefined ? {} : { source };
   switch (rule.meaning.type) {
     case 'motion':
-      return { type: 'motion', phase, at, topic };
+      return { type: 'motion', phase, at, topic, ...from };
     case 'tamper':
-      return { type: 'tamper', kind: rule.meaning.kind, phase, at, topic };
+      return { type: 'tamper', kind: rule.meaning.kind, phase, at, topic, ...from };
+    case 'analytics':
+      return { type: 'analytics', kind: rule.meaning.kind, phase, at, topic, ...from };
     case 'io': {
       const input = notification.source.InputToken ?? notification.source.RelayToken ?? Object.values(notification.source)[0] ?? '0';
       return { type: 'io', input, active, at, topic };
     }
   }
+}
+
+/** `Source` items that name the video source (channel) of a notification, in the order they are trusted. */
+const SOURCE_ITEMS = ['VideoSourceToken', 'VideoSource', 'Source', 'VideoSourceConfigurationToken'] as const;
+
+/** The video source (NVR channel) a notification concerns, from its `Source` items; undefined when it names none. */
+export function videoSourceOf(source: Record<string, string>): string | undefined {
+  for (const name of SOURCE_ITEMS) {
+    const value = source[name];
+    if (value !== undefined && value !== '') return value;
+  }
+  return undefined;
 }

@@ -1,5 +1,26 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { WardwatchError, redactUrl, toWardwatchError } from '@wardwatch/core';
+
+/** TLS settings of requests to `https:` devices. */
+export interface TlsSettings {
+  /**
+   * Accept a certificate that does not chain to a trusted CA or does not name the host (the
+   * self-signed certificate most cameras ship with). The connection is still encrypted.
+   * @default false
+   */
+  allowSelfSigned?: boolean;
+}
+
+/** Node's TLS error codes for an untrusted or mismatched certificate. */
+const CERTIFICATE_ERRORS = /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID|CERT_UNTRUSTED|CERT_REJECTED)$/;
+
+/** Parses an HTTP `Date` header to epoch ms; undefined when absent or unreadable. */
+export function httpDateMs(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : undefined;
+}
 
 /** One HTTP request made by the driver. */
 export interface HttpRequestOptions {
@@ -14,6 +35,8 @@ export interface HttpRequestOptions {
   /** The ONVIF operation or purpose, for error details. */
   operation: string;
   signal?: AbortSignal;
+  /** TLS settings for `https:` URLs. */
+  tls?: TlsSettings;
 }
 
 /** A complete HTTP response. */
@@ -27,14 +50,11 @@ export interface HttpResponse {
 
 /** The address of a URL as it may appear in errors and logs (no credentials, no query secrets). */
 export function publicAddress(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return redactUrl(parsed.toString());
-  } catch {
-    return redactUrl(url);
-  }
+  if (!URL.canParse(url)) return redactUrl(url);
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  return redactUrl(parsed.toString());
 }
 
 /**
@@ -60,28 +80,28 @@ export function httpRequestBuffered(options: HttpRequestOptions): Promise<HttpRe
     const onAbort = (): void =>
       finish(new WardwatchError('CANCELLED', `${options.operation} to ${address} was cancelled`, { details }));
 
-    let url: URL;
-    try {
-      url = new URL(options.url);
-    } catch (cause) {
-      reject(new WardwatchError('INVALID_ARGUMENT', `Invalid camera URL ${address}`, { cause, details }));
+    if (!URL.canParse(options.url)) {
+      reject(new WardwatchError('INVALID_ARGUMENT', `Invalid camera URL ${address}`, { details }));
       return;
     }
-    if (url.protocol !== 'http:') {
-      reject(new WardwatchError('CAMERA_UNSUPPORTED', `Only http: is supported, got ${url.protocol} (${address})`, { details }));
+    const url = new URL(options.url);
+    const secure = url.protocol === 'https:';
+    if (url.protocol !== 'http:' && !secure) {
+      reject(new WardwatchError('CAMERA_UNSUPPORTED', `Only http: and https: are supported, got ${url.protocol} (${address})`, { details }));
       return;
     }
     const body = options.body === undefined ? undefined : Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body, 'utf8');
     const headers: Record<string, string> = { Connection: 'close', ...options.headers };
     if (body) headers['Content-Length'] = String(body.length);
-    const req = httpRequest({
+    const target = {
       method: options.method,
       hostname: url.hostname.replace(/^\[|\]$/g, ''),
-      port: url.port ? Number(url.port) : 80,
+      port: url.port ? Number(url.port) : secure ? 443 : 80,
       path: `${url.pathname}${url.search}`,
       headers,
-      agent: false,
-    });
+      agent: false as const,
+    };
+    const req = secure ? httpsRequest({ ...target, rejectUnauthorized: options.tls?.allowSelfSigned !== true }) : httpRequest(target);
     timer = setTimeout(
       () =>
         finish(
@@ -98,7 +118,17 @@ export function httpRequestBuffered(options: HttpRequestOptions): Promise<HttpRe
       }
       options.signal.addEventListener('abort', onAbort, { once: true });
     }
-    req.on('error', (cause) => {
+    req.on('error', (cause: NodeJS.ErrnoException) => {
+      if (secure && CERTIFICATE_ERRORS.test(cause.code ?? '')) {
+        finish(
+          new WardwatchError(
+            'CAMERA_TLS_FAILED',
+            `${options.operation} to ${address}: the camera's TLS certificate is not trusted (${cause.code}); set allowSelfSignedTls to accept a self-signed device certificate`,
+            { cause, details: { ...details, tlsCode: cause.code } },
+          ),
+        );
+        return;
+      }
       const mapped = toWardwatchError(cause, 'CAMERA_UNREACHABLE', details);
       finish(
         new WardwatchError(mapped.code, `${options.operation} to ${address} failed: ${mapped.message}`, { cause, details }),

@@ -8,7 +8,7 @@ export { createOnvifDriver } from './create-onvif-driver.js';
 export type { OnvifDriverOptions } from './onvif-driver-options.js';
 export { OnvifSession, connectOnvif } from './onvif-session.js';
 export type { OnvifConnectInfo } from './onvif-session.js';
-export type { OnvifProfile } from './onvif-cam.js';
+export type { OnvifProfile } from './onvif-profiles.js';
 export type { OnvifAuthScheme } from './soap-client.js';
 export { discoverOnvif } from './discover-onvif.js';
 export type { DiscoverOnvifSettings } from './discover-onvif.js';

@@ -1,31 +1,10 @@
-/// <reference path="./onvif-lib.d.ts" />
-import onvif from 'onvif';
-import onvifUtils from 'onvif/lib/utils.js';
-import { WardwatchError, toWardwatchError } from '@wardwatch/core';
-import { soapEnvelope, type SoapClient } from './soap-client.js';
-import { child, text } from './xml-tree.js';
+import { WardwatchError, isWardwatchError, type Logger } from '@wardwatch/core';
+import { parseMedia1Profiles, parseMedia2Profiles, type OnvifProfile } from './onvif-profiles.js';
+import { parseCapabilities, parseServices, type OnvifServiceAddresses } from './onvif-services.js';
+import { effectivePort, rebaseServiceUrl, repairUrl } from './service-url.js';
+import { soapEnvelope, type SoapClient, type SoapResult } from './soap-client.js';
 import { xmlEscape } from './ws-username-token.js';
-
-/** A media profile as the driver uses it (our own type, not the `onvif` package's). */
-export interface OnvifProfile {
-  token: string;
-  name: string;
-  encoding?: string;
-  width?: number;
-  height?: number;
-  fps?: number;
-  /** Whether a PTZ configuration is attached to the profile. */
-  hasPtz: boolean;
-}
-
-/** Device service addresses from GetCapabilities (as the camera reports them). */
-export interface OnvifServiceAddresses {
-  device?: string;
-  media?: string;
-  ptz?: string;
-  events?: string;
-  imaging?: string;
-}
+import { child, path, text } from './xml-tree.js';
 
 /** The raw identity fields from GetDeviceInformation. */
 export interface OnvifDeviceInformation {
@@ -36,197 +15,103 @@ export interface OnvifDeviceInformation {
   hardwareId?: string;
 }
 
-type Callback = (error: Error | null, data?: unknown, xml?: string) => void;
-
-interface CamRequestOptions {
-  service?: string;
-  url?: unknown;
-  action?: string;
-  body: string;
-  replyTimeout?: number;
-}
-
-/** The subset of the `onvif` package's `Cam` the driver calls (our own type for its loose API). */
-interface CamInstance {
-  timeShift?: number;
-  capabilities?: Record<string, unknown>;
-  uri?: Record<string, { href?: string } | undefined>;
-  _requestPart2(options: CamRequestOptions, callback: Callback): void;
-  getCapabilities(callback: Callback): void;
-  getProfiles(callback: Callback): void;
-  getStreamUri(options: Record<string, unknown>, callback: Callback): void;
-  getSnapshotUri(options: Record<string, unknown>, callback: Callback): void;
-  continuousMove(options: Record<string, unknown>, callback: Callback): void;
-  absoluteMove(options: Record<string, unknown>, callback: Callback): void;
-  relativeMove(options: Record<string, unknown>, callback: Callback): void;
-  stop(options: Record<string, unknown>, callback: Callback): void;
-  getStatus(options: Record<string, unknown>, callback: Callback): void;
-  getPresets(options: Record<string, unknown>, callback: Callback): void;
-  gotoPreset(options: Record<string, unknown>, callback: Callback): void;
-  setPreset(options: Record<string, unknown>, callback: Callback): void;
-  gotoHomePosition(options: Record<string, unknown>, callback: Callback): void;
-}
-
-type CamConstructor = new (options: Record<string, unknown>, callback?: Callback) => CamInstance;
-
 /** Settings of an {@link OnvifCam}. */
 export interface OnvifCamOptions {
-  /** Device service URL we reached (the address other service URLs are rewritten to). */
+  /** Device service URL we reached (the address other service URLs are rebased to). */
   deviceUrl: string;
   soap: SoapClient;
-  /** Outer guard per call, ms (the SOAP client has its own deadline). */
-  timeoutMs: number;
+  /** Logger bound to the camera id. */
+  logger: Logger;
 }
 
-function num(value: unknown): number | undefined {
-  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
-  return Number.isFinite(n) ? n : undefined;
-}
+const NS = {
+  device: 'http://www.onvif.org/ver10/device/wsdl',
+  media: 'http://www.onvif.org/ver10/media/wsdl',
+  media2: 'http://www.onvif.org/ver20/media/wsdl',
+  ptz: 'http://www.onvif.org/ver20/ptz/wsdl',
+  schema: 'http://www.onvif.org/ver10/schema',
+} as const;
 
-function str(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'object') return undefined;
-  return String(value);
-}
-
-function obj(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-}
-
-/** Replaces the scheme-host-port of a service address the camera reports with the one we reached. */
-export function rebaseServiceUrl(reported: string, reached: string): string {
-  try {
-    const target = new URL(reported);
-    const base = new URL(reached);
-    target.protocol = base.protocol;
-    target.host = base.host;
-    return target.toString();
-  } catch {
-    return reached;
-  }
-}
+/** Which service a call goes to. */
+export type OnvifService = 'device' | 'media' | 'media2' | 'ptz';
 
 /**
- * Media and PTZ calls through the `onvif` package's `Cam` (its envelopes and response mapping),
- * with the transport replaced by our {@link SoapClient} (size cap, deadline, auth, coded errors)
- * and every callback wrapped in a promise that settles exactly once.
+ * The device, media (Media1 and Media2) and PTZ calls of one camera, over our own {@link SoapClient}:
+ * service discovery (GetCapabilities, then GetServices when no Media1 service is listed), device
+ * identity, profiles, stream and snapshot URIs. Service addresses are rebased to the address we reached.
  */
 export class OnvifCam {
-  private readonly cam: CamInstance;
   private services: OnvifServiceAddresses = {};
-  private reported: string[] = [];
+  private readonly reported = new Set<string>();
+  private servicePort: number | undefined;
+  private servicesListed = false;
 
-  constructor(private readonly options: OnvifCamOptions) {
-    const Cam = (onvif as unknown as { Cam: CamConstructor }).Cam;
-    const url = new URL(options.deviceUrl);
-    // No username: the `Cam` never builds its own WS-Security header; our SoapClient adds it.
-    this.cam = new Cam({ hostname: url.hostname, port: Number(url.port || 80), path: url.pathname, autoconnect: false, timeout: options.timeoutMs });
-    this.cam._requestPart2 = (request, callback) => this.transport(request, callback);
-  }
+  constructor(private readonly options: OnvifCamOptions) {}
 
   /** Hosts the camera named in its own service addresses (its internal addresses). */
   get reportedHosts(): readonly string[] {
-    return this.reported;
+    return [...this.reported];
   }
 
-  /** Service URLs (rebased to the reached address) after {@link loadCapabilities}. */
+  /** The port the camera wrote in its own service addresses (what it believes it serves on). */
+  get reportedServicePort(): number | undefined {
+    return this.servicePort;
+  }
+
+  /** Service URLs (rebased to the reached address) learnt so far. */
   get serviceUrls(): OnvifServiceAddresses {
-    return this.services;
+    return { device: this.options.deviceUrl, ...this.services };
   }
 
-  private serviceUrl(service: string | undefined): string {
-    if (!service) return this.options.deviceUrl;
-    const key = service.toLowerCase() as keyof OnvifServiceAddresses;
-    return this.services[key] ?? this.options.deviceUrl;
+  /** Sends `bodyXml` (one request element) to `service` as `operation`. */
+  call(service: OnvifService, operation: string, bodyXml: string): Promise<SoapResult> {
+    const url = service === 'device' ? (this.services.device ?? this.options.deviceUrl) : this.services[service];
+    if (!url) {
+      throw new WardwatchError('CAMERA_UNSUPPORTED', `${operation}: the camera lists no ${service} service`, {
+        details: { address: this.options.deviceUrl, operation },
+      });
+    }
+    const namespace = NS[service];
+    const action = `${namespace}/${operation}`;
+    return this.options.soap.call(url, soapEnvelope(bodyXml), operation, { action });
   }
 
-  private transport(request: CamRequestOptions, callback: Callback): void {
-    const url =
-      typeof request.url === 'string'
-        ? rebaseServiceUrl(request.url, this.options.deviceUrl)
-        : request.url && typeof (request.url as { href?: unknown }).href === 'string'
-          ? rebaseServiceUrl((request.url as { href: string }).href, this.options.deviceUrl)
-          : this.serviceUrl(request.service);
-    const operation = /<(?:[\w-]+:)?Body[^>]*>\s*<(?:[\w-]+:)?([A-Za-z]+)/.exec(request.body)?.[1] ?? 'SOAP';
-    this.options.soap.call(url, request.body, operation, request.action ? { action: request.action } : {}).then(
-      ({ xml }) => {
-        onvifUtils.parseSOAPString(xml, (error, body, rawXml) => callback(error, body, rawXml), 200);
-      },
-      (error: unknown) => callback(error as Error),
-    );
-  }
-
-  private invoke<T>(operation: string, run: (callback: Callback) => void, map: (data: unknown) => T): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let done = false;
-      const guard = setTimeout(() => {
-        if (done) return;
-        done = true;
-        reject(new WardwatchError('CAMERA_TIMEOUT', `${operation} did not complete in ${this.options.timeoutMs * 2} ms`, {
-          details: { address: this.options.deviceUrl, operation },
-        }));
-      }, this.options.timeoutMs * 2);
-      const settle = (error: Error | null, data?: unknown): void => {
-        if (done) return;
-        done = true;
-        clearTimeout(guard);
-        if (error) {
-          reject(toWardwatchError(error, 'CAMERA_PROTOCOL_ERROR', { address: this.options.deviceUrl, operation }));
-          return;
-        }
-        try {
-          resolve(map(data));
-        } catch (cause) {
-          reject(new WardwatchError('CAMERA_PROTOCOL_ERROR', `${operation} returned an unexpected response: ${(cause as Error).message}`, {
-            cause,
-            details: { address: this.options.deviceUrl, operation },
-          }));
-        }
-      };
-      try {
-        run(settle);
-      } catch (error) {
-        settle(error as Error);
+  private learn(reported: OnvifServiceAddresses): void {
+    for (const [name, value] of Object.entries(reported) as [keyof OnvifServiceAddresses, string][]) {
+      const repaired = repairUrl(value);
+      if (URL.canParse(repaired)) {
+        const url = new URL(repaired);
+        this.reported.add(url.hostname.replace(/^\[|\]$/g, ''));
+        this.servicePort ??= effectivePort(url);
       }
-    });
+      const rebased = rebaseServiceUrl(value, this.options.deviceUrl);
+      if (rebased === undefined) {
+        this.options.logger.warn({ service: name, operation: 'GetCapabilities' }, 'camera reported an unreadable service address; ignored');
+        continue;
+      }
+      this.services[name] ??= rebased;
+    }
   }
 
   /** GetCapabilities: learns the media, PTZ, events and imaging service addresses. */
   async loadCapabilities(): Promise<OnvifServiceAddresses> {
-    const caps = await this.invoke('GetCapabilities', (cb) => this.cam.getCapabilities(cb), () => obj(this.cam.capabilities));
-    const xaddr = (name: string): string | undefined => {
-      const value = str(obj(caps[name]).XAddr);
-      if (value) {
-        try {
-          const host = new URL(value).hostname;
-          if (!this.reported.includes(host)) this.reported.push(host);
-        } catch {
-          // not a URL: rebaseServiceUrl falls back to the reached address
-        }
-      }
-      return value ? rebaseServiceUrl(value, this.options.deviceUrl) : undefined;
-    };
-    this.services = {
-      device: xaddr('device') ?? this.options.deviceUrl,
-      ...(xaddr('media') ? { media: xaddr('media') } : {}),
-      ...(xaddr('PTZ') ? { ptz: xaddr('PTZ') } : {}),
-      ...(xaddr('events') ? { events: xaddr('events') } : {}),
-      ...(xaddr('imaging') ? { imaging: xaddr('imaging') } : {}),
-    };
-    return this.services;
+    const { body } = await this.call('device', 'GetCapabilities', `<GetCapabilities xmlns="${NS.device}"><Category>All</Category></GetCapabilities>`);
+    this.learn(parseCapabilities(body));
+    return this.serviceUrls;
   }
 
-  /**
-   * GetDeviceInformation, sent by our own client: the `onvif` package turns "0042" into 42 and
-   * "1.0" into 1, which corrupts serial numbers and firmware versions.
-   */
+  /** GetServices: every service with its namespace (lists Media2, which GetCapabilities cannot). */
+  async loadServices(): Promise<OnvifServiceAddresses> {
+    if (this.servicesListed) return this.serviceUrls;
+    const { body } = await this.call('device', 'GetServices', `<GetServices xmlns="${NS.device}"><IncludeCapability>false</IncludeCapability></GetServices>`);
+    this.servicesListed = true;
+    this.learn(parseServices(body));
+    return this.serviceUrls;
+  }
+
+  /** GetDeviceInformation, strings kept as the camera wrote them (serial `0042` stays `0042`). */
   async deviceInformation(): Promise<OnvifDeviceInformation> {
-    const { body } = await this.options.soap.call(
-      this.services.device ?? this.options.deviceUrl,
-      soapEnvelope('<GetDeviceInformation xmlns="http://www.onvif.org/ver10/device/wsdl"/>'),
-      'GetDeviceInformation',
-      { action: 'http://www.onvif.org/ver10/device/wsdl/GetDeviceInformation' },
-    );
+    const { body } = await this.call('device', 'GetDeviceInformation', `<GetDeviceInformation xmlns="${NS.device}"/>`);
     const info = child(body, 'GetDeviceInformationResponse');
     const out: OnvifDeviceInformation = {};
     const fields = { manufacturer: 'Manufacturer', model: 'Model', firmwareVersion: 'FirmwareVersion', serialNumber: 'SerialNumber', hardwareId: 'HardwareId' } as const;
@@ -237,115 +122,74 @@ export class OnvifCam {
     return out;
   }
 
-  /** GetProfiles, mapped to {@link OnvifProfile}s. */
-  profiles(): Promise<OnvifProfile[]> {
-    return this.invoke('GetProfiles', (cb) => this.cam.getProfiles(cb), (data) => {
-      if (!Array.isArray(data)) throw new Error('no profiles');
-      return data.map((raw): OnvifProfile => {
-        const profile = obj(raw);
-        const token = str(obj(profile.$).token);
-        if (!token) throw new Error('profile without token');
-        const encoder = obj(profile.videoEncoderConfiguration);
-        const resolution = obj(encoder.resolution);
-        const rate = obj(encoder.rateControl);
-        const encoding = str(encoder.encoding);
-        const width = num(resolution.width);
-        const height = num(resolution.height);
-        const fps = num(rate.frameRateLimit);
-        return {
-          token,
-          name: str(profile.name) ?? token,
-          ...(encoding ? { encoding: encoding.toLowerCase() === 'h264' ? 'h264' : encoding.toLowerCase() } : {}),
-          ...(width !== undefined ? { width } : {}),
-          ...(height !== undefined ? { height } : {}),
-          ...(fps !== undefined ? { fps } : {}),
-          hasPtz: profile.PTZConfiguration !== undefined,
-        };
+  /**
+   * The media profiles: Media1 when the camera lists it, else Media2 (learnt through GetServices);
+   * Media2 also when Media1 refuses GetProfiles. `CAMERA_UNSUPPORTED` with the reason when neither works.
+   */
+  async profiles(): Promise<OnvifProfile[]> {
+    const tried: string[] = [];
+    if (this.services.media) {
+      try {
+        const { body } = await this.call('media', 'GetProfiles', `<GetProfiles xmlns="${NS.media}"/>`);
+        const profiles = parseMedia1Profiles(body);
+        if (profiles.length > 0) return profiles;
+        tried.push('Media1 GetProfiles returned no profile');
+      } catch (error) {
+        if (!isWardwatchError(error, 'CAMERA_UNSUPPORTED') && !isWardwatchError(error, 'CAMERA_SOAP_FAULT')) throw error;
+        this.options.logger.warn({ code: error.code, operation: 'GetProfiles' }, 'Media1 GetProfiles failed; trying Media2');
+        tried.push(`Media1 GetProfiles failed (${error.code})`);
+      }
+    } else tried.push('no Media1 service in GetCapabilities');
+    if (!this.services.media2) {
+      try {
+        await this.loadServices();
+      } catch (error) {
+        if (!isWardwatchError(error, 'CAMERA_UNSUPPORTED') && !isWardwatchError(error, 'CAMERA_SOAP_FAULT')) throw error;
+        tried.push(`GetServices failed (${error.code})`);
+      }
+    }
+    if (!this.services.media2) {
+      throw new WardwatchError('CAMERA_UNSUPPORTED', `${this.options.deviceUrl} offers no usable media service: ${[...tried, 'no Media2 service in GetServices'].join('; ')}`, {
+        details: { address: this.options.deviceUrl, operation: 'GetProfiles', reason: tried.join('; ') },
       });
-    });
+    }
+    const { body } = await this.call('media2', 'GetProfiles', `<GetProfiles xmlns="${NS.media2}"><Type>All</Type></GetProfiles>`);
+    const profiles = parseMedia2Profiles(body);
+    if (profiles.length === 0) {
+      throw new WardwatchError('CAMERA_UNSUPPORTED', `${this.options.deviceUrl} offers no media profile (${[...tried, 'Media2 GetProfiles returned none'].join('; ')})`, {
+        details: { address: this.options.deviceUrl, operation: 'GetProfiles' },
+      });
+    }
+    return profiles;
   }
 
-  /** GetStreamUri (RTP over RTSP, unicast) for a profile. */
-  streamUri(profileToken: string): Promise<string> {
-    return this.invoke(
-      'GetStreamUri',
-      (cb) => this.cam.getStreamUri({ protocol: 'RTSP', stream: 'RTP-Unicast', profileToken: xmlEscape(profileToken) }, cb),
-      (data) => {
-        const uri = str(obj(data).uri);
-        if (!uri) throw new Error('no Uri in GetStreamUriResponse');
-        return uri;
-      },
-    );
+  private async uri(profile: OnvifProfile, operation: 'GetStreamUri' | 'GetSnapshotUri'): Promise<string> {
+    const token = `<ProfileToken>${xmlEscape(profile.token)}</ProfileToken>`;
+    const media2 = profile.service === 'media2';
+    const request =
+      operation === 'GetSnapshotUri'
+        ? `<GetSnapshotUri xmlns="${media2 ? NS.media2 : NS.media}">${token}</GetSnapshotUri>`
+        : media2
+          ? `<GetStreamUri xmlns="${NS.media2}"><Protocol>RTSP</Protocol>${token}</GetStreamUri>`
+          : `<GetStreamUri xmlns="${NS.media}"><StreamSetup><Stream xmlns="${NS.schema}">RTP-Unicast</Stream><Transport xmlns="${NS.schema}"><Protocol>RTSP</Protocol></Transport></StreamSetup>${token}</GetStreamUri>`;
+    const { body } = await this.call(profile.service, operation, request);
+    const response = child(body, `${operation}Response`);
+    const uri = media2 ? text(response, 'Uri') : text(path(response, 'MediaUri'), 'Uri');
+    if (!uri) {
+      throw new WardwatchError('CAMERA_PROTOCOL_ERROR', `${operation} answer of ${this.options.deviceUrl} has no Uri`, {
+        details: { address: this.options.deviceUrl, operation },
+      });
+    }
+    return uri;
   }
 
-  /** GetSnapshotUri for a profile. */
-  snapshotUri(profileToken: string): Promise<string> {
-    return this.invoke('GetSnapshotUri', (cb) => this.cam.getSnapshotUri({ profileToken: xmlEscape(profileToken) }, cb), (data) => {
-      const uri = str(obj(data).uri);
-      if (!uri) throw new Error('no Uri in GetSnapshotUriResponse');
-      return uri;
-    });
+  /** GetStreamUri (RTSP, unicast) for a profile, through the profile's media service. */
+  streamUri(profile: OnvifProfile): Promise<string> {
+    return this.uri(profile, 'GetStreamUri');
   }
 
-  /** PTZ ContinuousMove. */
-  continuousMove(profileToken: string, velocity: { x: number; y: number; zoom: number }, timeoutMs?: number): Promise<void> {
-    return this.invoke(
-      'ContinuousMove',
-      (cb) => this.cam.continuousMove({ profileToken: xmlEscape(profileToken), ...velocity, ...(timeoutMs ? { timeout: timeoutMs } : {}) }, cb),
-      () => undefined,
-    );
-  }
-
-  /** PTZ AbsoluteMove. */
-  absoluteMove(profileToken: string, position: { x: number; y: number; zoom: number }): Promise<void> {
-    return this.invoke('AbsoluteMove', (cb) => this.cam.absoluteMove({ profileToken: xmlEscape(profileToken), ...position }, cb), () => undefined);
-  }
-
-  /** PTZ RelativeMove. */
-  relativeMove(profileToken: string, translation: { x: number; y: number; zoom: number }): Promise<void> {
-    return this.invoke('RelativeMove', (cb) => this.cam.relativeMove({ profileToken: xmlEscape(profileToken), ...translation }, cb), () => undefined);
-  }
-
-  /** PTZ Stop (pan-tilt and zoom). */
-  stop(profileToken: string): Promise<void> {
-    return this.invoke('Stop', (cb) => this.cam.stop({ profileToken: xmlEscape(profileToken), panTilt: true, zoom: true }, cb), () => undefined);
-  }
-
-  /** PTZ GetStatus position. */
-  position(profileToken: string): Promise<{ pan: number; tilt: number; zoom: number }> {
-    return this.invoke('GetStatus', (cb) => this.cam.getStatus({ profileToken: xmlEscape(profileToken) }, cb), (data) => {
-      const position = obj(obj(data).position);
-      return { pan: num(position.x) ?? 0, tilt: num(position.y) ?? 0, zoom: num(position.zoom) ?? 0 };
-    });
-  }
-
-  /** PTZ GetPresets. */
-  presets(profileToken: string): Promise<{ token: string; name: string }[]> {
-    return this.invoke('GetPresets', (cb) => this.cam.getPresets({ profileToken: xmlEscape(profileToken) }, cb), (data) =>
-      Object.entries(obj(data)).flatMap(([name, preset]) => {
-        const token = str(obj(obj(preset).$).token);
-        return token ? [{ token, name: String(name) }] : [];
-      }),
-    );
-  }
-
-  /** PTZ GotoPreset. */
-  gotoPreset(profileToken: string, presetToken: string): Promise<void> {
-    return this.invoke('GotoPreset', (cb) => this.cam.gotoPreset({ profileToken: xmlEscape(profileToken), preset: xmlEscape(presetToken) }, cb), () => undefined);
-  }
-
-  /** PTZ SetPreset; returns the new preset token. */
-  setPreset(profileToken: string, name: string): Promise<string> {
-    return this.invoke('SetPreset', (cb) => this.cam.setPreset({ profileToken: xmlEscape(profileToken), presetName: xmlEscape(name) }, cb), (data) => {
-      const response = obj(onvifUtils.linerase(data)).setPresetResponse;
-      const token = str(obj(response).presetToken);
-      if (!token) throw new Error('no PresetToken in SetPresetResponse');
-      return token;
-    });
-  }
-
-  /** PTZ GotoHomePosition. */
-  home(profileToken: string): Promise<void> {
-    return this.invoke('GotoHomePosition', (cb) => this.cam.gotoHomePosition({ profileToken: xmlEscape(profileToken) }, cb), () => undefined);
+  /** GetSnapshotUri for a profile, through the profile's media service. */
+  snapshotUri(profile: OnvifProfile): Promise<string> {
+    return this.uri(profile, 'GetSnapshotUri');
   }
 }

@@ -20,6 +20,18 @@ export interface OnvifDriverOptions {
   maxSnapshotBytes?: number;
   /** Deadline of a health probe, ms. @default 3000 */
   probeTimeoutMs?: number;
+  /**
+   * Accept self-signed TLS certificates of `https:` cameras (most ship one). Per camera:
+   * `connection.options.allowSelfSignedTls`. @default false
+   */
+  allowSelfSignedTls?: boolean;
+  /**
+   * Hosts other than the camera's own that snapshot URIs may point to (e.g. an NVR). Per camera:
+   * `connection.options.allowedMediaHosts`. @default []
+   */
+  allowedMediaHosts?: readonly string[];
+  /** Answer an HTTP Basic challenge over plain `http:` (sends the password in clear). @default false */
+  allowBasicOverHttp?: boolean;
   /** Event subscription settings. */
   events?: {
     /** Subscribe to device events at all. @default true */

@@ -1,14 +1,11 @@
-import { ReplaySubject, defer, share, takeUntil, type Observable } from 'rxjs';
+import { ReplaySubject, defer, filter, share, takeUntil, type Observable } from 'rxjs';
 import {
   WardwatchError,
   isWardwatchError,
   redactUrl,
-  silentLogger,
-  systemClock,
   toWardwatchError,
   type CameraSession,
   type CameraSpec,
-  type Clock,
   type DeviceInfo,
   type DriverEvent,
   type Logger,
@@ -17,16 +14,19 @@ import {
   type StreamInfo,
 } from '@wardwatch/core';
 import { debounceDriverEvents } from './debounce-driver-events.js';
-import { EVENT_TOPIC_TABLE } from './event-topics.js';
 import { fetchSnapshot } from './fetch-snapshot.js';
-import { rewriteMediaHost, withCredentials, withoutCredentials } from './media-uri.js';
-import { OnvifCam, type OnvifProfile } from './onvif-cam.js';
+import type { TlsSettings } from './http-request.js';
+import { measureClock } from './measure-clock.js';
+import { isAllowedMediaHost, mediaOrigin, rewriteMediaHost, rewriteSnapshotUri, withCredentials, withoutCredentials } from './media-uri.js';
+import { OnvifCam } from './onvif-cam.js';
 import type { OnvifDriverOptions } from './onvif-driver-options.js';
+import type { OnvifProfile } from './onvif-profiles.js';
 import { OnvifPtz } from './onvif-ptz.js';
 import { pullPointEvents } from './pull-point-events.js';
+import { resolveOnvifOptions, type ResolvedOnvifOptions } from './resolve-onvif-options.js';
+import { selectChannel } from './select-channel.js';
 import { selectProfiles } from './select-profiles.js';
-import { SoapClient, soapEnvelope, type OnvifAuthScheme } from './soap-client.js';
-import { GET_SYSTEM_DATE_AND_TIME, parseSystemDateAndTime } from './system-date-and-time.js';
+import { SoapClient, type OnvifAuthScheme } from './soap-client.js';
 
 const AUTH_SCHEMES: readonly OnvifAuthScheme[] = ['auto', 'ws-security', 'digest', 'none'];
 
@@ -38,6 +38,8 @@ export interface OnvifConnectInfo {
   mainProfile: string;
   subProfile?: string;
   hasEvents: boolean;
+  /** The video source tokens this camera is bound to (an NVR channel), when a channel was selected. */
+  videoSources?: string[];
 }
 
 function hostForUrl(host: string): string {
@@ -47,6 +49,66 @@ function hostForUrl(host: string): string {
 function optionString(options: Record<string, unknown>, key: string): string | undefined {
   const value = options[key];
   return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+function optionFlag(options: Record<string, unknown>, key: string, fallback: boolean): boolean {
+  const value = options[key];
+  return typeof value === 'boolean' ? value : fallback;
+}
+
+/**
+ * The device service URL of a spec. `connection.host` may carry a scheme (`https://10.0.0.5`), or
+ * `connection.options.scheme` names it; `https` is never downgraded to `http`.
+ */
+export function deviceUrlOf(spec: CameraSpec): { url: string; host: string } {
+  const extra = spec.connection.options ?? {};
+  const written = /^(https?):\/\/(.+)$/i.exec(spec.connection.host.trim());
+  const optionScheme = optionString(extra, 'scheme')?.toLowerCase();
+  if (optionScheme !== undefined && optionScheme !== 'http' && optionScheme !== 'https') {
+    throw new WardwatchError('INVALID_CONFIG', 'connection.options.scheme must be http or https', { details: { cameraId: spec.id, scheme: optionScheme } });
+  }
+  const scheme = written ? written[1]!.toLowerCase() : (optionScheme ?? 'http');
+  if (written && optionScheme !== undefined && optionScheme !== scheme) {
+    throw new WardwatchError('INVALID_CONFIG', `connection.host says ${scheme} but connection.options.scheme says ${optionScheme}`, { details: { cameraId: spec.id } });
+  }
+  let host = spec.connection.host.trim();
+  let port = spec.connection.port;
+  if (written) {
+    const url = new URL(`${scheme}://${written[2]}`);
+    host = url.hostname.replace(/^\[|\]$/g, '');
+    if (url.port) port ??= Number(url.port);
+  }
+  const path = optionString(extra, 'path') ?? '/onvif/device_service';
+  const effectivePort = port ?? (scheme === 'https' ? 443 : 80);
+  return { url: `${scheme}://${hostForUrl(host)}:${effectivePort}${path.startsWith('/') ? path : `/${path}`}`, host };
+}
+
+/** The parts of a session decided at connect. */
+interface SessionParts {
+  streams: { main: StreamInfo; sub?: StreamInfo };
+  device?: DeviceInfo;
+  snapshotUri?: string;
+  /** Why the camera's snapshot URI is not used, when it is refused. */
+  snapshotRefusal?: string;
+  ptz?: PtzControl;
+  eventsUrl?: string;
+  /** Event sources of the selected channel; undefined = all. */
+  sources?: ReadonlySet<string>;
+  info: OnvifConnectInfo;
+}
+
+/** What a session needs from its connect. */
+interface SessionContext {
+  soap: SoapClient;
+  spec: CameraSpec;
+  host: string;
+  logger: Logger;
+  options: ResolvedOnvifOptions;
+  tls: TlsSettings;
+  allowBasicOverHttp: boolean;
+  timeNeedsAuth: boolean;
+  clockOffsetMs: number;
+  setOffset: (offsetMs: number) => void;
 }
 
 /** A connected ONVIF camera. */
@@ -62,60 +124,48 @@ export class OnvifSession implements CameraSession {
   private closed = false;
   private readonly closed$ = new ReplaySubject<void>(1);
   private readonly pending = new Set<Promise<void>>();
+  private readonly snapshotRefusal: string | undefined;
 
   /** @internal */
   constructor(
-    private readonly ctx: {
-      soap: SoapClient;
-      spec: CameraSpec;
-      clock: Clock;
-      logger: Logger;
-      options: OnvifDriverOptions;
-      timeNeedsAuth: boolean;
-      clockOffsetMs: number;
-    },
-    parts: {
-      streams: { main: StreamInfo; sub?: StreamInfo };
-      device?: DeviceInfo;
-      snapshotUri?: string;
-      ptz?: PtzControl;
-      eventsUrl?: string;
-      info: OnvifConnectInfo;
-    },
+    private readonly ctx: SessionContext,
+    parts: SessionParts,
   ) {
     this.offset = ctx.clockOffsetMs;
     this.streams = parts.streams;
     if (parts.device) this.device = parts.device;
     if (parts.snapshotUri) this.snapshotUri = parts.snapshotUri;
+    this.snapshotRefusal = parts.snapshotRefusal;
     if (parts.ptz) this.ptz = parts.ptz;
     this.info = parts.info;
-    const ev = ctx.options.events ?? {};
+    const ev = ctx.options.events;
     const eventsUrl = parts.eventsUrl;
+    const sources = parts.sources;
     this.events$ =
-      eventsUrl && ev.enabled !== false
+      eventsUrl && ev.enabled
         ? defer(() =>
             pullPointEvents({
               soap: ctx.soap,
               eventsUrl,
               deviceUrl: parts.info.deviceUrl,
-              clock: ctx.clock,
+              clock: ctx.options.clock,
               logger: ctx.logger,
               clockOffsetMs: () => this.offset,
-              callTimeoutMs: ctx.options.timeoutMs ?? 5000,
-              table: ctx.options.topicTable ?? EVENT_TOPIC_TABLE,
+              callTimeoutMs: ctx.options.timeoutMs,
+              table: ctx.options.topicTable,
               track: (work) => {
                 this.pending.add(work);
                 void work.finally(() => this.pending.delete(work));
               },
-              timing: {
-                pullTimeoutMs: ev.pullTimeoutMs ?? 5000,
-                terminationMs: ev.terminationMs ?? 60_000,
-                retryMinMs: ev.retryMinMs ?? 1000,
-                retryMaxMs: ev.retryMaxMs ?? 15_000,
-                silentResubscribeMs: ev.silentResubscribeMs ?? 600_000,
-              },
+              timing: ev,
             }),
-          ).pipe(debounceDriverEvents(ev.motionHoldMs ?? 20_000, ctx.clock), takeUntil(this.closed$), share())
+          ).pipe(
+            // An NVR channel's camera gets only its own channel's events (events naming no source pass).
+            filter((e) => sources === undefined || e.type === 'io' || e.source === undefined || sources.has(e.source)),
+            debounceDriverEvents(ev.motionHoldMs, ctx.options.clock),
+            takeUntil(this.closed$),
+            share(),
+          )
         : new ReplaySubject<DriverEvent>(0).pipe(takeUntil(this.closed$));
   }
 
@@ -124,11 +174,11 @@ export class OnvifSession implements CameraSession {
     return this.offset;
   }
 
-  /** Fetches a JPEG snapshot over HTTP with Digest/Basic auth. */
+  /** Fetches a JPEG snapshot over HTTP(S) with Digest auth (Basic only over https unless allowed). */
   async snapshot(): Promise<Uint8Array> {
     this.assertOpen('snapshot');
     if (!this.snapshotUri) {
-      throw new WardwatchError('CAMERA_UNSUPPORTED', `Camera ${this.ctx.spec.id} has no snapshot URI`, {
+      throw new WardwatchError('CAMERA_UNSUPPORTED', `Camera ${this.ctx.spec.id} has no usable snapshot URI${this.snapshotRefusal ? `: ${this.snapshotRefusal}` : ''}`, {
         details: { cameraId: this.ctx.spec.id, operation: 'GetSnapshot' },
       });
     }
@@ -136,8 +186,10 @@ export class OnvifSession implements CameraSession {
     return fetchSnapshot(this.snapshotUri, {
       ...(username ? { username } : {}),
       ...(password ? { password } : {}),
-      timeoutMs: this.ctx.options.timeoutMs ?? 5000,
-      maxBytes: this.ctx.options.maxSnapshotBytes ?? 8 * 1024 * 1024,
+      timeoutMs: this.ctx.options.timeoutMs,
+      maxBytes: this.ctx.options.maxSnapshotBytes,
+      allowBasicOverHttp: this.ctx.allowBasicOverHttp,
+      tls: this.ctx.tls,
     });
   }
 
@@ -146,11 +198,15 @@ export class OnvifSession implements CameraSession {
     const started = performance.now();
     try {
       this.assertOpen('probe');
-      const measured = await measureClock(this.ctx.soap, this.info.deviceUrl, this.ctx.clock, this.ctx.timeNeedsAuth, this.ctx.options.probeTimeoutMs ?? 3000);
+      const measured = await measureClock(this.ctx.soap, this.info.deviceUrl, this.ctx.options.clock, this.ctx.timeNeedsAuth, {
+        timeoutMs: this.ctx.options.probeTimeoutMs,
+      });
       this.offset = measured.offsetMs;
+      this.ctx.setOffset(measured.offsetMs);
       return { ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
     } catch (error) {
       const coded = toWardwatchError(error, 'CAMERA_PROTOCOL_ERROR');
+      this.ctx.logger.debug({ code: coded.code, operation: 'probe' }, 'probe failed');
       return { ok: false, latencyMs: Math.round((performance.now() - started) * 10) / 10, cause: coded.code };
     }
   }
@@ -173,63 +229,39 @@ export class OnvifSession implements CameraSession {
   }
 }
 
-/** Measures camera-minus-station clock offset from GetSystemDateAndTime (midpoint of the round trip). */
-export async function measureClock(
-  soap: SoapClient,
-  deviceUrl: string,
-  clock: Clock,
-  authenticate: boolean,
-  timeoutMs?: number,
-  signal?: AbortSignal,
-): Promise<{ offsetMs: number; needsAuth: boolean }> {
-  const once = async (auth: boolean) => {
-    const t0 = clock.now();
-    const { body } = await soap.call(deviceUrl, soapEnvelope(GET_SYSTEM_DATE_AND_TIME), 'GetSystemDateAndTime', {
-      authenticate: auth,
-      action: 'http://www.onvif.org/ver10/device/wsdl/GetSystemDateAndTime',
-      ...(timeoutMs ? { timeoutMs } : {}),
-      ...(signal ? { signal } : {}),
-    });
-    const t1 = clock.now();
-    // ONVIF reports whole seconds (truncated): the camera's true time lies in [T, T + 1 s), so the
-    // unbiased estimate is T + 500 ms, giving an offset within ±0.5 s plus half the round trip.
-    const camera = parseSystemDateAndTime(body, deviceUrl) + 500;
-    return Math.round(camera - (t0 + t1) / 2);
-  };
-  if (authenticate) return { offsetMs: await once(true), needsAuth: true };
-  try {
-    return { offsetMs: await once(false), needsAuth: false };
-  } catch (error) {
-    if (isWardwatchError(error, 'CAMERA_AUTH_FAILED')) return { offsetMs: await once(true), needsAuth: true };
-    throw error;
-  }
+/** Connects to an ONVIF camera described by `spec` (driver options as {@link createOnvifDriver} takes them). */
+export function connectOnvif(spec: CameraSpec, options: OnvifDriverOptions = {}, signal?: AbortSignal): Promise<OnvifSession> {
+  return openOnvifSession(spec, resolveOnvifOptions(options), signal);
 }
 
-/** Connects to an ONVIF camera described by `spec` and returns its session. */
-export async function connectOnvif(spec: CameraSpec, options: OnvifDriverOptions, signal?: AbortSignal): Promise<OnvifSession> {
-  const clock = options.clock ?? systemClock;
-  const logger = (options.logger ?? silentLogger).child({ cameraId: spec.id, driver: options.id ?? 'onvif' });
-  const { host, username, password } = spec.connection;
+/** @internal Connects with already resolved options (one resolution per driver instance). */
+export async function openOnvifSession(spec: CameraSpec, options: ResolvedOnvifOptions, signal?: AbortSignal): Promise<OnvifSession> {
+  const { clock } = options;
+  const logger = options.logger.child({ cameraId: spec.id, driver: options.id });
+  const { username, password } = spec.connection;
   const extra = spec.connection.options ?? {};
-  const port = spec.connection.port ?? 80;
-  const path = optionString(extra, 'path') ?? '/onvif/device_service';
-  const deviceUrl = `http://${hostForUrl(host)}:${port}${path.startsWith('/') ? path : `/${path}`}`;
-  const authOption = optionString(extra, 'auth') ?? options.auth ?? 'auto';
+  const { url: deviceUrl, host } = deviceUrlOf(spec);
+  const authOption = optionString(extra, 'auth') ?? options.auth;
   if (!AUTH_SCHEMES.includes(authOption as OnvifAuthScheme)) {
     throw new WardwatchError('INVALID_CONFIG', `connection.options.auth must be one of ${AUTH_SCHEMES.join(', ')}`, {
       details: { cameraId: spec.id, field: 'connection.options.auth', value: authOption },
     });
   }
-  const timeoutMs = options.timeoutMs ?? 5000;
+  const tls: TlsSettings = { allowSelfSigned: optionFlag(extra, 'allowSelfSignedTls', options.allowSelfSignedTls) };
+  const allowedHosts = [
+    ...options.allowedMediaHosts,
+    ...(Array.isArray(extra.allowedMediaHosts) ? extra.allowedMediaHosts.filter((h): h is string => typeof h === 'string') : []),
+  ];
   let offsetMs = 0;
   const soap = new SoapClient({
     ...(username ? { username } : {}),
     ...(password !== undefined ? { password } : {}),
     auth: authOption as OnvifAuthScheme,
-    timeoutMs,
-    maxBytes: options.maxResponseBytes ?? 2 * 1024 * 1024,
+    timeoutMs: options.timeoutMs,
+    maxBytes: options.maxResponseBytes,
     cameraNow: () => clock.now() + offsetMs,
     logger,
+    tls,
   });
   const check = (): void => {
     if (signal?.aborted) throw new WardwatchError('CANCELLED', `Connecting camera ${spec.id} was cancelled`, { details: { cameraId: spec.id } });
@@ -237,12 +269,25 @@ export async function connectOnvif(spec: CameraSpec, options: OnvifDriverOptions
   const address = redactUrl(deviceUrl);
   try {
     check();
-    const measured = await measureClock(soap, deviceUrl, clock, false, timeoutMs, signal);
+    const measured = await measureClock(soap, deviceUrl, clock, false, {
+      timeoutMs: options.timeoutMs,
+      ...(signal ? { signal } : {}),
+      onEstimate: (estimate) => {
+        offsetMs = estimate;
+        logger.warn({ address, clockOffsetMs: estimate }, 'anonymous GetSystemDateAndTime refused; using the camera time of its HTTP Date header');
+      },
+    });
     offsetMs = measured.offsetMs;
     if (Math.abs(offsetMs) > 5000) logger.warn({ address, clockOffsetMs: offsetMs }, 'camera clock differs from station clock');
     check();
-    const cam = new OnvifCam({ deviceUrl, soap, timeoutMs });
-    const services = await cam.loadCapabilities();
+    const cam = new OnvifCam({ deviceUrl, soap, logger });
+    try {
+      await cam.loadCapabilities();
+    } catch (error) {
+      // Media2-only devices may refuse GetCapabilities; GetServices (in profiles()) then lists the services.
+      if (!isWardwatchError(error, 'CAMERA_SOAP_FAULT') && !isWardwatchError(error, 'CAMERA_UNSUPPORTED')) throw error;
+      logger.warn({ address, code: error.code, operation: 'GetCapabilities' }, 'GetCapabilities failed; relying on GetServices');
+    }
     check();
     let device: DeviceInfo | undefined;
     try {
@@ -260,12 +305,13 @@ export async function connectOnvif(spec: CameraSpec, options: OnvifDriverOptions
     }
     check();
     const profiles = await cam.profiles();
+    const channel = selectChannel(profiles, extra, address);
     const mainPref = optionString(extra, 'mainProfile');
     const subPref = optionString(extra, 'subProfile');
-    const selected = selectProfiles(profiles, { ...(mainPref ? { main: mainPref } : {}), ...(subPref ? { sub: subPref } : {}) }, address);
+    const selected = selectProfiles(channel.profiles, { ...(mainPref ? { main: mainPref } : {}), ...(subPref ? { sub: subPref } : {}) }, address);
     const internalHosts = cam.reportedHosts;
     const streamOf = async (profile: OnvifProfile): Promise<StreamInfo> => {
-      const reported = await cam.streamUri(profile.token);
+      const reported = await cam.streamUri(profile);
       const uri = withCredentials(rewriteMediaHost(reported, host, internalHosts, address), username, password);
       return {
         uri,
@@ -279,25 +325,50 @@ export async function connectOnvif(spec: CameraSpec, options: OnvifDriverOptions
     const sub = selected.sub ? await streamOf(selected.sub) : undefined;
     check();
     let snapshotUri: string | undefined;
+    let snapshotRefusal: string | undefined;
     try {
-      snapshotUri = withoutCredentials(rewriteMediaHost(await cam.snapshotUri(selected.main.token), host, internalHosts, address));
+      const reported = await cam.snapshotUri(selected.main);
+      const rewritten = withoutCredentials(rewriteSnapshotUri(reported, deviceUrl, internalHosts, cam.reportedServicePort, address));
+      if (!/^https?:$/.test(new URL(rewritten).protocol)) snapshotRefusal = 'the snapshot URI is not http(s)';
+      else if (!isAllowedMediaHost(rewritten, host, allowedHosts)) {
+        snapshotRefusal = `the snapshot URI is on another host (${new URL(rewritten).hostname}); name it in connection.options.allowedMediaHosts to allow it`;
+      } else snapshotUri = rewritten;
+      if (snapshotRefusal) logger.warn({ address, operation: 'GetSnapshotUri' }, `snapshot URI refused: ${snapshotRefusal}`);
     } catch (error) {
       if (!isWardwatchError(error, 'CAMERA_SOAP_FAULT') && !isWardwatchError(error, 'CAMERA_UNSUPPORTED')) throw error;
-      logger.info({ address }, 'camera has no snapshot URI');
+      logger.info({ address, code: error.code }, 'camera has no snapshot URI');
     }
+    const services = cam.serviceUrls;
     const ptz = services.ptz && selected.main.hasPtz ? new OnvifPtz(cam, selected.main.token) : undefined;
     logger.info(
-      { address, main: redactUrl(main.uri), ...(sub ? { sub: redactUrl(sub.uri) } : {}), clockOffsetMs: offsetMs, ptz: ptz !== undefined },
+      // Only scheme-host-port of the streams: some brands put the password in the URI path.
+      { address, main: mediaOrigin(main.uri), mainProfile: selected.main.token, ...(sub ? { subProfile: selected.sub!.token } : {}), codec: main.codec, clockOffsetMs: offsetMs, ptz: ptz !== undefined },
       'onvif camera connected',
     );
+    const videoSources = channel.sources ? [...channel.sources] : undefined;
     return new OnvifSession(
-      { soap, spec, clock, logger, options, timeNeedsAuth: measured.needsAuth, clockOffsetMs: offsetMs },
+      {
+        soap,
+        spec,
+        host,
+        logger,
+        options,
+        tls,
+        allowBasicOverHttp: optionFlag(extra, 'allowBasicOverHttp', options.allowBasicOverHttp),
+        timeNeedsAuth: measured.needsAuth,
+        clockOffsetMs: offsetMs,
+        setOffset: (value) => {
+          offsetMs = value;
+        },
+      },
       {
         streams: sub ? { main, sub } : { main },
         ...(device ? { device } : {}),
         ...(snapshotUri ? { snapshotUri } : {}),
+        ...(snapshotRefusal ? { snapshotRefusal } : {}),
         ...(ptz ? { ptz } : {}),
         ...(services.events ? { eventsUrl: services.events } : {}),
+        ...(channel.sources ? { sources: channel.sources } : {}),
         info: {
           deviceUrl,
           services: { ...services },
@@ -305,6 +376,7 @@ export async function connectOnvif(spec: CameraSpec, options: OnvifDriverOptions
           mainProfile: selected.main.token,
           ...(selected.sub ? { subProfile: selected.sub.token } : {}),
           hasEvents: services.events !== undefined,
+          ...(videoSources ? { videoSources } : {}),
         },
       },
     );

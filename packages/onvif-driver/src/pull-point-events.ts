@@ -1,7 +1,8 @@
 import { Observable } from 'rxjs';
 import { WardwatchError, toWardwatchError, type Clock, type Logger } from '@wardwatch/core';
 import { normaliseNotification, type RawNotification, type TopicRule } from './event-topics.js';
-import { rebaseServiceUrl } from './onvif-cam.js';
+import { referenceParameterHeaders } from './reference-parameters.js';
+import { rebaseServiceUrl } from './service-url.js';
 import type { SoapClient } from './soap-client.js';
 import { xmlEscape } from './ws-username-token.js';
 import { asArray, attr, child, path, text, type XmlNode } from './xml-tree.js';
@@ -47,6 +48,14 @@ function envelope(to: string, action: string, body: string): string {
     `<s:Header><a:Action s:mustUnderstand="1">${xmlEscape(action)}</a:Action><a:To s:mustUnderstand="1">${xmlEscape(to)}</a:To></s:Header>` +
     `<s:Body>${body}</s:Body></s:Envelope>`
   );
+}
+
+/** First pause after an instant empty or repeated pull, ms (doubles up to the pull timeout). */
+const INSTANT_PULL_PAUSE_MS = 500;
+
+/** The notifications of a pull, as a comparable text (topic, source, data and time of each). */
+function pulledSignature(body: XmlNode): string {
+  return JSON.stringify(child(body, 'PullMessagesResponse')?.NotificationMessage ?? null);
 }
 
 const isoDuration = (ms: number): string => `PT${Math.max(1, Math.round(ms / 1000))}S`;
@@ -113,6 +122,7 @@ export function pullPointEvents(ctx: PullPointContext): Observable<DriverEvent> 
       let backoff = ctx.timing.retryMinMs;
       while (!signal.aborted) {
         let address: string | undefined;
+        let referenceHeaders: string[] = [];
         try {
           const created = await ctx.soap.call(
             ctx.eventsUrl,
@@ -130,9 +140,20 @@ export function pullPointEvents(ctx: PullPointContext): Observable<DriverEvent> 
               details: { address: ctx.eventsUrl, operation: 'CreatePullPointSubscription' },
             });
           }
+          // Repaired (a port written twice) and rebased to the address we reached; never the device URL instead.
           const subscription = rebaseServiceUrl(reference, ctx.deviceUrl);
+          if (subscription === undefined) {
+            throw new WardwatchError('CAMERA_PROTOCOL_ERROR', 'CreatePullPointSubscriptionResponse has an unreadable SubscriptionReference/Address', {
+              details: { address: ctx.eventsUrl, operation: 'CreatePullPointSubscription' },
+            });
+          }
           address = subscription;
-          log.debug({ address: new URL(subscription).pathname }, 'pull-point subscription created');
+          // Devices that identify the pull point by reference parameters (Axis: SubscriptionId) need them echoed.
+          const headers = referenceParameterHeaders(created.xml);
+          referenceHeaders = headers;
+          log.debug({ address: new URL(subscription).pathname, referenceParameters: headers.length }, 'pull-point subscription created');
+          let pace = INSTANT_PULL_PAUSE_MS;
+          let previous = '';
           let renewAt = ctx.clock.now() + ctx.timing.terminationMs / 2;
           let lastMessageAt = ctx.clock.now();
           while (!signal.aborted) {
@@ -145,7 +166,7 @@ export function pullPointEvents(ctx: PullPointContext): Observable<DriverEvent> 
                   `<Renew xmlns="http://docs.oasis-open.org/wsn/b-2"><TerminationTime>${isoDuration(ctx.timing.terminationMs)}</TerminationTime></Renew>`,
                 ),
                 'Renew',
-                { signal, action: 'http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/RenewRequest' },
+                { signal, headers, action: 'http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/RenewRequest' },
               );
               renewAt = ctx.clock.now() + ctx.timing.terminationMs / 2;
             }
@@ -160,6 +181,7 @@ export function pullPointEvents(ctx: PullPointContext): Observable<DriverEvent> 
               'PullMessages',
               {
                 signal,
+                headers,
                 timeoutMs: ctx.timing.pullTimeoutMs + ctx.callTimeoutMs,
                 action: 'http://www.onvif.org/ver10/events/wsdl/PullPointSubscription/PullMessagesRequest',
               },
@@ -177,8 +199,17 @@ export function pullPointEvents(ctx: PullPointContext): Observable<DriverEvent> 
                 details: { address: ctx.eventsUrl, operation: 'PullMessages' },
               });
             }
-            // A camera that answers an empty pull at once must not make us spin.
-            if (notifications.length === 0 && ctx.clock.now() - started < 200) await sleep(500);
+            // A camera that answers at once (ignoring the long-poll timeout) with nothing, or with the same
+            // messages again, must not make us spin: pause, doubling up to the pull timeout.
+            const signature = pulledSignature(pulled.body);
+            const instant = ctx.clock.now() - started < Math.min(1000, ctx.timing.pullTimeoutMs / 2);
+            const repeated = notifications.length > 0 && signature === previous;
+            previous = signature;
+            if (instant && (notifications.length === 0 || repeated)) {
+              // Never past the renewal time: the pause must not let the subscription lapse.
+              await sleep(Math.max(0, Math.min(pace, renewAt - ctx.clock.now())));
+              pace = Math.min(pace * 2, ctx.timing.pullTimeoutMs);
+            } else pace = INSTANT_PULL_PAUSE_MS;
           }
         } catch (error) {
           if (signal.aborted) break;
@@ -190,13 +221,14 @@ export function pullPointEvents(ctx: PullPointContext): Observable<DriverEvent> 
           // Release the old pull point (cameras allow only a few) on close and before resubscribing.
           if (address !== undefined) {
             const target = address;
+            const headers = referenceHeaders;
             ctx.track(
               ctx.soap
                 .call(
                   target,
                   envelope(target, 'http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/UnsubscribeRequest', '<Unsubscribe xmlns="http://docs.oasis-open.org/wsn/b-2"/>'),
                   'Unsubscribe',
-                  { timeoutMs: 2000, action: 'http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/UnsubscribeRequest' },
+                  { timeoutMs: 2000, headers, action: 'http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/UnsubscribeRequest' },
                 )
                 .then(
                   () => undefined,

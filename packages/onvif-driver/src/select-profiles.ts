@@ -1,5 +1,5 @@
 import { WardwatchError } from '@wardwatch/core';
-import type { OnvifProfile } from './onvif-cam.js';
+import type { OnvifProfile } from './onvif-profiles.js';
 
 /** Which profile tokens to use, when the caller knows better than "largest is main, smallest is sub". */
 export interface ProfilePreference {

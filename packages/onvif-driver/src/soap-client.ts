@@ -1,6 +1,6 @@
 import { WardwatchError, type Logger } from '@wardwatch/core';
 import { authChallenges, digestAuthorization, pickDigestChallenge, type DigestChallenge } from './http-auth.js';
-import { httpRequestBuffered, publicAddress } from './http-request.js';
+import { httpDateMs, httpRequestBuffered, publicAddress, type TlsSettings } from './http-request.js';
 import { wsUsernameToken } from './ws-username-token.js';
 import { child, parseXml, path, text, type XmlNode } from './xml-tree.js';
 
@@ -22,6 +22,8 @@ export interface SoapClientOptions {
   /** The camera's current time (station time + measured offset), for WS-UsernameToken `Created`. */
   cameraNow: () => number;
   logger: Logger;
+  /** TLS settings for `https:` devices. */
+  tls?: TlsSettings;
 }
 
 /** A successful SOAP answer: the raw XML and the parsed `Body` element. */
@@ -38,6 +40,8 @@ export interface SoapCallOptions {
   signal?: AbortSignal;
   /** SOAP action URI, sent as the `action` parameter of the content type (some firmwares route by it). */
   action?: string;
+  /** Extra SOAP header blocks (XML), e.g. WS-Addressing reference parameters echoed back to the device. */
+  headers?: readonly string[];
 }
 
 const UNSUPPORTED_SUBCODES = /ActionNotSupported|OptionalActionNotImplemented|NoPTZProfile|NotSupported|NoSuchService/i;
@@ -87,17 +91,18 @@ export class SoapClient {
     return username ? { username, password: password ?? '' } : undefined;
   }
 
-  /** Inserts a WS-Security header into an envelope when the scheme uses it. */
-  private secure(envelope: string, authenticate: boolean): string {
+  /** Inserts the WS-Security header (when the scheme uses it) and any extra header blocks into an envelope. */
+  private secure(envelope: string, authenticate: boolean, extra: readonly string[]): string {
     const creds = this.credentials;
-    if (!authenticate || !creds || (this.options.auth !== 'auto' && this.options.auth !== 'ws-security')) return envelope;
+    const useToken = authenticate && creds !== undefined && (this.options.auth === 'auto' || this.options.auth === 'ws-security');
+    if (!useToken && extra.length === 0) return envelope;
     const open = /<([A-Za-z_][\w.-]*:)?Envelope\b[^>]*>/.exec(envelope);
     if (!open) return envelope;
     const prefix = open[1] ?? '';
-    const token = wsUsernameToken(creds.username, creds.password, this.options.cameraNow()).replace(
-      's:mustUnderstand',
-      `${prefix || 's:'}mustUnderstand`,
-    );
+    const wsse = useToken
+      ? wsUsernameToken(creds.username, creds.password, this.options.cameraNow()).replace('s:mustUnderstand', `${prefix || 's:'}mustUnderstand`)
+      : '';
+    const token = `${wsse}${extra.join('')}`;
     const headerOpen = new RegExp(`<${prefix}Header\\s*>`).exec(envelope);
     if (headerOpen) return envelope.replace(headerOpen[0], `${headerOpen[0]}${token}`);
     const selfClosed = new RegExp(`<${prefix}Header\\s*/>`).exec(envelope);
@@ -128,11 +133,12 @@ export class SoapClient {
         method: 'POST',
         url,
         headers,
-        body: this.secure(envelope, authenticate),
+        body: this.secure(envelope, authenticate, callOptions.headers ?? []),
         timeoutMs: callOptions.timeoutMs ?? this.options.timeoutMs,
         maxBytes: this.options.maxBytes,
         operation,
         ...(callOptions.signal ? { signal: callOptions.signal } : {}),
+        ...(this.options.tls ? { tls: this.options.tls } : {}),
       });
     };
 
@@ -154,27 +160,22 @@ export class SoapClient {
         }
       }
     }
+    // The camera's own clock as its HTTP `Date` header states it (whole seconds), for clock-skew handling.
+    const cameraDate = httpDateMs(response.headers.date);
+    const dated = cameraDate === undefined ? {} : { cameraDateMs: cameraDate };
     if (response.status === 401) {
       throw new WardwatchError('CAMERA_AUTH_FAILED', `${operation} to ${address} was rejected: HTTP 401 (check username/password and auth scheme)`, {
-        details: { ...details, status: 401 },
+        details: { ...details, status: 401, ...dated },
       });
     }
     const xml = response.body.toString('utf8');
-    let doc: XmlNode;
-    try {
-      doc = parseXml(xml);
-    } catch (cause) {
-      throw new WardwatchError('CAMERA_PROTOCOL_ERROR', `${operation} to ${address} returned malformed XML (HTTP ${response.status}): ${(cause as Error).message}`, {
-        cause,
-        details: { ...details, status: response.status },
-      });
-    }
+    const doc: XmlNode = parseXml(xml, details);
     const body = path(doc, 'Envelope', 'Body');
     const fault = child(body, 'Fault');
     if (fault) {
       const codes = faultCodes(fault);
       const reason = faultReason(fault);
-      const faultDetails = { ...details, status: response.status, faultCodes: codes, reason };
+      const faultDetails = { ...details, status: response.status, faultCodes: codes, reason, ...dated };
       if (codes.some((c) => AUTH_SUBCODES.test(c)) || AUTH_SUBCODES.test(reason)) {
         throw new WardwatchError('CAMERA_AUTH_FAILED', `${operation} to ${address} was rejected: ${codes.join(' / ')} ${reason}`.trim(), {
           details: faultDetails,

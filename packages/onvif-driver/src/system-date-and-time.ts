@@ -1,4 +1,5 @@
 import { WardwatchError } from '@wardwatch/core';
+import { localToUtc, parsePosixTz } from './posix-tz.js';
 import { path, text, type XmlNode } from './xml-tree.js';
 
 /** Body XML of a GetSystemDateAndTime request. */
@@ -6,7 +7,7 @@ export const GET_SYSTEM_DATE_AND_TIME = '<GetSystemDateAndTime xmlns="http://www
 
 /**
  * Reads the camera's UTC time (epoch ms) from a GetSystemDateAndTime response body; `LocalDateTime`
- * with the POSIX `TZ` offset is used when the camera gives no `UTCDateTime`.
+ * with the POSIX `TZ` (offset and DST rules) is used when the camera gives no `UTCDateTime`.
  */
 export function parseSystemDateAndTime(body: XmlNode, address: string): number {
   const info = path(body, 'GetSystemDateAndTimeResponse', 'SystemDateAndTime');
@@ -23,17 +24,9 @@ export function parseSystemDateAndTime(body: XmlNode, address: string): number {
     });
   }
   const [year, month, day, hour, minute, second] = parts as [number, number, number, number, number, number];
-  let ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  if (!utc) {
-    // POSIX TZ "ICT-7" means UTC+7: local = UTC - offset(hours, sign inverted).
-    const tz = text(path(info, 'TimeZone'), 'TZ') ?? '';
-    const match = /^[A-Za-z<>+\-0-9]*?([+-]?\d{1,2})(?::(\d{2}))?/.exec(tz.replace(/^<[^>]*>/, (m) => m.replace(/[+-]/g, '')));
-    if (match) {
-      const sign = match[1]!.startsWith('-') ? -1 : 1;
-      const hours = Math.abs(Number(match[1]));
-      const minutes = Number(match[2] ?? 0);
-      ms += sign * (hours * 3_600_000 + minutes * 60_000);
-    }
-  }
-  return ms;
+  const wallClock = Date.UTC(year, month - 1, day, hour, minute, second);
+  if (utc) return wallClock;
+  // Only LocalDateTime: convert with the POSIX TZ, DST rules included ("CET-1CEST,M3.5.0,M10.5.0/3").
+  const tz = parsePosixTz(text(path(info, 'TimeZone'), 'TZ') ?? '');
+  return tz ? localToUtc(wallClock, tz) : wallClock;
 }

@@ -1,4 +1,5 @@
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { WardwatchError } from '@wardwatch/core';
 
 /** A parsed XML element as fast-xml-parser gives it (namespace prefixes removed, attributes as `@_name`). */
 export type XmlNode = Record<string, unknown>;
@@ -11,14 +12,39 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   trimValues: true,
   textNodeName: '#text',
+  // Only the five predefined XML entities are expanded: DOCTYPE bodies (the only place entities are
+  // declared) are refused before parsing (see parseXml).
   processEntities: true,
   htmlEntities: false,
 });
 
-/** Parses and validates XML text; throws a plain `Error` when it is not well-formed. */
-export function parseXml(text: string): XmlNode {
-  const parsed: unknown = parser.parse(text, true);
-  if (typeof parsed !== 'object' || parsed === null) throw new Error('XML document has no root element');
+/** Matches a DOCTYPE or entity declaration anywhere in a document. */
+const DOCTYPE = /<!(DOCTYPE|ENTITY)\b/i;
+
+/**
+ * Parses and validates XML text. A body that is not well-formed, has no root element, or carries a
+ * DOCTYPE/entity declaration (refused: entities are never expanded) throws `CAMERA_PROTOCOL_ERROR`
+ * whose message names the problem and `details.reason` classifies it (`malformed` | `doctype` | `empty`).
+ */
+export function parseXml(text: string, where: { address?: string; operation?: string } = {}): XmlNode {
+  const details = { ...(where.address ? { address: where.address } : {}), ...(where.operation ? { operation: where.operation } : {}) };
+  const from = where.operation && where.address ? `${where.operation} to ${where.address}` : 'The answer';
+  const declaration = DOCTYPE.exec(text);
+  if (declaration) {
+    throw new WardwatchError('CAMERA_PROTOCOL_ERROR', `${from} carries a ${declaration[1]!.toUpperCase()} declaration; DOCTYPE and entity bodies are refused`, {
+      details: { ...details, reason: 'doctype' },
+    });
+  }
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) {
+    throw new WardwatchError('CAMERA_PROTOCOL_ERROR', `${from} is not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`, {
+      details: { ...details, reason: 'malformed' },
+    });
+  }
+  const parsed: unknown = parser.parse(text);
+  if (typeof parsed !== 'object' || parsed === null || Object.keys(parsed).every((k) => k.startsWith('?'))) {
+    throw new WardwatchError('CAMERA_PROTOCOL_ERROR', `${from} has no root element`, { details: { ...details, reason: 'empty' } });
+  }
   return parsed as XmlNode;
 }
 

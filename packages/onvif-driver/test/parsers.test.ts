@@ -6,7 +6,7 @@ import { selectProfiles } from '../src/select-profiles.js';
 import { parseSystemDateAndTime } from '../src/system-date-and-time.js';
 import { parseXml, path } from '../src/xml-tree.js';
 import { dateTimeAnswer, envelope } from './helpers/fake-http-server.js';
-import type { OnvifProfile } from '../src/onvif-cam.js';
+import type { OnvifProfile } from '../src/onvif-profiles.js';
 
 describe('GetSystemDateAndTime', () => {
   it('reads UTCDateTime', () => {
@@ -45,7 +45,7 @@ describe('media URIs', () => {
 });
 
 describe('profile selection', () => {
-  const p = (token: string, width: number, height: number): OnvifProfile => ({ token, name: token, width, height, encoding: 'h264', hasPtz: false });
+  const p = (token: string, width: number, height: number): OnvifProfile => ({ token, name: token, width, height, encoding: 'h264', hasPtz: false, service: 'media' });
   it('takes the largest as main and the smallest smaller one as sub', () => {
     const chosen = selectProfiles([p('sub', 640, 360), p('main', 1920, 1080), p('third', 1280, 720)]);
     expect(chosen.main.token).toBe('main');

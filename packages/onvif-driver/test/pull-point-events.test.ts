@@ -77,6 +77,6 @@ describe('pullPointEvents loop (virtual time, scripted camera)', () => {
     expect(renew.at).toBeGreaterThanOrEqual(3000 + 30_000);
     expect(renew.at).toBeLessThan(3000 + 31_000);
     // camera UtcTime (2 s ahead) corrected by the 2 s clock offset
-    expect(events).toEqual([{ type: 'motion', phase: 'start', at: 3000, topic: 'tns1:VideoSource/MotionAlarm' }]);
+    expect(events).toEqual([{ type: 'motion', phase: 'start', at: 3000, topic: 'tns1:VideoSource/MotionAlarm', source: 'VideoSource_1' }]);
   });
 });

@@ -91,10 +91,15 @@ export interface PtzControl {
   home(): Promise<void>;
 }
 
-/** A device event normalised by the driver (motion, tamper, digital input). */
+/**
+ * A device event normalised by the driver (motion, tamper, digital input, device analytics such as
+ * intrusion or people detection). `source` names the video source (NVR channel) it concerns, when the
+ * device says so.
+ */
 export type DriverEvent =
-  | { type: 'motion'; phase: 'start' | 'end'; at: number; topic?: string }
-  | { type: 'tamper'; kind: TamperKind; phase: 'start' | 'end'; at: number; topic?: string }
+  | { type: 'motion'; phase: 'start' | 'end'; at: number; topic?: string; source?: string }
+  | { type: 'tamper'; kind: TamperKind; phase: 'start' | 'end'; at: number; topic?: string; source?: string }
+  | { type: 'analytics'; kind: string; phase: 'start' | 'end'; at: number; topic?: string; source?: string }
   | { type: 'io'; input: string; active: boolean; at: number; topic?: string };
 
 /** Result of a cheap health probe. */

@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   CAMERA_RESPONSE_TOO_LARGE: { retryable: false, description: 'A camera response exceeded the configured size cap.' },
   CAMERA_UNSUPPORTED: { retryable: false, description: 'The camera does not support the operation (e.g. PTZ on a fixed camera).' },
   CAMERA_STREAM_REFUSED: { retryable: false, description: "A driver reported a stream URI that is not rtsp:/rtsps:, or whose host is not the camera's (or one the admin allowed)." },
+  CAMERA_TLS_FAILED: { retryable: false, description: "The camera's TLS certificate was not trusted (e.g. self-signed without the option that allows it)." },
   // media
   FFMPEG_NOT_FOUND: { retryable: false, description: 'No ffmpeg/ffprobe binary was found (FFMPEG_PATH, PATH, bundled).' },
   FFMPEG_FAILED: { retryable: true, description: 'An ffmpeg or ffprobe process failed; the message carries its last stderr lines.' },

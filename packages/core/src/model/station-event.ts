@@ -30,6 +30,8 @@ export interface StationEventMap {
   'camera.status': { cameraId: string; status: CameraStatus; previous: CameraState };
   motion: { cameraId: string; phase: 'start' | 'end'; source: 'camera' | 'analyzer'; boxes?: Box[]; score?: number };
   tamper: { cameraId: string; kind: TamperKind; phase: 'start' | 'end'; source: 'camera' | 'analyzer'; score?: number };
+  /** A detection the camera itself made (e.g. `intrusion`, `people`, `line-cross`), as its driver reported it. */
+  'camera.analytics': { cameraId: string; kind: string; phase: 'start' | 'end'; source: 'camera' };
   'picture.quality': { cameraId: string; score: number; brightness: number; sharpness: number; noise: number; lowLight: boolean };
   plate: {
     cameraId: string;

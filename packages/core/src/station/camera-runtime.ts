@@ -204,6 +204,7 @@ export function createCameraRuntime(initial: CameraSpec, deps: CameraRuntimeDeps
         next: (event: DriverEvent) => {
           if (event.type === 'motion') emit({ type: 'motion', at: event.at, cameraId, phase: event.phase, source: 'camera' });
           else if (event.type === 'tamper') emit({ type: 'tamper', at: event.at, cameraId, kind: event.kind, phase: event.phase, source: 'camera' });
+          else if (event.type === 'analytics') emit({ type: 'camera.analytics', at: event.at, cameraId, kind: event.kind, phase: event.phase, source: 'camera' });
           else logger.debug({ input: event.input, active: event.active }, 'camera digital input');
         },
         error: (error: unknown) => logger.error({ err: error }, 'camera event stream failed'),
