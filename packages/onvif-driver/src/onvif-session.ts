@@ -1,4 +1,4 @@
-import { ReplaySubject, defer, filter, share, takeUntil, type Observable } from 'rxjs';
+import { ReplaySubject, defer, filter, map, share, takeUntil, type Observable } from 'rxjs';
 import {
   WardwatchError,
   isWardwatchError,
@@ -94,6 +94,8 @@ interface SessionParts {
   eventsUrl?: string;
   /** Event sources of the selected channel; undefined = all. */
   sources?: ReadonlySet<string>;
+  /** Video source configuration tokens → their video source token, so one channel is one event source. */
+  sourceAliases: ReadonlyMap<string, string>;
   info: OnvifConnectInfo;
 }
 
@@ -160,6 +162,9 @@ export class OnvifSession implements CameraSession {
               timing: ev,
             }),
           ).pipe(
+            // Devices name a channel by its source token in some topics and by its configuration token in
+            // others (Hikvision: MotionAlarm vs CellMotionDetector): one name per channel.
+            map((e) => (e.type !== 'io' && e.source !== undefined && parts.sourceAliases.has(e.source) ? { ...e, source: parts.sourceAliases.get(e.source)! } : e)),
             // An NVR channel's camera gets only its own channel's events (events naming no source pass).
             filter((e) => sources === undefined || e.type === 'io' || e.source === undefined || sources.has(e.source)),
             debounceDriverEvents(ev.motionHoldMs, ctx.options.clock),
@@ -369,6 +374,7 @@ export async function openOnvifSession(spec: CameraSpec, options: ResolvedOnvifO
         ...(ptz ? { ptz } : {}),
         ...(services.events ? { eventsUrl: services.events } : {}),
         ...(channel.sources ? { sources: channel.sources } : {}),
+        sourceAliases: new Map(profiles.flatMap((p) => (p.videoSource && p.videoSourceConfiguration ? [[p.videoSourceConfiguration, p.videoSource] as const] : []))),
         info: {
           deviceUrl,
           services: { ...services },

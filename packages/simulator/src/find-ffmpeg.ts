@@ -20,14 +20,16 @@ export function findFfmpeg(explicit?: string): string {
     const candidate = join(dir, 'ffmpeg');
     if (existsSync(candidate)) return candidate;
   }
+  let cause: unknown;
   try {
     const require = createRequire(import.meta.url);
     const bundled = (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
     if (bundled && existsSync(bundled)) return bundled;
-  } catch {
-    // fall through to the error below
+  } catch (error) {
+    // The bundled package is optional (not installed for this platform): report it as the cause.
+    cause = error;
   }
-  throw new SimulatorError('FFMPEG_NOT_FOUND', 'No ffmpeg found (FFMPEG_PATH, PATH, @ffmpeg-installer/ffmpeg)');
+  throw new SimulatorError('FFMPEG_NOT_FOUND', 'No ffmpeg found (FFMPEG_PATH, PATH, @ffmpeg-installer/ffmpeg)', { cause });
 }
 
 /** Returns the path of the DejaVu Sans TTF shipped by `dejavu-fonts-ttf`, used for every burned-in text. */

@@ -1,7 +1,7 @@
-import { SoapFault } from './soap-fault.js';
+import { soapFaultError, type SimulatorError } from './simulator-error.js';
 import type { PtzPosition } from './ptz-state.js';
 import type { CameraEventMessage } from './camera-events.js';
-import type { SimCamera } from './sim-camera.js';
+import type { OnvifDevice } from './onvif-device.js';
 import { xmlEscape } from './soap-envelope.js';
 
 /** One parsed SOAP call. */
@@ -26,8 +26,8 @@ const PROFILES = [
 const MAX_PULL_TIMEOUT_MS = 60_000;
 const DEFAULT_SUBSCRIPTION_MS = 60_000;
 
-/** Answers one ONVIF call with the body XML of its response; throws {@link SoapFault} where a device faults. */
-export async function onvifAnswer(cam: SimCamera, call: OnvifCall): Promise<string> {
+/** Answers one ONVIF call with the body XML of its response; throws a `CAMERA_SOAP_FAULT` {@link SimulatorError} where a device faults. */
+export async function onvifAnswer(cam: OnvifDevice, call: OnvifCall): Promise<string> {
   const base = `http://${call.host}:${call.port}`;
   const r = (typeof call.request === 'object' && call.request ? call.request : {}) as Req;
   const service = call.path.startsWith('/onvif/subscription/') ? 'subscription' : call.path.replace(/^\/onvif\//, '').replace(/_service$/, '');
@@ -44,12 +44,12 @@ export async function onvifAnswer(cam: SimCamera, call: OnvifCall): Promise<stri
     case 'subscription':
       return subscription(cam, call.action, r, call.path.slice('/onvif/subscription/'.length));
     default:
-      throw new SoapFault(400, 'env:Sender', 'ter:InvalidArgVal', 'ter:NoSuchService', `No service at ${call.path}`);
+      throw soapFaultError(400, 'env:Sender', 'ter:InvalidArgVal', 'ter:NoSuchService', `No service at ${call.path}`);
   }
 }
 
-function notSupported(action: string): SoapFault {
-  return new SoapFault(400, 'env:Receiver', 'ter:ActionNotSupported', undefined, `Optional action ${action} not implemented`);
+function notSupported(action: string): SimulatorError {
+  return soapFaultError(400, 'env:Receiver', 'ter:ActionNotSupported', undefined, `Optional action ${action} not implemented`);
 }
 
 function str(v: unknown): string {
@@ -86,7 +86,7 @@ function terminationFrom(text: string, now: number): number | undefined {
   return Number.isFinite(t) ? t : undefined;
 }
 
-function device(cam: SimCamera, action: string, r: Req, base: string): string {
+function device(cam: OnvifDevice, action: string, r: Req, base: string): string {
   switch (action) {
     case 'GetSystemDateAndTime': {
       const d = new Date(cam.now());
@@ -155,12 +155,12 @@ function device(cam: SimCamera, action: string, r: Req, base: string): string {
   }
 }
 
-function videoSourceConfig(cam: SimCamera): string {
+function videoSourceConfig(cam: OnvifDevice): string {
   const s = cam.mainSettings;
   return `<tt:VideoSourceConfiguration token="VideoSourceConfig_1"><tt:Name>VideoSourceConfig</tt:Name><tt:UseCount>2</tt:UseCount><tt:SourceToken>VideoSource_1</tt:SourceToken><tt:Bounds x="0" y="0" width="${s.width}" height="${s.height}"/></tt:VideoSourceConfiguration>`;
 }
 
-function encoderConfig(cam: SimCamera, p: (typeof PROFILES)[number], tag = 'tt:VideoEncoderConfiguration'): string {
+function encoderConfig(cam: OnvifDevice, p: (typeof PROFILES)[number], tag = 'tt:VideoEncoderConfiguration'): string {
   const s = p.stream === 'main' ? cam.mainSettings : cam.subSettings;
   return (
     `<${tag} token="${p.encoder}"><tt:Name>VideoEncoder_${p.stream}</tt:Name><tt:UseCount>1</tt:UseCount><tt:Encoding>H264</tt:Encoding>` +
@@ -188,7 +188,7 @@ function ptzConfig(tag = 'tt:PTZConfiguration'): string {
   );
 }
 
-function profileXml(cam: SimCamera, p: (typeof PROFILES)[number], tag = 'trt:Profiles'): string {
+function profileXml(cam: OnvifDevice, p: (typeof PROFILES)[number], tag = 'trt:Profiles'): string {
   return (
     `<${tag} token="${p.token}" fixed="true"><tt:Name>${p.name}</tt:Name>${videoSourceConfig(cam)}${encoderConfig(cam, p)}` +
     (cam.hasPtz ? ptzConfig() : '') +
@@ -199,11 +199,11 @@ function profileXml(cam: SimCamera, p: (typeof PROFILES)[number], tag = 'trt:Pro
 function profileFor(r: Req): (typeof PROFILES)[number] {
   const token = str(r.ProfileToken);
   const p = PROFILES.find((x) => x.token === token);
-  if (!p) throw new SoapFault(400, 'env:Sender', 'ter:InvalidArgVal', 'ter:NoProfile', `The requested profile token ${token} does not exist`);
+  if (!p) throw soapFaultError(400, 'env:Sender', 'ter:InvalidArgVal', 'ter:NoProfile', `The requested profile token ${token} does not exist`);
   return p;
 }
 
-function media(cam: SimCamera, action: string, r: Req): string {
+function media(cam: OnvifDevice, action: string, r: Req): string {
   switch (action) {
     case 'GetProfiles':
       return `<trt:GetProfilesResponse>${PROFILES.map((p) => profileXml(cam, p)).join('')}</trt:GetProfilesResponse>`;
@@ -220,7 +220,7 @@ function media(cam: SimCamera, action: string, r: Req): string {
     case 'GetVideoEncoderConfiguration': {
       const token = str(r.ConfigurationToken);
       const p = PROFILES.find((x) => x.encoder === token);
-      if (!p) throw new SoapFault(400, 'env:Sender', 'ter:InvalidArgVal', 'ter:NoConfig', `No configuration ${token}`);
+      if (!p) throw soapFaultError(400, 'env:Sender', 'ter:InvalidArgVal', 'ter:NoConfig', `No configuration ${token}`);
       return `<trt:GetVideoEncoderConfigurationResponse>${encoderConfig(cam, p, 'trt:Configuration')}</trt:GetVideoEncoderConfigurationResponse>`;
     }
     case 'GetStreamUri': {
@@ -245,13 +245,13 @@ function vectorOf(node: unknown): Partial<PtzPosition> {
   const num = (v: unknown): number | undefined => {
     if (v === undefined) return undefined;
     const x = Number(v);
-    if (!Number.isFinite(x)) throw new SoapFault(400, 'env:Sender', 'ter:InvalidArgVal', 'ter:InvalidPosition', `Not a number: ${String(v)}`);
+    if (!Number.isFinite(x)) throw soapFaultError(400, 'env:Sender', 'ter:InvalidArgVal', 'ter:InvalidPosition', `Not a number: ${String(v)}`);
     return x;
   };
   return { pan: num(pt['@_x']), tilt: num(pt['@_y']), zoom: num(z['@_x']) };
 }
 
-function ptzStatus(cam: SimCamera): string {
+function ptzStatus(cam: OnvifDevice): string {
   const p = cam.ptzPosition();
   const moving = cam.ptz.moving ? 'MOVING' : 'IDLE';
   return (
@@ -260,7 +260,7 @@ function ptzStatus(cam: SimCamera): string {
   );
 }
 
-function ptz(cam: SimCamera, action: string, r: Req): string {
+function ptz(cam: OnvifDevice, action: string, r: Req): string {
   const needProfile = (): void => void profileFor(r);
   switch (action) {
     case 'GetNodes':
@@ -314,11 +314,11 @@ function ptz(cam: SimCamera, action: string, r: Req): string {
     }
     case 'GotoPreset':
       needProfile();
-      if (!cam.ptz.gotoPreset(str(r.PresetToken))) throw new SoapFault(400, 'env:Sender', 'ter:InvalidArgVal', 'ter:NoToken', `No preset ${str(r.PresetToken)}`);
+      if (!cam.ptz.gotoPreset(str(r.PresetToken))) throw soapFaultError(400, 'env:Sender', 'ter:InvalidArgVal', 'ter:NoToken', `No preset ${str(r.PresetToken)}`);
       return '<tptz:GotoPresetResponse/>';
     case 'RemovePreset':
       needProfile();
-      if (!cam.ptz.removePreset(str(r.PresetToken))) throw new SoapFault(400, 'env:Sender', 'ter:InvalidArgVal', 'ter:NoToken', `No preset ${str(r.PresetToken)}`);
+      if (!cam.ptz.removePreset(str(r.PresetToken))) throw soapFaultError(400, 'env:Sender', 'ter:InvalidArgVal', 'ter:NoToken', `No preset ${str(r.PresetToken)}`);
       return '<tptz:RemovePresetResponse/>';
     case 'GotoHomePosition':
       needProfile();
@@ -339,7 +339,7 @@ const TOPIC_SET =
   `<wstop:TopicSet><tns1:VideoSource wstop:topic="false"><MotionAlarm wstop:topic="true"/><GlobalSceneChange><ImagingService wstop:topic="true"/></GlobalSceneChange><ImageTooDark><ImagingService wstop:topic="true"/></ImageTooDark><ImageTooBlurry><ImagingService wstop:topic="true"/></ImageTooBlurry></tns1:VideoSource>` +
   `<tns1:RuleEngine wstop:topic="false"><CellMotionDetector><Motion wstop:topic="true"/></CellMotionDetector><TamperDetector><Tamper wstop:topic="true"/></TamperDetector></tns1:RuleEngine></wstop:TopicSet>`;
 
-function events(cam: SimCamera, action: string, r: Req, base: string): string {
+function events(cam: OnvifDevice, action: string, r: Req, base: string): string {
   switch (action) {
     case 'GetEventProperties':
       return (
@@ -350,7 +350,7 @@ function events(cam: SimCamera, action: string, r: Req, base: string): string {
     case 'CreatePullPointSubscription': {
       const now = cam.now();
       const termination = terminationFrom(str(r.InitialTerminationTime), now) ?? now + DEFAULT_SUBSCRIPTION_MS;
-      if (termination <= now) throw new SoapFault(400, 'env:Sender', 'wsnt:UnacceptableInitialTerminationTimeFault', undefined, 'Termination time is in the past');
+      if (termination <= now) throw soapFaultError(400, 'env:Sender', 'wsnt:UnacceptableInitialTerminationTimeFault', undefined, 'Termination time is in the past');
       const sub = cam.events.subscribe(termination);
       return (
         `<tev:CreatePullPointSubscriptionResponse><tev:SubscriptionReference><wsa:Address>${base}/onvif/subscription/${sub.id}</wsa:Address></tev:SubscriptionReference>` +
@@ -372,10 +372,10 @@ function messageXml(m: CameraEventMessage): string {
   );
 }
 
-async function subscription(cam: SimCamera, action: string, r: Req, id: string): Promise<string> {
+async function subscription(cam: OnvifDevice, action: string, r: Req, id: string): Promise<string> {
   cam.events.expire();
   const sub = cam.events.subscriptions.get(id);
-  if (!sub) throw new SoapFault(400, 'env:Sender', 'ter:InvalidArgVal', 'wsrf-rw:ResourceUnknownFault', `Subscription ${id} does not exist or has expired`);
+  if (!sub) throw soapFaultError(400, 'env:Sender', 'ter:InvalidArgVal', 'wsrf-rw:ResourceUnknownFault', `Subscription ${id} does not exist or has expired`);
   switch (action) {
     case 'PullMessages': {
       const timeout = Math.min(MAX_PULL_TIMEOUT_MS, parseDuration(str(r.Timeout)) ?? 10_000);

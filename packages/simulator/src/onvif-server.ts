@@ -4,8 +4,8 @@ import type { Socket } from 'node:net';
 import { XMLParser } from 'fast-xml-parser';
 import { checkAuthorization, newNonce } from './digest-auth.js';
 import { onvifAnswer, type OnvifCall } from './onvif-handlers.js';
-import type { SimCamera } from './sim-camera.js';
-import { SoapFault } from './soap-fault.js';
+import type { OnvifDevice } from './onvif-device.js';
+import { SimulatorError } from './simulator-error.js';
 import { soapEnvelope, soapFault } from './soap-envelope.js';
 
 const MAX_BODY = 1024 * 1024;
@@ -32,7 +32,7 @@ export class OnvifServer {
   /** Bound port. */
   port = 0;
 
-  constructor(private readonly host: string, private readonly camera: SimCamera) {}
+  constructor(private readonly host: string, private readonly camera: OnvifDevice) {}
 
   /** Listens on `port` (0 = ephemeral). */
   async listen(port: number): Promise<void> {
@@ -49,7 +49,7 @@ export class OnvifServer {
         resolve();
       });
     });
-    server.on('error', () => undefined);
+    server.on('error', (error) => process.emitWarning(`simulator camera ${this.camera.id}: ONVIF server error: ${error.message}`));
     this.server = server;
     this.port = (server.address() as { port: number }).port;
   }
@@ -104,7 +104,8 @@ export class OnvifServer {
       if (this.stalled) this.held.push(run);
       else run();
     });
-    req.on('error', () => undefined);
+    // A client that resets mid-request (drop() fault, a killed test) ends that request only.
+    req.on('error', () => req.destroy());
   }
 
   private send(res: ServerResponse, status: number, xml: string | Buffer, headers: Record<string, string | string[]> = {}): void {
@@ -188,7 +189,10 @@ export class OnvifServer {
       if (malformed === 'oversized-soap' && action !== 'GetSystemDateAndTime') return this.send(res, 200, this.oversizedAnswer(answer));
       this.send(res, 200, soapEnvelope(answer));
     } catch (error) {
-      if (error instanceof SoapFault) return this.send(res, error.status, soapFault(error.code, error.subcode, error.subsubcode, error.message));
+      if (error instanceof SimulatorError && error.fault) {
+        const { status, code, subcode, subsubcode } = error.fault;
+        return this.send(res, status, soapFault(code, subcode, subsubcode, error.message));
+      }
       throw error;
     }
   }

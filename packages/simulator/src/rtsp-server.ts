@@ -5,6 +5,7 @@ import type { CameraStream } from './camera-stream.js';
 import { checkAuthorization, newNonce, type Credentials } from './digest-auth.js';
 import type { TimedAccessUnit } from './h264-feed.js';
 import { packetizeAccessUnit, rtcpSenderReport, writeRtpHeader } from './rtp-packetizer.js';
+import { SimulatorError } from './simulator-error.js';
 
 /** What the RTSP server of one camera needs from the camera. */
 export interface RtspContext {
@@ -169,7 +170,7 @@ export class RtspServer {
       }
       rtp.close();
     }
-    throw new Error('could not bind an RTP/RTCP UDP port pair');
+    throw new SimulatorError('CAMERA_UNREACHABLE', 'could not bind an RTP/RTCP UDP port pair');
   }
 
   private onConnection(socket: Socket): void {
@@ -468,12 +469,8 @@ function sessionId(headers: Map<string, string>): string {
 }
 
 function urlPath(url: string): string {
-  try {
-    const path = new URL(url).pathname.replace(/\/+$/, '');
-    return path || '/';
-  } catch {
-    return url;
-  }
+  if (!URL.canParse(url)) return url;
+  return new URL(url).pathname.replace(/\/+$/, '') || '/';
 }
 
 function withParameterSets(nals: readonly Buffer[], sps: Buffer | undefined, pps: Buffer | undefined): Buffer[] {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CameraEvents } from './camera-events.js';
 import { CameraStream } from './camera-stream.js';
 import { H264Feed, killChild, type StreamSettings } from './h264-feed.js';
+import type { MalformedKind, OnvifDevice } from './onvif-device.js';
 import { OnvifServer } from './onvif-server.js';
 import { PtzState, type PtzPosition } from './ptz-state.js';
 import { RtspServer } from './rtsp-server.js';
@@ -11,8 +12,7 @@ import { sceneGraph, type PictureFault, type SceneKind, type VehiclePass } from 
 import { DEFAULT_MAIN, DEFAULT_SUB, type CameraLocation, type OnvifAuthMode, type RtspAuthMode, type SimCameraOptions } from './simulator-options.js';
 import { SimulatorError } from './simulator-error.js';
 
-/** Which malformed answer a camera gives: bad SDP on DESCRIBE, bad SOAP XML, a huge SOAP answer, or none. */
-export type MalformedKind = 'sdp' | 'soap' | 'oversized-soap' | null;
+export type { MalformedKind } from './onvif-device.js';
 
 /** Tamper kinds a camera reports as ONVIF events. */
 export type TamperKind = 'tamper' | 'scene-change' | 'too-dark' | 'too-blurry';
@@ -41,7 +41,7 @@ const TAMPER_TOPICS: Record<TamperKind, { topic: string }> = {
  * One virtual IP camera: two H.264 streams served by its own RTSP server, an ONVIF device service with
  * snapshot, PTZ and events, and fault injection. Created by {@link startSimulator}.
  */
-export class SimCamera {
+export class SimCamera implements OnvifDevice {
   /** Camera id. */
   readonly id: string;
   /** Display name (burned into the picture). */
