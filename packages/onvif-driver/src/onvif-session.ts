@@ -65,7 +65,7 @@ export function deviceUrlOf(spec: CameraSpec): { url: string; host: string } {
   const written = /^(https?):\/\/(.+)$/i.exec(spec.connection.host.trim());
   const optionScheme = optionString(extra, 'scheme')?.toLowerCase();
   if (optionScheme !== undefined && optionScheme !== 'http' && optionScheme !== 'https') {
-    throw new WardwatchError('INVALID_CONFIG', 'connection.options.scheme must be http or https', { details: { cameraId: spec.id, scheme: optionScheme } });
+    throw new WardwatchError('INVALID_CONFIG', 'connection.options.scheme must be http or https', { details: { cameraId: spec.id, field: 'connection.options.scheme', value: optionScheme } });
   }
   const scheme = written ? written[1]!.toLowerCase() : (optionScheme ?? 'http');
   if (written && optionScheme !== undefined && optionScheme !== scheme) {

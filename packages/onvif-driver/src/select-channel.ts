@@ -25,12 +25,12 @@ export function selectChannel(profiles: readonly OnvifProfile[], options: Record
   else if (options.channel !== undefined) {
     const channel = Number(options.channel);
     if (!Number.isInteger(channel) || channel < 1) {
-      throw new WardwatchError('INVALID_CONFIG', 'connection.options.channel must be a whole number from 1', { details: { address, channel: options.channel } });
+      throw new WardwatchError('INVALID_CONFIG', 'connection.options.channel must be a whole number from 1', { details: { address, field: 'connection.options.channel', value: options.channel } });
     }
     token = sources[channel - 1];
     if (token === undefined) {
       throw new WardwatchError('INVALID_CONFIG', `Channel ${channel} is not offered by ${address}; it has ${sources.length} video source(s)`, {
-        details: { address, operation: 'GetProfiles', channel, sources },
+        details: { address, operation: 'GetProfiles', field: 'connection.options.channel', value: channel },
       });
     }
   }
@@ -38,7 +38,7 @@ export function selectChannel(profiles: readonly OnvifProfile[], options: Record
   const chosen = profiles.filter((p) => p.videoSource === token);
   if (chosen.length === 0) {
     throw new WardwatchError('INVALID_CONFIG', `Video source "${token}" is not offered by ${address}; it has ${sources.join(', ') || 'none'}`, {
-      details: { address, operation: 'GetProfiles', videoSource: token, sources },
+      details: { address, operation: 'GetProfiles', field: 'connection.options.videoSource', value: token },
     });
   }
   const tokens = new Set<string>([token]);

@@ -60,6 +60,12 @@ export type CameraErrorDetails = {
   bytes?: number;
   /** Content type of the answer. */
   contentType?: string;
+  /** The camera's clock as its HTTP `Date` header said, epoch ms (clock-skew diagnosis). */
+  cameraDateMs?: number;
+  /** Camera clock minus station clock, ms. */
+  clockOffsetMs?: number;
+  /** Node's TLS error code (`CAMERA_TLS_FAILED`), e.g. `DEPTH_ZERO_SELF_SIGNED_CERT`. */
+  tlsCode?: string;
 };
 
 /** Details of the ffmpeg and media codes. */
@@ -157,6 +163,7 @@ export interface ErrorDetailsByCode {
   CAMERA_SOAP_FAULT: CameraErrorDetails;
   CAMERA_RESPONSE_TOO_LARGE: CameraErrorDetails;
   CAMERA_UNSUPPORTED: CameraErrorDetails;
+  CAMERA_TLS_FAILED: CameraErrorDetails;
   FFMPEG_NOT_FOUND: LooseErrorDetails;
   FFMPEG_FAILED: MediaErrorDetails;
   MEDIA_INVALID: MediaErrorDetails;
