@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Observable } from 'rxjs';
-import { WardwatchError, type Clock, type Logger, type RecorderSignal, type Segment } from '@wardwatch/core';
+import { checkStreamUri, WardwatchError, type StreamUriPolicy, type Clock, type Logger, type RecorderSignal, type Segment } from '@wardwatch/core';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
 import type { ManagedProcess, ProcessRunner } from './process-runner.js';
@@ -15,7 +15,10 @@ import type { Ticker } from './ticker.js';
 /** Everything one camera's recording loop needs. */
 export interface CameraRecordingConfig {
   cameraId: string;
+  /** The stream to record, as the driver reported it; checked against `streamPolicy` before anything opens it. */
   inputUri: string;
+  /** Which hosts the stream may come from (see `checkStreamUri`). */
+  streamPolicy: StreamUriPolicy;
   root: string;
   ffmpegPath: string;
   ffprobePath: string;
@@ -63,6 +66,8 @@ export interface CameraRecording {
  */
 export function startCameraRecording(config: CameraRecordingConfig): CameraRecording {
   const { cameraId, clock } = config;
+  // a camera is not a trusted device: a stream that is not RTSP from its own host is refused before any process runs
+  checkStreamUri(config.inputUri, config.streamPolicy);
   const logger = config.logger.child({ cameraId });
   const hub = createSignalHub(config.orphanSink);
   const limits: RecordingLimits = { cameraId, gapToleranceMs: config.gapToleranceMs, stallTimeoutMs: config.stallTimeoutMs, connectTimeoutMs: config.connectTimeoutMs };

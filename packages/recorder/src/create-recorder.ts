@@ -27,6 +27,7 @@ import { createProcessRunner, type ProcessRunner } from './process-runner.js';
 import { findUnindexed, recoverIncoming } from './recover-segments.js';
 import { createRetention, type Retention, type RetentionOptions } from './retention.js';
 import { grabSnapshot } from './grab-snapshot.js';
+import { streamPolicyOf } from './stream-policy.js';
 import { sweepFallbackPipes } from './report-pipe.js';
 import { createSegmentFinisher, type SegmentFinisher } from './segment-finisher.js';
 import { createTicker, type Ticker } from './ticker.js';
@@ -242,6 +243,7 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
           recording = startCameraRecording({
             cameraId: camera.id,
             inputUri: stream.uri,
+            streamPolicy: streamPolicyOf(camera),
             root,
             ffmpegPath: ff,
             ffprobePath: fp,
@@ -304,6 +306,7 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
         const decoding = decodeFrames({
           cameraId,
           uri,
+          streamPolicy: streamPolicyOf(entry.spec),
           ffmpegPath: ff,
           capabilities: capsPromise,
           runner,
@@ -326,7 +329,7 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
       const entry = sessions.get(cameraId);
       if (!entry) throw new WardwatchError('NOT_FOUND', `camera ${cameraId} is not being recorded`);
       const { ffmpegPath: ff, caps: capsPromise } = binaries();
-      return grabSnapshot({ session: entry.session, ffmpegPath: ff, capabilities: await capsPromise, runner, transport, socketTimeoutMs: options.socketTimeoutMs ?? 5000, logger: log() });
+      return grabSnapshot({ session: entry.session, streamPolicy: streamPolicyOf(entry.spec), ffmpegPath: ff, capabilities: await capsPromise, runner, transport, socketTimeoutMs: options.socketTimeoutMs ?? 5000, logger: log() });
     },
 
     exportClip(request: ClipRequest): Observable<ClipEvent> {

@@ -1,5 +1,5 @@
 import { Observable, type Subscription } from 'rxjs';
-import { WardwatchError, type Clock, type Frame, type FrameOptions, type Logger } from '@wardwatch/core';
+import { checkStreamUri, WardwatchError, type StreamUriPolicy, type Clock, type Frame, type FrameOptions, type Logger } from '@wardwatch/core';
 import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
 import type { ManagedProcess, ProcessRunner } from './process-runner.js';
 import { rtspInputOptions } from './record-command.js';
@@ -9,6 +9,8 @@ import { withDefaults } from './with-defaults.js';
 export interface DecodeFramesConfig {
   cameraId: string;
   uri: string;
+  /** Which hosts the stream may come from (see `checkStreamUri`). */
+  streamPolicy: StreamUriPolicy;
   ffmpegPath: string;
   capabilities: Promise<FfmpegCapabilities>;
   runner: ProcessRunner;
@@ -39,6 +41,12 @@ export function decodeFrames(config: DecodeFramesConfig): Observable<Frame> {
     const sizeOk = Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0 && width <= 7680 && height <= 4320;
     if (!sizeOk || !(fps > 0 && fps <= 60) || (format !== 'gray' && format !== 'rgb')) {
       subscriber.error(new WardwatchError('INVALID_ARGUMENT', 'frames: width/height must be whole numbers 1..7680x4320, fps 0..60, format gray or rgb'));
+      return undefined;
+    }
+    try {
+      checkStreamUri(config.uri, config.streamPolicy);
+    } catch (error) {
+      subscriber.error(error);
       return undefined;
     }
     const frameBytes = width * height * (format === 'gray' ? 1 : 3);

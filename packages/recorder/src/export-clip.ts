@@ -8,6 +8,7 @@ import { mergeRanges } from './clip-holes.js';
 import { concatFragmentedMp4 } from './concat-fragmented-mp4.js';
 import { isNotJoinable } from './mp4-boxes.js';
 import { probeMedia } from './probe-media.js';
+import { FILE_INPUT_WHITELIST } from './protocol-whitelist.js';
 import type { ProcessRunner } from './process-runner.js';
 import { createProgressParser } from './progress-parser.js';
 import { isInside, resolveInside } from './segment-path.js';
@@ -137,7 +138,8 @@ export function exportClip(config: ExportClipConfig): Observable<ClipEvent> {
       proc = config.runner.spawn(config.ffmpegPath, [
         // -nostdin: the runner's graceful stop ('q') must not end an export early with a clean, shortened file
         '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-progress', 'pipe:1', '-y',
-        '-f', 'concat', '-safe', '0', '-i', listPath,
+        // the list and the segments it names are local files: no other protocol may be opened
+        ...FILE_INPUT_WHITELIST, '-f', 'concat', '-safe', '0', '-i', listPath,
         // fragmented like the recorder's own segments: written in one pass (`+faststart` would rewrite the whole
         // file once more to move the index to the front)
         '-map', '0:v', '-map', '0:a?', '-c', 'copy', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-f', 'mp4', `file:${partPath}`,

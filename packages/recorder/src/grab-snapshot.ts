@@ -1,4 +1,4 @@
-import { WardwatchError, type CameraSession, type Logger } from '@wardwatch/core';
+import { checkStreamUri, WardwatchError, type CameraSession, type Logger, type StreamUriPolicy } from '@wardwatch/core';
 import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
 import { ffmpegFailureCause } from './ffmpeg-failure.js';
 import type { ProcessRunner } from './process-runner.js';
@@ -7,6 +7,8 @@ import { rtspInputOptions } from './record-command.js';
 /** Inputs of {@link grabSnapshot}. */
 export interface GrabSnapshotConfig {
   session: CameraSession;
+  /** Which hosts the stream may come from (see `checkStreamUri`). */
+  streamPolicy: StreamUriPolicy;
   ffmpegPath: string;
   capabilities: FfmpegCapabilities;
   runner: ProcessRunner;
@@ -34,6 +36,7 @@ export async function grabSnapshot(config: GrabSnapshotConfig): Promise<Uint8Arr
     config.logger.debug({ err: error }, 'driver snapshot failed; decoding a frame instead');
   }
   const uri = config.session.streams.sub?.uri ?? config.session.streams.main.uri;
+  checkStreamUri(uri, config.streamPolicy);
   const proc = config.runner.spawn(config.ffmpegPath, [
     '-hide_banner', '-nostats', '-loglevel', 'error',
     ...rtspInputOptions(uri, config.transport, config.socketTimeoutMs, config.capabilities),

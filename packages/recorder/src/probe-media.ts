@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { WardwatchError } from '@wardwatch/core';
+import { FILE_INPUT_WHITELIST } from './protocol-whitelist.js';
 
 /** What ffprobe reports about a media file. */
 export interface MediaInfo {
@@ -17,7 +18,7 @@ export interface MediaInfo {
 
 /** Probes a media file with ffprobe (JSON output); rejects with `MEDIA_INVALID` when it is unreadable. */
 export function probeMedia(ffprobePath: string, file: string, options: { countPackets?: boolean } = {}): Promise<MediaInfo> {
-  const args = ['-v', 'error', '-of', 'json', '-show_entries', 'format=duration,start_time:stream=codec_type,codec_name,width,height,nb_read_packets'];
+  const args = [...FILE_INPUT_WHITELIST, '-v', 'error', '-of', 'json', '-show_entries', 'format=duration,start_time:stream=codec_type,codec_name,width,height,nb_read_packets'];
   if (options.countPackets) args.push('-count_packets');
   args.push(file);
   return new Promise((resolve, reject) => {

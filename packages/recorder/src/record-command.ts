@@ -1,5 +1,6 @@
 import ffmpeg from 'fluent-ffmpeg';
 import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
+import { STREAM_INPUT_WHITELIST } from './protocol-whitelist.js';
 
 /** Inputs of {@link buildRecordArgs}. */
 export interface RecordCommandOptions {
@@ -18,10 +19,13 @@ export interface RecordCommandOptions {
   capabilities: FfmpegCapabilities;
 }
 
-/** RTSP/network input options: transport and socket timeout, chosen for the binary's option names. */
+/**
+ * Camera stream input options: the protocol whitelist (RTSP and what it runs on, never `file`), short probing,
+ * and for RTSP the transport and socket timeout, chosen for the binary's option names.
+ */
 export function rtspInputOptions(uri: string, transport: 'tcp' | 'udp', socketTimeoutMs: number, caps: FfmpegCapabilities): string[] {
   // short probing: media starts ~1 s after connect instead of ~3 s (frame-rate probing), so liveness is current
-  const probe = ['-analyzeduration', '1000000', '-fpsprobesize', '0'];
+  const probe = [...STREAM_INPUT_WHITELIST, '-analyzeduration', '1000000', '-fpsprobesize', '0'];
   if (!/^rtsps?:/i.test(uri)) return probe;
   return [
     ...probe,'-rtsp_transport', transport, `-${caps.rtspTimeoutOption}`, String(Math.round(socketTimeoutMs * 1000))];

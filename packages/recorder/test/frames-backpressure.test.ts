@@ -13,7 +13,7 @@ describe('frames() back-pressure', () => {
   it('delivers only the newest complete frame of what has piled up and carries a partial frame over (fake decoder)', async () => {
     const runner = createFakeRunner();
     const got: Frame[] = [];
-    const sub = decodeFrames({ cameraId: 'cam-f', uri: 'rtsp://x/y', ffmpegPath: '/fake/ffmpeg', capabilities: caps, runner, clock: asyncScheduler, transport: 'tcp', socketTimeoutMs: 1000, options: { width: 4, height: 2, fps: 5, format: 'gray' } }).subscribe((f) => got.push(f));
+    const sub = decodeFrames({ cameraId: 'cam-f', uri: 'rtsp://x/y', streamPolicy: { cameraHost: 'x' }, ffmpegPath: '/fake/ffmpeg', capabilities: caps, runner, clock: asyncScheduler, transport: 'tcp', socketTimeoutMs: 1000, options: { width: 4, height: 2, fps: 5, format: 'gray' } }).subscribe((f) => got.push(f));
     try {
       await waitFor(() => runner.spawned.length === 1, 5000, 'decoder spawn');
       const proc = runner.spawned[0]!;
@@ -43,7 +43,7 @@ describe('frames() back-pressure', () => {
     const clock = new VirtualTimeScheduler();
     const runner = createFakeRunner((proc) => queueMicrotask(() => proc.exit(1, null, ['Connection refused'])));
     const spawnedAt: number[] = [];
-    const sub = decodeFrames({ cameraId: 'cam-off', uri: 'rtsp://x/y', ffmpegPath: '/fake/ffmpeg', capabilities: caps, runner, clock, transport: 'tcp', socketTimeoutMs: 1000, options: { width: 4, height: 2 } }).subscribe();
+    const sub = decodeFrames({ cameraId: 'cam-off', uri: 'rtsp://x/y', streamPolicy: { cameraHost: 'x' }, ffmpegPath: '/fake/ffmpeg', capabilities: caps, runner, clock, transport: 'tcp', socketTimeoutMs: 1000, options: { width: 4, height: 2 } }).subscribe();
     try {
       for (let run = 1; run <= 6; run++) {
         await waitFor(() => runner.spawned.length === run && clock.actions.length > 0, 5000, `decoder run ${run}`);

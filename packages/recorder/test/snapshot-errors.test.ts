@@ -16,7 +16,7 @@ function session(uri: string): CameraSession {
 async function snapshotOf(uri: string, timeoutMs = 15_000) {
   const ffmpegPath = resolveFfmpegPath();
   const capabilities = await detectCapabilities(ffmpegPath);
-  return grabSnapshot({ session: session(uri), ffmpegPath, capabilities, runner, transport: 'tcp', socketTimeoutMs: 1000, logger: silentLogger, timeoutMs });
+  return grabSnapshot({ session: session(uri), streamPolicy: { cameraHost: new URL(uri).hostname }, ffmpegPath, capabilities, runner, transport: 'tcp', socketTimeoutMs: 1000, logger: silentLogger, timeoutMs });
 }
 
 describe('snapshot failures are the camera’s, coded', () => {

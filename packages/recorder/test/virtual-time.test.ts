@@ -44,6 +44,7 @@ function record(runner: ReturnType<typeof createFakeRunner>, clock: VirtualTimeS
   const recording: CameraRecording = startCameraRecording({
     cameraId: 'cam-v',
     inputUri: 'rtsp://127.0.0.1:554/fake',
+    streamPolicy: { cameraHost: '127.0.0.1' },
     root,
     ffmpegPath: '/fake/ffmpeg',
     ffprobePath: '/fake/ffprobe',
