@@ -42,8 +42,8 @@ describe('building blocks', () => {
   });
 
   it('chooses the RTSP timeout option by ffmpeg version and never re-encodes', () => {
-    expect(rtspInputOptions('rtsp://h/x', 'tcp', 5000, caps4)).toEqual(['-analyzeduration', '1000000', '-fpsprobesize', '0', '-rtsp_transport', 'tcp', '-stimeout', '5000000']);
-    expect(rtspInputOptions('rtsp://h/x', 'udp', 3000, caps5)).toEqual(['-analyzeduration', '1000000', '-fpsprobesize', '0', '-rtsp_transport', 'udp', '-timeout', '3000000']);
+    expect(rtspInputOptions('rtsp://h/x', 'tcp', 5000, caps4)).toEqual(['-protocol_whitelist', 'rtsp,rtsps,rtp,srtp,udp,tcp,tls', '-analyzeduration', '1000000', '-fpsprobesize', '0', '-rtsp_transport', 'tcp', '-stimeout', '5000000']);
+    expect(rtspInputOptions('rtsp://h/x', 'udp', 3000, caps5)).toEqual(['-protocol_whitelist', 'rtsp,rtsps,rtp,srtp,udp,tcp,tls', '-analyzeduration', '1000000', '-fpsprobesize', '0', '-rtsp_transport', 'udp', '-timeout', '3000000']);
     const args = buildRecordArgs({ inputUri: 'rtsp://h/x', transport: 'tcp', socketTimeoutMs: 5000, segmentSeconds: 10, segmentPattern: '/r/c/.incoming/1-%06d.mp4', reportPath: '/r/c/.incoming/1.pipe', liveUrl: 'rtmp://127.0.0.1:1935/live/c?exp=1&sig=a', includeAudio: false, capabilities: caps5 });
     expect(args.slice(args.indexOf('-c'), args.indexOf('-c') + 2)).toEqual(['-c', 'copy']);
     // progress and the segment list go to the report pipe (file protocol, so a ':' in a path is not read as a
