@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import {
-  createEvidenceService,
+  createRecorderContext, createEvidenceService,
   createFileKeyStore,
   createMemoryStorage,
   parseCameraSpec,
@@ -77,7 +77,7 @@ const bench: Bench = async () => {
     await rm(join(dir, 'warm.bin'));
 
     const recorder = createRecorder({ root: recordings, retention: { intervalMs: 2_000_000_000 } });
-    await recorder.start({ storage, clock: systemClock, logger: silentLogger, emit: () => undefined });
+    await recorder.start(createRecorderContext({ storage, clock: systemClock, logger: silentLogger, emit: () => undefined }));
     const keyStore = createFileKeyStore({ dir: join(dir, 'keys') });
 
     /** One full export; a fresh `cat` right before it is its baseline (the machine's load changes over a run). */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { EMPTY, lastValueFrom } from 'rxjs';
-import { createMemoryStorage, parseCameraSpec, silentLogger, systemClock, type CameraSession, type Segment } from '@wardwatch/core';
+import { createRecorderContext, createMemoryStorage, parseCameraSpec, silentLogger, systemClock, type CameraSession, type Segment } from '@wardwatch/core';
 import { createRecorder, detectCapabilities, resolveFfmpegPath, segmentRelativePath, type FfmpegCapabilities } from '@wardwatch/recorder';
 import type { Bench, BenchFigure } from './bench-types.js';
 
@@ -273,7 +273,7 @@ const bench: Bench = async () => {
       const FR = 4;
       const rec = createRecorder({ root: join(root, 'frames'), segmentSeconds: 10 });
       const st = createMemoryStorage();
-      await rec.start({ storage: st, clock: systemClock, logger: silentLogger, emit: () => undefined });
+      await rec.start(createRecorderContext({ storage: st, clock: systemClock, logger: silentLogger, emit: () => undefined }));
       const recSubs = sim.cameras.slice(0, FR).map((c) => rec.record(spec(c.id), session(c.main, c.sub)).subscribe());
       await sleep(3000);
       const recordingPids = new Set(rec.pids());
@@ -316,7 +316,7 @@ const bench: Bench = async () => {
     }
     await storage.segments.addMany(segments);
     const recorder = createRecorder({ root: clipRoot });
-    await recorder.start({ storage, clock: systemClock, logger: silentLogger, emit: () => undefined });
+    await recorder.start(createRecorderContext({ storage, clock: systemClock, logger: silentLogger, emit: () => undefined }));
     const files = segments.map((s) => join(clipRoot, s.path));
     const catOut = join(root, 'cat.bin');
     const clipOut = join(root, 'clip.mp4');

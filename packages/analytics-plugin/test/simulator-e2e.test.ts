@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  type CameraSession,
+  createRecorderContext, type CameraSession,
   type Detection,
   type StationEventOf,
   type TamperKind,
@@ -72,7 +72,7 @@ describe('on simulator footage (simulator → recorder.frames → analyzers)', (
       streets: [{ plate: PLATE, route: IDS, startAfterMs: 6000, legMs: 5000 }],
     });
     recorder = createRecorder({ root: dir, ffmpegPath, segmentSeconds: 30 });
-    await recorder.start({ storage, clock: systemClock, logger: silentLogger, emit: () => undefined });
+    await recorder.start(createRecorderContext({ storage, clock: systemClock, logger: silentLogger, emit: () => undefined }));
     const reader = await createPlateReader();
     // The near lane, where vehicles drive; pedestrians and the far lane stay outside.
     const plates = createPlateAnalyzer({ plateReader: reader, mergeWindowMs: 3000, motion: { zones: [[[0, 0.5], [1, 0.5], [1, 0.8], [0, 0.8]]] } });

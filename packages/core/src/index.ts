@@ -96,8 +96,10 @@ export type {
   FrameOptions,
   Recorder,
   RecorderContext,
+  RecorderNotice,
   RecorderSignal,
 } from './contracts/recorder.js';
+export type { PurgeOutcome, SegmentStore } from './contracts/segment-store.js';
 export type { Analyzer, AnalyzerContext, Detection } from './contracts/analyzer.js';
 
 // storage
@@ -112,8 +114,13 @@ export { DEFAULT_GAP_TOLERANCE_MS, findRecordingGaps } from './storage/find-reco
 export { sumBytesPerDay, utcDay } from './storage/sum-bytes-per-day.js';
 
 // utilities
+export { backoffDelay } from './util/backoff-delay.js';
+export type { BackoffOptions } from './util/backoff-delay.js';
 export { canonicalJson } from './util/canonical-json.js';
+export { defined } from './util/defined.js';
 export { redactUrl, redactUrlsIn } from './util/redact-url.js';
+export { createSerialQueue } from './util/serial-queue.js';
+export type { SerialQueue } from './util/serial-queue.js';
 
 // security
 export { checkStreamUri, normaliseHost, STREAM_URI_SCHEMES } from './security/check-stream-uri.js';
@@ -121,6 +128,8 @@ export type { StreamUriPolicy } from './security/check-stream-uri.js';
 
 // station
 export { createStation, STATION_HEALTH_DEFAULTS } from './station/create-station.js';
+export { createRecorderContext } from './station/create-recorder-context.js';
+export type { RecorderContextOptions } from './station/create-recorder-context.js';
 export type { Station, StationOptions } from './station/station.js';
 export type { StationHealthOptions } from './station/station-options.js';
 export type { Camera } from './station/camera.js';

@@ -52,6 +52,8 @@ function rig(options: { analyzers?: Analyzer[]; plugins?: Parameters<typeof crea
     drivers: [driver],
     recorder,
     clock,
+    // exact reconnect delays, so the backoff schedule can be asserted
+    health: { retryJitter: 0 },
     ...(options.analyzers ? { analyzers: options.analyzers } : {}),
     ...(options.plugins ? { plugins: options.plugins } : {}),
   });
@@ -440,7 +442,11 @@ describe('station lifecycle', () => {
     expect(station.storage).toBe(storage);
     expect(station.clock).toBe(clock);
     await station.start();
-    expect(recorder.context?.storage).toBe(storage);
+    // the recorder reads the station's own index
+    const seg = segment('cam-9', 5_000, 6_000);
+    await storage.segments.add(seg);
+    expect(await recorder.context?.segments.latest('cam-9')).toEqual(seg);
+    expect(recorder.context?.clock).toBe(clock);
     const again = await station.start().catch((e: unknown) => e);
     expect(isWardwatchError(again, 'INVALID_STATE')).toBe(true);
   });

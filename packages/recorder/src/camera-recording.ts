@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { Observable } from 'rxjs';
-import { checkStreamUri, WardwatchError, type StreamUriPolicy, type Clock, type Logger, type RecorderSignal, type Segment } from '@wardwatch/core';
-import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { backoffDelay, checkStreamUri, WardwatchError, type BackoffOptions, type Clock, type Logger, type RecorderSignal, type Segment, type StreamUriPolicy } from '@wardwatch/core';
 import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
 import type { ManagedProcess, ProcessRunner } from './process-runner.js';
 import { initialRecordingState, reduceRecording, type RecordingAction, type RecordingEffect, type RecordingLimits } from './recording-reducer.js';

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { EMPTY } from 'rxjs';
 import {
-  createMemoryStorage,
+  createRecorderContext, createMemoryStorage,
   parseCameraSpec,
   redactUrl,
   silentLogger,
@@ -66,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
 
   const storage = createMemoryStorage();
   const recorder = createRecorder({ root: values.out, segmentSeconds: Math.max(1, Math.round(segmentMs / 1000)), transport });
-  await recorder.start({ storage, clock: systemClock, logger: silentLogger, emit: (event) => line({ event: event.type, ...event }) });
+  await recorder.start(createRecorderContext({ storage, clock: systemClock, logger: silentLogger, emit: (event) => line({ event: event.type, ...event }) }));
   const caps = await recorder.capabilities();
   line({ event: 'status', status: 'starting', url: redactUrl(url), out: recorder.root, ffmpeg: caps.version, transport });
   const session: CameraSession = {

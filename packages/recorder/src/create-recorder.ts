@@ -11,13 +11,13 @@ import {
   type ClipRequest,
   type Frame,
   type FrameOptions,
+  type BackoffOptions,
   type Logger,
   type Recorder,
   type RecorderContext,
   type RecorderSignal,
   type Segment,
 } from '@wardwatch/core';
-import type { BackoffOptions } from './backoff.js';
 import { startCameraRecording, type CameraRecording } from './camera-recording.js';
 import { exportClip } from './export-clip.js';
 import { detectCapabilities, type FfmpegCapabilities } from './ffmpeg-capabilities.js';
@@ -148,10 +148,9 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
     return p;
   };
 
-  async function indexAndAnnounce(segments: Segment[]): Promise<void> {
-    if (!context || segments.length === 0) return;
-    await context.storage.segments.addMany(segments);
-    for (const segment of segments) context.emit({ type: 'segment.closed', at: context.clock.now(), cameraId: segment.cameraId, segment });
+  /** Hands segments that belong to no `record()` stream to the station, which indexes them (one at a time, in order). */
+  async function handOver(ctx: RecorderContext, segments: Segment[], recovered: boolean): Promise<void> {
+    for (const segment of segments) await ctx.notify({ type: 'segment', segment, recovered });
   }
 
   async function recover(ctx: RecorderContext): Promise<void> {
@@ -162,14 +161,14 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
       .map((d) => d.name);
     for (const cameraId of cameraDirs) {
       const orphans = await recoverIncoming(tools, cameraId);
-      await indexAndAnnounce(orphans);
-      const latest = await ctx.storage.segments.latest(cameraId);
+      await handOver(ctx, orphans, true);
+      const latest = await ctx.segments.latest(cameraId);
       const since = latest ? latest.start - (options.recoveryWindowMs ?? 3_600_000) : 0;
       const unindexed = await findUnindexed(tools, cameraId, since, async (start) => {
-        const hits = await ctx.storage.segments.query(cameraId, { from: start, to: start + 1 });
+        const hits = await ctx.segments.query(cameraId, { from: start, to: start + 1 });
         return hits.some((s) => s.start === start);
       });
-      await indexAndAnnounce(unindexed);
+      await handOver(ctx, unindexed, true);
       if (orphans.length + unindexed.length > 0) {
         ctx.logger.info({ cameraId, repaired: orphans.length, indexed: unindexed.length }, 'recovery indexed segments found on disk');
       }
@@ -207,7 +206,7 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
       if (stopRequested || context !== ctx) throw new WardwatchError('INVALID_STATE', 'the recorder was stopped while it was starting');
       // a camera that is offline, disabled or removed keeps its own retention (from the index), not the default
       const retentionDays = async (id: string): Promise<number | undefined> =>
-        sessions.get(id)?.spec.recording.retentionDays ?? (await ctx.storage.cameras.get(id))?.recording.retentionDays;
+        sessions.get(id)?.spec.recording.retentionDays ?? (await ctx.segments.retentionDays(id));
       retention = createRetention({ root, context: ctx, ...options.retention, retentionDays });
       retention.start();
       ready = true;
@@ -237,7 +236,10 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
           await previousStop;
           const { ffmpegPath: ff, ffprobePath: fp, caps: capsPromise } = binaries();
           const capabilities = await capsPromise;
-          const latest = await ctx.storage.segments.latest(camera.id).catch(() => undefined);
+          const latest = await ctx.segments.latest(camera.id).catch((error: unknown) => {
+            ctx.logger.warn({ cameraId: camera.id, err: error }, 'the latest indexed segment could not be read; the first gap is not reported');
+            return undefined;
+          });
           if (cancelled) return;
           if (stopRequested || !ticker || !finisher) throw new WardwatchError('INVALID_STATE', 'the recorder stopped before this recording started');
           recording = startCameraRecording({
@@ -265,7 +267,7 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
             ...(latest ? { previousEnd: latest.end } : {}),
             ...(options.live ? { liveUrl: () => options.live?.publishUrl(camera.id) } : {}),
             orphanSink: (segment) => {
-              track(indexAndAnnounce([segment]).catch((error: unknown) => ctx.logger.error({ err: error }, 'indexing a segment after unsubscribe failed')));
+              track(handOver(ctx, [segment], false).catch((error: unknown) => ctx.logger.error({ cameraId: camera.id, err: error }, 'indexing a segment after unsubscribe failed')));
             },
           });
           if (recordings.get(camera.id) === placeholder) recordings.set(camera.id, recording);
@@ -340,7 +342,7 @@ export function createRecorder(options: RecorderOptions): WardwatchRecorder {
           return undefined;
         }
         const { ffmpegPath: ff, ffprobePath: fp } = binaries();
-        return exportClip({ request, root, exportDir: options.exportDir ?? join(root, '.exports'), storage: ctx.storage, ffmpegPath: ff, ffprobePath: fp, runner, logger: ctx.logger }).subscribe(subscriber);
+        return exportClip({ request, root, exportDir: options.exportDir ?? join(root, '.exports'), segments: ctx.segments, ffmpegPath: ff, ffprobePath: fp, runner, logger: ctx.logger }).subscribe(subscriber);
       });
     },
 

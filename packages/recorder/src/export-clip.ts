@@ -3,7 +3,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { dirname, join, resolve } from 'node:path';
 import { Observable } from 'rxjs';
-import { CameraIdSchema, hashFile, toWardwatchError, WardwatchError, type ClipEvent, type ClipRequest, type Logger, type StorageAdapter } from '@wardwatch/core';
+import { CameraIdSchema, hashFile, toWardwatchError, WardwatchError, type ClipEvent, type ClipRequest, type Logger, type SegmentStore } from '@wardwatch/core';
 import { mergeRanges } from './clip-holes.js';
 import { concatFragmentedMp4 } from './concat-fragmented-mp4.js';
 import { isNotJoinable } from './mp4-boxes.js';
@@ -18,7 +18,7 @@ export interface ExportClipConfig {
   request: ClipRequest;
   root: string;
   exportDir: string;
-  storage: StorageAdapter;
+  segments: Pick<SegmentStore, 'query' | 'gaps'>;
   ffmpegPath: string;
   ffprobePath: string;
   runner: ProcessRunner;
@@ -92,11 +92,11 @@ export function exportClip(config: ExportClipConfig): Observable<ClipEvent> {
         cancelled = true;
         throw new WardwatchError('CANCELLED', 'clip export cancelled');
       }
-      const segments = await config.storage.segments.query(request.cameraId, { from: request.from, to: request.to });
+      const segments = await config.segments.query(request.cameraId, { from: request.from, to: request.to });
       if (segments.length === 0) {
         throw new WardwatchError('RECORDING_UNAVAILABLE', `no footage of ${request.cameraId} between ${new Date(request.from).toISOString()} and ${new Date(request.to).toISOString()}`);
       }
-      const gaps = (await config.storage.segments.gaps(request.cameraId, { from: request.from, to: request.to })).map((g) => ({ from: g.from, to: g.to }));
+      const gaps = (await config.segments.gaps(request.cameraId, { from: request.from, to: request.to })).map((g) => ({ from: g.from, to: g.to }));
       await mkdir(dirname(outPath), { recursive: true });
       // fast path: the recorder's own fragmented MP4s are joined fragment by fragment (no ffmpeg, one pass)
       try {

@@ -7,8 +7,6 @@
 export { createRecorder } from './create-recorder.js';
 export type { RecorderOptions, WardwatchRecorder } from './create-recorder.js';
 export type { RetentionOptions, DiskUsage } from './retention.js';
-export type { BackoffOptions } from './backoff.js';
-export { backoffDelay } from './backoff.js';
 export { createProcessRunner } from './process-runner.js';
 export type { ManagedProcess, ProcessExit, ProcessRunner, ProcessRunnerOptions, SpawnOptions } from './process-runner.js';
 export { detectCapabilities } from './ffmpeg-capabilities.js';

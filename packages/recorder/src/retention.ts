@@ -1,7 +1,7 @@
 import { rmdir, statfs, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { SchedulerAction, Subscription } from 'rxjs';
-import { isWardwatchError, type RecorderContext, type Segment } from '@wardwatch/core';
+import type { RecorderContext, Segment } from '@wardwatch/core';
 import { resolveInside } from './segment-path.js';
 
 /** Disk space of the filesystem holding the recordings. */
@@ -37,6 +37,15 @@ export interface Retention {
   runOnce(): Promise<void>;
   /** Resolves when no pass is running. */
   idle(): Promise<void>;
+}
+
+/** Deletes a file; one already gone counts as deleted. */
+async function unlinkUnlessGone(file: string): Promise<void> {
+  try {
+    await unlink(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }
 
 async function statfsUsage(path: string): Promise<DiskUsage> {
@@ -76,8 +85,8 @@ export function createRetention(
   }
 
   /**
-   * Deletes segments (index first, then file) unless held; returns those removed. A file that cannot be deleted
-   * is indexed again, so the index never hides footage that is still on disk.
+   * Deletes segments unless held, through the station's purge port (it takes the index entry out, this deletes
+   * the file, and a file that cannot be deleted is indexed again by the station); returns those removed.
    */
   async function purge(segments: Segment[], cancelled: () => boolean): Promise<Segment[]> {
     const removed: Segment[] = [];
@@ -88,21 +97,10 @@ export function createRetention(
         context.logger.error({ cameraId: segment.cameraId, start: segment.start, path: segment.path }, 'indexed segment path is not a recording path; not deleted');
         continue;
       }
-      const holds = await context.storage.holds.covering(segment.cameraId, { from: segment.start, to: Math.max(segment.end, segment.start + 1) });
-      if (holds.length > 0) continue;
       try {
-        await context.storage.segments.remove([{ cameraId: segment.cameraId, start: segment.start }]);
+        if ((await context.segments.purge(segment, () => unlinkUnlessGone(file))) === 'held') continue;
       } catch (error) {
-        if (isWardwatchError(error, 'SEGMENT_HELD')) continue;
-        throw error;
-      }
-      const unlinkError = await unlink(file).then(
-        () => undefined,
-        (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : error),
-      );
-      if (unlinkError) {
-        context.logger.error({ err: unlinkError, path: segment.path }, 'segment file could not be deleted; indexed again');
-        await context.storage.segments.add(segment);
+        context.logger.error({ cameraId: segment.cameraId, err: error, path: segment.path }, 'segment file could not be deleted; indexed again');
         continue;
       }
       removed.push(segment);
@@ -140,7 +138,7 @@ export function createRetention(
   }
 
   /** Logs and announces one purge step's deletions (at once, so a pass that fails later loses no record). */
-  function report(removed: Segment[], reason: 'retention-days' | 'disk-watermark'): void {
+  async function report(removed: Segment[], reason: 'retention-days' | 'disk-watermark'): Promise<void> {
     const byCamera = new Map<string, Segment[]>();
     for (const s of removed) {
       const list = byCamera.get(s.cameraId);
@@ -157,22 +155,22 @@ export function createRetention(
         to = Math.max(to, s.end);
       }
       context.logger.info({ cameraId, reason, segments: list.length, bytes, paths: list.map((s) => s.path) }, 'purged segments');
-      context.emit({ type: 'storage.purged', at: context.clock.now(), cameraId, segments: list.length, bytes, from, to, reason });
+      await context.notify({ type: 'storage.purged', at: context.clock.now(), cameraId, segments: list.length, bytes, from, to, reason });
     }
   }
 
   async function byAge(cancelled: () => boolean): Promise<void> {
-    for (const cameraId of await context.storage.segments.cameraIds()) {
+    for (const cameraId of await context.segments.cameraIds()) {
       if (cancelled()) return;
       // one camera's failure does not keep the others (or the disk watermark) from being enforced
       try {
         const days = (await config.retentionDays(cameraId)) ?? config.days ?? 30;
         const before = context.clock.now() - days * 86_400_000;
         for (let step = 0; step < 1000 && !cancelled(); step++) {
-          const batch = (await context.storage.segments.oldestUnheld({ limit: batchSize, cameraId, before })).filter((s) => s.end <= before);
+          const batch = (await context.segments.oldestUnheld({ limit: batchSize, cameraId, before })).filter((s) => s.end <= before);
           if (batch.length === 0) break;
           const gone = await purge(batch, cancelled);
-          if (gone.length > 0) report(gone, 'retention-days');
+          if (gone.length > 0) await report(gone, 'retention-days');
           if (gone.length === 0) break;
         }
       } catch (error) {
@@ -185,22 +183,22 @@ export function createRetention(
     const usage = await diskUsage(root);
     if (usage.totalBytes <= 0) return;
     let used = 1 - usage.freeBytes / usage.totalBytes;
-    const event = (action: 'warn' | 'purge' | 'alarm', message: string): void =>
-      context.emit({ type: 'storage.low', at: context.clock.now(), path: root, usedRatio: used, freeBytes: usage.freeBytes, action, message });
+    const event = (action: 'warn' | 'purge' | 'alarm', message: string): Promise<void> =>
+      context.notify({ type: 'storage.low', at: context.clock.now(), path: root, usedRatio: used, freeBytes: usage.freeBytes, action, message });
     if (used < warnRatio) return;
     if (used < purgeRatio) {
       if (context.clock.now() - lastWarnAt >= 10 * 60_000) {
         lastWarnAt = context.clock.now();
-        event('warn', `recording disk ${(used * 100).toFixed(1)} % full; purging starts at ${(purgeRatio * 100).toFixed(0)} %`);
+        await event('warn', `recording disk ${(used * 100).toFixed(1)} % full; purging starts at ${(purgeRatio * 100).toFixed(0)} %`);
       }
       return;
     }
-    event('purge', `recording disk ${(used * 100).toFixed(1)} % full; deleting the oldest unheld segments down to ${(targetRatio * 100).toFixed(0)} %`);
+    await event('purge', `recording disk ${(used * 100).toFixed(1)} % full; deleting the oldest unheld segments down to ${(targetRatio * 100).toFixed(0)} %`);
     let toFree = (used - targetRatio) * usage.totalBytes;
     let removed = 0;
     const skipped = new Set<string>();
     for (let step = 0; step < 1000 && toFree > 0 && !cancelled(); step++) {
-      const batch = (await context.storage.segments.oldestUnheld({ limit: batchSize })).filter((s) => !skipped.has(`${s.cameraId}/${s.start}`));
+      const batch = (await context.segments.oldestUnheld({ limit: batchSize })).filter((s) => !skipped.has(`${s.cameraId}/${s.start}`));
       if (batch.length === 0) break;
       let freed = 0;
       const chosen: Segment[] = [];
@@ -210,7 +208,7 @@ export function createRetention(
         freed += s.bytes;
       }
       const gone = await purge(chosen, cancelled);
-      if (gone.length > 0) report(gone, 'disk-watermark');
+      if (gone.length > 0) await report(gone, 'disk-watermark');
       for (const s of chosen) if (!gone.includes(s)) skipped.add(`${s.cameraId}/${s.start}`);
       removed += gone.length;
       const bytes = gone.reduce((sum, s) => sum + s.bytes, 0);
@@ -219,7 +217,7 @@ export function createRetention(
     }
     if (toFree > 0 && !cancelled()) {
       const notDeleted = skipped.size > 0 ? `, ${skipped.size} could not be deleted` : '';
-      event('alarm', `recording disk ${(used * 100).toFixed(1)} % full after deleting ${removed} segments${notDeleted}; only held (or no) segments remain, nothing more can be deleted`);
+      await event('alarm', `recording disk ${(used * 100).toFixed(1)} % full after deleting ${removed} segments${notDeleted}; only held (or no) segments remain, nothing more can be deleted`);
     }
   }
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
-import { createMemoryStorage, silentLogger, systemClock, type Segment } from '@wardwatch/core';
+import { createRecorderContext, createMemoryStorage, silentLogger, systemClock, type Segment } from '@wardwatch/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { concatFragmentedMp4 } from '../src/concat-fragmented-mp4.js';
 import { createRecorder } from '../src/create-recorder.js';
@@ -197,7 +197,7 @@ describe('concatFragmentedMp4 (single-pass join with in-stream SHA-256)', () => 
     });
     await storage.segments.addMany(segments);
     const recorder = createRecorder({ root });
-    await recorder.start({ storage, clock: systemClock, logger: silentLogger, emit: () => undefined });
+    await recorder.start(createRecorderContext({ storage, clock: systemClock, logger: silentLogger, emit: () => undefined }));
     try {
       const events = await lastValueFrom(recorder.exportClip({ cameraId: 'cam-h', from: T0, to: T0 + 18_000 }).pipe(toArray()));
       const done = events.find((e) => e.type === 'done');

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMPTY } from 'rxjs';
-import { createMemoryStorage, parseCameraSpec, silentLogger, systemClock, type CameraSession, type CameraSpec, type RecorderContext, type StationEvent, type StorageAdapter } from '@wardwatch/core';
+import { createMemoryStorage, createRecorderContext, parseCameraSpec, silentLogger, systemClock, type CameraSession, type CameraSpec, type RecorderContext, type StationEvent, type StorageAdapter } from '@wardwatch/core';
 
 /** A fresh temp dir, removed by the returned cleanup. */
 export function tempDir(prefix = 'ww-rec-'): { dir: string; cleanup: () => void } {
@@ -10,10 +10,11 @@ export function tempDir(prefix = 'ww-rec-'): { dir: string; cleanup: () => void 
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A recorder context on memory storage that collects emitted station events. */
-export function makeContext(storage: StorageAdapter = createMemoryStorage()): RecorderContext & { events: StationEvent[] } {
+/** A recorder context on memory storage (the station's segment index over it) that collects the station events it produces. */
+export function makeContext(storage: StorageAdapter = createMemoryStorage()): RecorderContext & { events: StationEvent[]; storage: StorageAdapter } {
   const events: StationEvent[] = [];
-  return { storage, clock: systemClock, logger: process.env.WW_DEBUG ? consoleLogger : silentLogger, emit: (e) => events.push(e), events };
+  const context = createRecorderContext({ storage, clock: systemClock, logger: process.env.WW_DEBUG ? consoleLogger : silentLogger, emit: (e) => events.push(e) });
+  return { ...context, storage, events };
 }
 
 /** A validated camera spec for tests. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, segmentRelativePath } from '../src/index.js';
+import { segmentRelativePath } from '../src/index.js';
 import { createProgressParser, type FfmpegProgress } from '../src/progress-parser.js';
 import { parseSegmentListLine } from '../src/segment-list-parser.js';
 import { resolveInside } from '../src/segment-path.js';
@@ -10,13 +10,6 @@ const caps4 = { path: '/x', version: '4.x', rtspTimeoutOption: 'stimeout' as con
 const caps5 = { path: '/y', version: '5.1', rtspTimeoutOption: 'timeout' as const };
 
 describe('building blocks', () => {
-  it('grows the backoff exponentially with bounded jitter and a cap', () => {
-    const mid = () => 0.5; // no jitter
-    expect([0, 1, 2, 3, 10].map((a) => backoffDelay(a, { initialMs: 500, maxMs: 10_000 }, mid))).toEqual([500, 1000, 2000, 4000, 10_000]);
-    expect(backoffDelay(1, { initialMs: 500, jitter: 0.2 }, () => 0)).toBe(800);
-    expect(backoffDelay(1, { initialMs: 500, jitter: 0.2 }, () => 1)).toBe(1200);
-  });
-
   it('parses ffmpeg -progress blocks (out_time_us or the µs-valued out_time_ms)', () => {
     const blocks: FfmpegProgress[] = [];
     const feed = createProgressParser((b) => blocks.push(b));

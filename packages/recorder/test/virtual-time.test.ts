@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EMPTY, VirtualTimeScheduler } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryStorage, parseCameraSpec, silentLogger, type CameraSession, type RecorderSignal, type Segment, type StationEvent } from '@wardwatch/core';
+import { createRecorderContext, createMemoryStorage, parseCameraSpec, silentLogger, type CameraSession, type RecorderSignal, type Segment, type StationEvent } from '@wardwatch/core';
 import { startCameraRecording, type CameraRecording } from '../src/camera-recording.js';
 import { createRecorder, segmentRelativePath } from '../src/index.js';
 import { createSegmentFinisher } from '../src/segment-finisher.js';
@@ -232,7 +232,7 @@ describe('recorder start and stop races (fake process runner)', () => {
     cleanups.push(cleanup);
     const runner = createFakeRunner();
     const recorder = createRecorder({ root: dir, runner });
-    const ctx = { storage: createMemoryStorage(), clock: virtualClock().clock, logger: silentLogger, emit: () => undefined };
+    const ctx = createRecorderContext({ storage: createMemoryStorage(), clock: virtualClock().clock, logger: silentLogger, emit: () => undefined });
     const starting = recorder.start(ctx);
     const early: unknown[] = [];
     recorder.record(camera, session).subscribe({ error: (e) => early.push(e) });
@@ -253,7 +253,7 @@ describe('recorder start and stop races (fake process runner)', () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
     const recorder = createRecorder({ root: dir, runner: createFakeRunner(), ffmpegPath: join(dir, 'no-such-ffmpeg') });
-    const ctx = { storage: createMemoryStorage(), clock: virtualClock().clock, logger: silentLogger, emit: () => undefined };
+    const ctx = createRecorderContext({ storage: createMemoryStorage(), clock: virtualClock().clock, logger: silentLogger, emit: () => undefined });
     await expect(recorder.start(ctx)).rejects.toMatchObject({ code: 'FFMPEG_NOT_FOUND' });
     // the second attempt fails for the same reason, not with "already started"
     await expect(recorder.start(ctx)).rejects.toMatchObject({ code: 'FFMPEG_NOT_FOUND' });
@@ -280,7 +280,7 @@ describe('retention schedule in virtual time', () => {
     }
     await storage.segments.addMany(segments);
     const recorder = createRecorder({ root: dir, runner: createFakeRunner(), retention: { days: 3, intervalMs: 3_600_000, diskUsage: async () => ({ totalBytes: 100, freeBytes: 90 }) } });
-    await recorder.start({ storage, clock, logger: silentLogger, emit: (e) => events.push(e) });
+    await recorder.start(createRecorderContext({ storage, clock, logger: silentLogger, emit: (e) => events.push(e) }));
     cleanups.push(() => recorder.stop());
     const count = async () => (await storage.segments.query('cam-r', { from: 0, to: T0 + DAY })).length;
 

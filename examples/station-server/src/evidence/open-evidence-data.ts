@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
-  WardwatchError,
+  createRecorderContext, WardwatchError,
   createEvidenceService,
   createFileKeyStore,
   silentLogger,
@@ -119,7 +119,7 @@ export async function openEvidenceData(options: OpenEvidenceDataOptions): Promis
     keyStore,
     async service(station, serviceOptions = {}) {
       if (!started) {
-        await recorder.start({ storage, clock: systemClock, logger, emit });
+        await recorder.start(createRecorderContext({ storage, clock: systemClock, logger, emit }));
         started = true;
       }
       let ffmpeg: string | undefined;

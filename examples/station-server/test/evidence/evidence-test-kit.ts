@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  createEvidenceService,
+  createRecorderContext, createEvidenceService,
   createFileKeyStore,
   parseCameraSpec,
   silentLogger,
@@ -71,7 +71,7 @@ export const TEST_STATION = { id: 'CA-BT', name: 'Công an phường Bến Thàn
 /** A started recorder over `paths.recordings` whose retention never runs during a test. */
 export async function startTestRecorder(storage: StorageAdapter, recordings: string): Promise<WardwatchRecorder> {
   const recorder = createRecorder({ root: recordings, retention: { intervalMs: 2_000_000_000 } });
-  await recorder.start({ storage, clock: systemClock, logger: silentLogger, emit: () => undefined });
+  await recorder.start(createRecorderContext({ storage, clock: systemClock, logger: silentLogger, emit: () => undefined }));
   return recorder;
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { lastValueFrom, toArray, type Subscription } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createEvidenceService,
+  createRecorderContext, createEvidenceService,
   createFileKeyStore,
   parseCameraSpec,
   silentLogger,
@@ -74,7 +74,7 @@ describe('evidence from real recorded simulator footage', () => {
       segmentSeconds: 2,
       retention: { intervalMs: 2_000_000_000, diskUsage: async () => ({ totalBytes: 1_000_000_000, freeBytes: diskFull ? 0 : 1_000_000_000 }) },
     });
-    await recorder.start({ storage, clock: systemClock, logger: silentLogger, emit: (e) => events.push(e) });
+    await recorder.start(createRecorderContext({ storage, clock: systemClock, logger: silentLogger, emit: (e) => events.push(e) }));
     segments = [];
     let subscription: Subscription | undefined;
     await new Promise<void>((resolve, reject) => {

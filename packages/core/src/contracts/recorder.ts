@@ -2,19 +2,30 @@ import type { Observable } from 'rxjs';
 import type { WardwatchError } from '../errors/wardwatch-error.js';
 import type { CameraSpec } from '../model/camera-spec.js';
 import type { Segment, TimeRange } from '../model/segment.js';
-import type { StationEvent } from '../model/station-event.js';
+import type { StationEventOf } from '../model/station-event.js';
 import type { CameraSession } from './camera-driver.js';
 import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';
-import type { StorageAdapter } from './storage-adapter.js';
+import type { SegmentStore } from './segment-store.js';
 
-/** What the station gives a recorder when it starts. */
+/**
+ * A signal of the recorder as a whole, outside any camera's `record()` stream: a segment found on disk at start
+ * (`recovered: true`) or closed after its recording was unsubscribed (`recovered: false`), a disk warning, a purge.
+ * The station indexes the segments and announces all of them as station events.
+ */
+export type RecorderNotice =
+  | { type: 'segment'; segment: Segment; recovered: boolean }
+  | StationEventOf<'storage.low'>
+  | StationEventOf<'storage.purged'>;
+
+/** What the station gives a recorder when it starts (`createRecorderContext` builds one over a storage for standalone use). */
 export interface RecorderContext {
-  storage: StorageAdapter;
   clock: Clock;
   logger: Logger;
-  /** Publishes a station event (e.g. `storage.low`, `storage.purged`). */
-  emit(event: StationEvent): void;
+  /** The station's segment index: reads, and the retention port. The station is its only writer. */
+  segments: SegmentStore;
+  /** Hands the station a {@link RecorderNotice}; resolves once it is indexed and announced. */
+  notify(notice: RecorderNotice): Promise<void>;
 }
 
 /** Liveness and output signals of one camera's recording; the station turns them into health and events. */

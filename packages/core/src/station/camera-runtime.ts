@@ -4,16 +4,18 @@ import type { CameraDriver, CameraSession, DriverEvent } from '../contracts/came
 import type { Clock } from '../contracts/clock.js';
 import type { Logger } from '../contracts/logger.js';
 import type { Recorder, RecorderSignal } from '../contracts/recorder.js';
-import type { StorageAdapter } from '../contracts/storage-adapter.js';
 import { toWardwatchError, WardwatchError } from '../errors/wardwatch-error.js';
 import { cameraHealth } from '../health/camera-health.js';
 import type { HealthSignal } from '../health/health-signal.js';
 import type { CameraSpec } from '../model/camera-spec.js';
 import type { CameraStats, CameraStatus } from '../model/camera-status.js';
 import type { StationEvent } from '../model/station-event.js';
+import { backoffDelay } from '../util/backoff-delay.js';
+import { defined } from '../util/defined.js';
 import { redactUrl } from '../util/redact-url.js';
-import { backoffDelay } from './backoff-delay.js';
+import { createSerialQueue } from '../util/serial-queue.js';
 import type { Camera } from './camera.js';
+import type { SegmentIndex } from './segment-index.js';
 import type { StationHealthOptions } from './station-options.js';
 
 /** Everything a camera runtime needs from its station (internal). */
@@ -21,7 +23,8 @@ export interface CameraRuntimeDeps {
   drivers: ReadonlyMap<string, CameraDriver>;
   recorder: Recorder | undefined;
   analyzers: ReadonlyMap<string, Analyzer>;
-  storage: StorageAdapter;
+  /** The station's segment index (the only writer of `storage.segments`). */
+  segments: SegmentIndex;
   clock: Clock;
   logger: Logger;
   health: Required<StationHealthOptions>;
@@ -57,7 +60,8 @@ export function createCameraRuntime(initial: CameraSpec, deps: CameraRuntimeDeps
   const stats$ = new BehaviorSubject<CameraStats>({});
   let session: CameraSession | undefined;
   let connection: Subscription | undefined;
-  let pending: Promise<void> = Promise.resolve();
+  // segments are indexed one at a time, in the order they closed
+  const indexing = createSerialQueue();
   let closeSession: (() => Promise<void>) | undefined;
   let generation = 0;
   /** The connect attempt in flight, awaited by disconnect so no session opens after it. */
@@ -157,7 +161,7 @@ export function createCameraRuntime(initial: CameraSpec, deps: CameraRuntimeDeps
         if (sub.closed) return;
         const err = toWardwatchError(error, 'CAMERA_UNREACHABLE', { cameraId: spec.id });
         failures++;
-        const delay = err.retryable ? backoffDelay(failures, h.retryInitialMs, h.retryMaxMs) : h.retryNonRetryableMs;
+        const delay = err.retryable ? backoffDelay(failures - 1, { initialMs: h.retryInitialMs, maxMs: h.retryMaxMs, jitter: h.retryJitter }) : h.retryNonRetryableMs;
         const cause = sanitize(`${err.code}: ${err.message}`);
         logger.warn({ code: err.code, retryable: err.retryable, failures, retryInMs: delay }, `connect failed: ${cause}`);
         signals.next({ type: 'connect-failed', at: clock.now(), cause });
@@ -225,16 +229,13 @@ export function createCameraRuntime(initial: CameraSpec, deps: CameraRuntimeDeps
         case 'segment': {
           const segment = signal.segment;
           signals.next({ type: 'media', at: clock.now() });
-          pending = pending
-            .then(() => deps.storage.segments.add(segment))
-            .then(
-              () => emit({ type: 'segment.closed', at: clock.now(), cameraId, segment }),
-              (error: unknown) => {
+          void indexing
+            .run(() => deps.segments.index([segment]))
+            .catch((error: unknown) => {
                 const err = toWardwatchError(error, 'STORAGE_IO', { cameraId });
                 logger.error({ err, path: segment.path }, 'indexing a segment failed');
                 emit({ type: 'recording.error', at: clock.now(), cameraId, code: err.code, message: `segment ${segment.path} not indexed: ${err.message}` });
-              },
-            );
+            });
           break;
         }
         case 'gap':
@@ -343,7 +344,7 @@ export function createCameraRuntime(initial: CameraSpec, deps: CameraRuntimeDeps
     } catch (error) {
       logger.error({ err: error }, 'closing the camera session failed');
     }
-    await pending;
+    await indexing.idle();
     const state = status$.value.state;
     if (state !== 'offline' && state !== 'disabled') setStatus({ state: 'offline', cause: reason, since: clock.now() });
   };
@@ -362,10 +363,6 @@ export function createCameraRuntime(initial: CameraSpec, deps: CameraRuntimeDeps
       status$.complete();
       stats$.complete();
     },
-    idle: () => pending,
+    idle: () => indexing.idle(),
   };
-}
-
-function defined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -8,11 +8,14 @@ import { createIncidentService } from '../incidents/incident-service.js';
 import { parseCameraSpec, type CameraSpec } from '../model/camera-spec.js';
 import type { CameraStatus } from '../model/camera-status.js';
 import type { StationEvent } from '../model/station-event.js';
+import { defined } from '../util/defined.js';
 import { createPluginRegistry } from '../plugins/plugin-registry.js';
 import { createReportService } from '../reports/report-service.js';
 import type { Camera } from './camera.js';
 import { createCameraRuntime, type CameraRuntime, type CameraRuntimeDeps } from './camera-runtime.js';
 import { createEventPersister } from './event-persister.js';
+import { recorderContextOf } from './create-recorder-context.js';
+import { createSegmentIndex } from './segment-index.js';
 import type { Station, StationOptions } from './station.js';
 import type { StationHealthOptions } from './station-options.js';
 
@@ -22,6 +25,7 @@ export const STATION_HEALTH_DEFAULTS: Required<StationHealthOptions> = {
   probeIntervalMs: 5000,
   retryInitialMs: 1000,
   retryMaxMs: 30_000,
+  retryJitter: 0.2,
   retryNonRetryableMs: 300_000,
 };
 
@@ -70,11 +74,12 @@ export function createStation(options: StationOptions): Station {
     events$.next(event);
   };
 
+  const segments = createSegmentIndex({ storage, clock, emit });
   const deps: CameraRuntimeDeps = {
     drivers: registry.drivers,
     recorder,
     analyzers: registry.analyzers,
-    storage,
+    segments,
     clock,
     logger,
     health,
@@ -157,7 +162,7 @@ export function createStation(options: StationOptions): Station {
       }
       phase = 'starting';
       try {
-        if (recorder) await recorder.start({ storage, clock, logger: logger.child({ component: 'recorder' }), emit });
+        if (recorder) await recorder.start(recorderContextOf(segments, clock, logger.child({ component: 'recorder' })));
         for (const stored of await storage.cameras.list()) {
           if (runtimes.has(stored.id)) continue;
           let spec: CameraSpec;
@@ -238,8 +243,4 @@ export function createStation(options: StationOptions): Station {
     logger,
   };
   return station;
-}
-
-function defined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

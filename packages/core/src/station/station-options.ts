@@ -14,6 +14,8 @@ export interface StationHealthOptions {
   retryInitialMs?: number;
   /** Longest reconnect delay (retryable failures). @default 30000 */
   retryMaxMs?: number;
+  /** Random spread of reconnect delays (0.2 = ±20 %), so cameras behind one switch do not retry in step; 0 makes them exact. @default 0.2 */
+  retryJitter?: number;
   /** Delay between attempts after a non-retryable failure such as `CAMERA_AUTH_FAILED`. @default 300000 */
   retryNonRetryableMs?: number;
 }
