@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import {
-  createRecorderContext, createEvidenceService,
+  createRecorderContext,
+  createEvidenceService,
   createFileKeyStore,
   createMemoryStorage,
   parseCameraSpec,

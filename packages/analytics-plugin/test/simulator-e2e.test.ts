@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  createRecorderContext, type CameraSession,
+  createRecorderContext,
+  type CameraSession,
   type Detection,
   type StationEventOf,
   type TamperKind,

@@ -56,6 +56,8 @@ export type { AuditEntry, AuditInput, AuditVerification } from './model/audit.js
 
 // audit chain
 export { AUDIT_GENESIS_HASH, chainAuditEntry, hashAuditEntry, verifyAuditChain } from './audit/audit-chain.js';
+export { createAudit } from './audit/create-audit.js';
+export type { Audit, AuditRecord } from './audit/create-audit.js';
 
 // contracts
 export { systemClock } from './contracts/clock.js';
@@ -131,7 +133,7 @@ export { createStation, STATION_HEALTH_DEFAULTS } from './station/create-station
 export { createRecorderContext } from './station/create-recorder-context.js';
 export type { RecorderContextOptions } from './station/create-recorder-context.js';
 export type { Station, StationOptions } from './station/station.js';
-export type { StationHealthOptions } from './station/station-options.js';
+export type { StationEvidenceOptions, StationHealthOptions } from './station/station-options.js';
 export type { Camera } from './station/camera.js';
 
 // health
@@ -176,11 +178,11 @@ export { verifyEvidencePackage } from './evidence/verify-evidence-package.js';
 export type { PackageVerification, VerificationProblem, VerifiedFile, VerifyEvidencePackageOptions } from './evidence/verify-evidence-package.js';
 export { createEvidenceService } from './evidence/evidence-service.js';
 export type {
-  CreateHoldInput,
   EvidenceExportEvent,
   EvidenceExportPhase,
   EvidenceExportRequest,
   EvidenceService,
-  EvidenceServiceOptions,
   EvidenceVerification,
 } from './evidence/evidence-service.js';
+export type { CreateHoldInput } from './evidence/evidence-holds.js';
+export type { EvidenceServiceOptions } from './evidence/evidence-options.js';

@@ -5,6 +5,7 @@ import {
   createStation,
   definePlugin,
   isWardwatchError,
+  parseCameraSpec,
   type Analyzer,
   type CameraSpecInput,
   type Station,
@@ -433,6 +434,22 @@ describe('station lifecycle', () => {
     expect(isWardwatchError(error, 'STORAGE_IO')).toBe(true);
     expect((error as Error).message).toMatch(/could not be persisted \(1 pending/);
     expect(clock.actions).toHaveLength(0);
+  });
+
+  it('updates a stored camera before start (validated, persisted, announced) and connects it with the new spec', async () => {
+    const storage = createMemoryStorage();
+    await storage.cameras.put(parseCameraSpec(cam('cam-1')));
+    const { station, events, advance, driver } = rig({ storage });
+    await station.updateCamera('cam-1', { name: 'Cổng chợ' });
+    expect((await storage.cameras.get('cam-1'))?.name).toBe('Cổng chợ');
+    expect(events.map((e) => e.type)).toEqual(['camera.updated']);
+    expect(station.camera('cam-1')?.spec.name).toBe('Cổng chợ');
+    await expect(station.updateCamera('cam-1', { driver: 'nope' })).rejects.toMatchObject({ code: 'DRIVER_NOT_FOUND' });
+    await expect(station.updateCamera('cam-404', { name: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await station.start();
+    await advance(100);
+    expect(driver.camera('cam-1.local').connectAttempts).toBe(1);
+    expect(station.camera('cam-1')?.spec.name).toBe('Cổng chợ');
   });
 
   it('exposes its services and registries', async () => {

@@ -2,7 +2,8 @@
 import { parseArgs } from 'node:util';
 import { EMPTY } from 'rxjs';
 import {
-  createRecorderContext, createMemoryStorage,
+  createRecorderContext,
+  createMemoryStorage,
   parseCameraSpec,
   redactUrl,
   silentLogger,

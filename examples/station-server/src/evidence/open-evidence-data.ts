@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
-  createRecorderContext, WardwatchError,
+  createRecorderContext,
+  WardwatchError,
   createEvidenceService,
   createFileKeyStore,
   silentLogger,

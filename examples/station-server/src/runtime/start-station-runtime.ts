@@ -11,7 +11,9 @@ import type { StationConfig } from '../config/station-config.js';
 import { createGatewayLiveUrls } from '../live/create-gateway-live-urls.js';
 import { createExportJobs } from '../server/export-jobs.js';
 import { createStationServer, type EvidenceRoutes } from '../server/create-station-server.js';
-import { evidenceMount } from './evidence-mount.js';
+import { readStationIdentity } from '../evidence/open-evidence-data.js';
+import { evidenceMount, stationEvidenceOptions } from './evidence-mount.js';
+import { syncConfigCameras } from './sync-config-cameras.js';
 
 /** The data directory layout shared with the evidence tools. */
 export function dataPaths(dataDir: string): { db: string; recordings: string; evidence: string; keys: string; exports: string; users: string } {
@@ -32,9 +34,9 @@ export interface StationRuntimeOptions {
   webRoot?: string;
   /** Demo mode flag shown by the UI. @default false */
   demo?: boolean;
-  /** Evidence routes (mounted under `/api`). @default the evidence service over this station ({@link evidenceMount}) */
+  /** Evidence routes (mounted under `/api`). @default the routes over the station's evidence service ({@link evidenceMount}) */
   evidenceRoutes?: EvidenceRoutes;
-  /** `false` turns the evidence routes off. @default true */
+  /** `false` creates the station without evidence export and turns the evidence routes off. @default true */
   evidence?: boolean;
   /** Station plugins. @default [analyticsPlugin()] — motion, tamper, plates and faces, enabled per camera by `analytics.analyzers` */
   plugins?: readonly Plugin[];
@@ -118,6 +120,10 @@ export async function startStationRuntime(options: StationRuntimeOptions): Promi
       logger,
     });
 
+    const evidence =
+      options.evidence === false
+        ? undefined
+        : stationEvidenceOptions(paths, await readStationIdentity(config.dataDir, { id: config.station.name, name: config.station.name, ward: config.station.ward }));
     const station = createStation({
       storage,
       drivers: [createOnvifDriver({ logger })],
@@ -126,10 +132,10 @@ export async function startStationRuntime(options: StationRuntimeOptions): Promi
       logger,
       stationName: config.station.name,
       ...(options.health ? { health: options.health } : {}),
+      ...(evidence ? { evidence } : {}),
     });
 
-    // Cameras from the config are added or brought up to date; cameras added through the API stay.
-    for (const spec of config.cameras) await storage.cameras.put(spec);
+    await syncConfigCameras(station, config.cameras);
     await station.start();
     cleanups.push(() => station.stop());
 
@@ -137,17 +143,7 @@ export async function startStationRuntime(options: StationRuntimeOptions): Promi
     await options.beforeListen?.({ station, users });
 
     const exportJobs = createExportJobs({ recorder, dir: paths.exports });
-    const evidenceRoutes =
-      options.evidenceRoutes ??
-      (options.evidence === false
-        ? undefined
-        : await evidenceMount({
-            station,
-            recorder,
-            dataDir: config.dataDir,
-            paths,
-            identity: { id: config.station.name, name: config.station.name, ward: config.station.ward },
-          }));
+    const evidenceRoutes = options.evidenceRoutes ?? (options.evidence === false ? undefined : evidenceMount(station));
     const https = config.http.tls
       ? { cert: await readFile(config.http.tls.certFile), key: await readFile(config.http.tls.keyFile) }
       : undefined;

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  createRecorderContext, createEvidenceService,
+  createRecorderContext,
+  createEvidenceService,
   createFileKeyStore,
   parseCameraSpec,
   silentLogger,

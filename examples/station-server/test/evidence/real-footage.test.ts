@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { lastValueFrom, toArray, type Subscription } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createRecorderContext, createEvidenceService,
+  createRecorderContext,
+  createEvidenceService,
   createFileKeyStore,
   parseCameraSpec,
   silentLogger,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { createAudit, type Audit } from '../audit/create-audit.js';
 import type { Clock } from '../contracts/clock.js';
 import type { Page, IncidentQuery, StorageAdapter } from '../contracts/storage-adapter.js';
 import { WardwatchError } from '../errors/wardwatch-error.js';
@@ -50,6 +51,8 @@ export interface IncidentServiceOptions {
   clock: Clock;
   /** Publishes `incident.created` / `incident.updated`. */
   emit: (event: StationEvent) => void;
+  /** The station's audit function. @default one over `storage.audit` and `clock` */
+  audit?: Audit;
   /** Categories added to {@link INCIDENT_CATEGORIES}. @default [] */
   categories?: readonly string[];
   /** Outcomes added to {@link INCIDENT_OUTCOMES}. @default [] */
@@ -84,6 +87,7 @@ const ActorSchema = z.string().trim().min(1, 'must name who acts');
 /** Creates the incidents service of a station. */
 export function createIncidentService(options: IncidentServiceOptions): IncidentService {
   const { storage, clock, emit } = options;
+  const audit = options.audit ?? createAudit({ log: storage.audit, clock });
   const categories = [...new Set([...INCIDENT_CATEGORIES, ...(options.categories ?? [])])];
   const outcomes = [...new Set([...INCIDENT_OUTCOMES, ...(options.outcomes ?? [])])];
   const stationName = options.stationName ?? 'station';
@@ -104,7 +108,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
   const save = async (incident: Incident, actor: string, action: string, details: Record<string, unknown>, created: boolean): Promise<Incident> => {
     const valid = parseWithSchema(IncidentSchema, incident, 'incident');
     await storage.incidents.put(valid);
-    await storage.audit.append({ at: clock.now(), actor, action, target: `incident:${valid.id}`, details });
+    await audit({ actor, action, target: `incident:${valid.id}`, details });
     emit(
       created
         ? { type: 'incident.created', at: clock.now(), incidentId: valid.id, category: valid.category }

@@ -1,7 +1,9 @@
 import { BehaviorSubject, Subject } from 'rxjs';
+import { createAudit } from '../audit/create-audit.js';
 import { systemClock } from '../contracts/clock.js';
 import { silentLogger } from '../contracts/logger.js';
 import { toWardwatchError, WardwatchError } from '../errors/wardwatch-error.js';
+import { createEvidenceService } from '../evidence/evidence-service.js';
 import { HEALTH_DEFAULTS } from '../health/camera-health.js';
 import { computeUptime } from '../health/compute-uptime.js';
 import { createIncidentService } from '../incidents/incident-service.js';
@@ -51,6 +53,9 @@ export function createStation(options: StationOptions): Station {
   for (const plugin of options.plugins ?? []) registry.register(plugin);
 
   const recorder = options.recorder;
+  if (options.evidence && !recorder) {
+    throw new WardwatchError('INVALID_CONFIG', 'Invalid station options: evidence: evidence export needs a recorder to cut clips');
+  }
   const events$ = new Subject<StationEvent>();
   const persister = createEventPersister({
     events: storage.events,
@@ -87,15 +92,31 @@ export function createStation(options: StationOptions): Station {
     events$,
   };
 
+  const audit = createAudit({ log: storage.audit, clock });
   const incidents = createIncidentService({
     storage,
     clock,
     emit,
+    audit,
     ...(options.incidentCategories ? { categories: options.incidentCategories } : {}),
     ...(options.incidentOutcomes ? { outcomes: options.incidentOutcomes } : {}),
     ...(options.stationName ? { stationName: options.stationName } : {}),
   });
   const reports = createReportService({ storage });
+  const evidence =
+    options.evidence && recorder
+      ? createEvidenceService({
+          ...options.evidence,
+          storage,
+          recorder,
+          clock,
+          logger,
+          emit,
+          audit,
+          incidents,
+          clockOffsetOf: (cameraId) => runtimes.get(cameraId)?.handle.clockOffsetMs,
+        })
+      : undefined;
 
   const assertUsable = (): void => {
     if (phase === 'stopping' || phase === 'stopped') throw new WardwatchError('STATION_NOT_RUNNING', `The station is ${phase}`);
@@ -108,6 +129,16 @@ export function createStation(options: StationOptions): Station {
       });
     }
     return spec;
+  };
+
+  /** A stored camera not loaded yet (before `start()`), loaded now; undefined when there is none. */
+  const loadStored = async (id: string): Promise<CameraRuntime | undefined> => {
+    const stored = await storage.cameras.get(id);
+    if (!stored || runtimes.has(id)) return runtimes.get(id);
+    const runtime = createCameraRuntime(parseCameraSpec(stored), deps);
+    runtimes.set(id, runtime);
+    publishCameras();
+    return runtime;
   };
 
   const station: Station = {
@@ -129,7 +160,7 @@ export function createStation(options: StationOptions): Station {
     },
     async updateCamera(id, patch) {
       assertUsable();
-      const runtime = runtimes.get(id);
+      const runtime = runtimes.get(id) ?? (phase === 'created' ? await loadStored(id) : undefined);
       if (!runtime) throw new WardwatchError('NOT_FOUND', `Camera "${id}" does not exist`, { details: { cameraId: id } });
       if (patch.id !== undefined && patch.id !== id) {
         throw new WardwatchError('INVALID_ARGUMENT', `Camera id cannot change (from "${id}" to "${String(patch.id)}"); remove and add instead`);
@@ -234,6 +265,8 @@ export function createStation(options: StationOptions): Station {
     },
     incidents,
     reports,
+    evidence,
+    audit,
     storage,
     recorder,
     drivers: registry.drivers,

@@ -1,3 +1,5 @@
+import type { EvidenceServiceOptions } from '../evidence/evidence-options.js';
+
 /** Health and reconnection tuning of a station; durations in ms of the station clock. */
 export interface StationHealthOptions {
   /** No media for this long makes a camera `offline`. @default 3000 */
@@ -19,3 +21,10 @@ export interface StationHealthOptions {
   /** Delay between attempts after a non-retryable failure such as `CAMERA_AUTH_FAILED`. @default 300000 */
   retryNonRetryableMs?: number;
 }
+
+/**
+ * Evidence export (trích xuất) of a station: what `createStation({ evidence })` needs beyond what the station
+ * already has (its storage, recorder, clock, logger, events, audit function, incident service and the cameras'
+ * measured clock offsets).
+ */
+export type StationEvidenceOptions = Omit<EvidenceServiceOptions, 'storage' | 'recorder' | 'clock' | 'logger' | 'emit' | 'audit' | 'incidents' | 'clockOffsetOf'>;

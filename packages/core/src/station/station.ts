@@ -3,9 +3,11 @@ import type { Analyzer } from '../contracts/analyzer.js';
 import type { CameraDriver } from '../contracts/camera-driver.js';
 import type { Clock } from '../contracts/clock.js';
 import type { Logger } from '../contracts/logger.js';
+import type { Audit } from '../audit/create-audit.js';
 import type { Recorder } from '../contracts/recorder.js';
 import type { StorageAdapter } from '../contracts/storage-adapter.js';
 import type { UptimeSummary } from '../health/compute-uptime.js';
+import type { EvidenceService } from '../evidence/evidence-service.js';
 import type { IncidentService } from '../incidents/incident-service.js';
 import type { CameraSpec, CameraSpecInput } from '../model/camera-spec.js';
 import type { TimeRange } from '../model/segment.js';
@@ -13,7 +15,7 @@ import type { StationEvent } from '../model/station-event.js';
 import type { Plugin } from '../plugins/define-plugin.js';
 import type { ReportService } from '../reports/report-service.js';
 import type { Camera } from './camera.js';
-import type { StationHealthOptions } from './station-options.js';
+import type { StationEvidenceOptions, StationHealthOptions } from './station-options.js';
 
 /** The composition root of a ward station: cameras, recording, health, events and services. */
 export interface Station {
@@ -23,7 +25,10 @@ export interface Station {
   camera(id: string): Camera | undefined;
   /** Validates, persists and (when running) connects a camera; emits `camera.added`. */
   addCamera(input: CameraSpecInput | CameraSpec): Promise<Camera>;
-  /** Replaces fields of a camera's spec (the id cannot change), persists and reconnects it; emits `camera.updated`. */
+  /**
+   * Replaces fields of a camera's spec (the id cannot change), persists and reconnects it; emits `camera.updated`.
+   * Before `start()` it also updates a stored camera not loaded yet (e.g. one brought up to date from a config file).
+   */
   updateCamera(id: string, patch: Partial<CameraSpecInput>): Promise<Camera>;
   /** Disconnects, forgets and deletes a camera's spec; emits `camera.removed`. Its recordings stay. */
   removeCamera(id: string): Promise<void>;
@@ -46,6 +51,10 @@ export interface Station {
   readonly incidents: IncidentService;
   /** Incident reports. */
   readonly reports: ReportService;
+  /** Evidence export, holds and chain of custody; undefined when the station was created without `evidence`. */
+  readonly evidence: EvidenceService | undefined;
+  /** The station's audit function (on the station clock): the one writer of `storage.audit`, for services and integrators alike. */
+  readonly audit: Audit;
   /** The storage the station writes to (owned by the caller). */
   readonly storage: StorageAdapter;
   /** The recorder, when one was given. */
@@ -86,6 +95,8 @@ export interface StationOptions {
   incidentOutcomes?: readonly string[];
   /** The police station name new incidents default to. @default 'station' */
   stationName?: string;
+  /** Evidence export (needs a `recorder`): the station then offers `station.evidence`. @default no evidence service */
+  evidence?: StationEvidenceOptions;
   /** Event persistence batching. */
   events?: {
     /** Events written per `appendMany`. @default 500 */
