@@ -58,8 +58,8 @@ const RECOVERY_TIMEOUT_MS = positive('recovery-timeout-s') * 1000;
 /** Mean time between faults across the station: by default every camera sees one about every 2 minutes. */
 const FAULT_EVERY_MS = (args['fault-every-s'] !== undefined ? Number(args['fault-every-s']) : Math.max(5, 120 / CAMERAS)) * 1000;
 const FLAP_CYCLES = args['flap-cycles'] !== undefined ? positive('flap-cycles') : undefined;
-/** Faults stop this long before the end, so each has time to recover. */
-const QUIET_TAIL_MS = Math.min(60_000, RUN_MS / 3);
+/** Faults stop this long before the end, so each has time to recover (a hold of up to 20 s, a retry, a segment). */
+const QUIET_TAIL_MS = Math.min(80_000, RUN_MS / 2.25);
 const SAMPLE_MS = 10_000;
 
 function positive(name: 'cameras' | 'minutes' | 'segment-seconds' | 'recovery-timeout-s' | 'flap-cycles'): number {
@@ -208,6 +208,8 @@ async function main(): Promise<void> {
   const exclude = new Set([sim.child.pid as number]);
   const recorderFfmpeg = (): number[] => descendantsOf(process.pid, exclude).filter((p) => p.comm === 'ffmpeg').map((p) => p.pid);
   const ffmpegSeen = new Set<number>();
+  // What ran below us before the station existed (tsx's esbuild service): not the station's to stop.
+  const before = new Set(descendantsOf(process.pid, exclude).map((p) => p.pid));
 
   const storage = await createLevelStorage({ path: join(work, 'db') });
   const recorder = createRecorder({ root: join(work, 'recordings'), segmentSeconds: SEGMENT_S });
@@ -474,15 +476,16 @@ async function main(): Promise<void> {
   await station.stop();
   await recorder.stop();
   await storage.close();
-  const leftAfterStop = descendantsOf(process.pid, exclude);
+  const leftAfterStop = descendantsOf(process.pid, exclude).filter((p) => !before.has(p.pid));
   const ffmpegAfterStop = leftAfterStop.filter((p) => p.comm === 'ffmpeg').length;
   await sim.stop();
-  const leftAfterSimulator = descendantsOf(process.pid);
+  const leftAfterSimulator = descendantsOf(process.pid).filter((p) => !before.has(p.pid));
   const orphanFfmpeg = [...ffmpegSeen].filter((pid) => stillRunning(pid, 'ffmpeg'));
   await rm(work, { recursive: true, force: true });
 
   // ---- summary ----
   const steady = samples.filter((s) => s.t >= WARMUP_MS);
+  const warm = steady[0] ?? endSample;
   const perTenMinutes = (key: 'rssMb' | 'heapMb'): number => round(slope(steady.map((s) => ({ x: s.t / 600_000, y: s[key] }))), 3);
   const recoveries = faults.filter((f) => f.recoveredAt !== undefined && f.restoredAt !== undefined).map((f) => (f.recoveredAt as number) - (f.restoredAt as number));
   const byKind: Record<string, { injected: number; recovered: number }> = {};
@@ -499,9 +502,9 @@ async function main(): Promise<void> {
     segmentSeconds: SEGMENT_S,
     warmupMinutes: round(WARMUP_MS / 60_000),
     samples: samples.length,
-    rss: { startMb: round(startSample.rssMb), endMb: round(endSample.rssMb), maxMb: round(Math.max(...samples.map((s) => s.rssMb))), slopeMbPer10Min: perTenMinutes('rssMb') },
-    heap: { startMb: round(startSample.heapMb), endMb: round(endSample.heapMb), maxMb: round(Math.max(...samples.map((s) => s.heapMb))), slopeMbPer10Min: perTenMinutes('heapMb'), gcBeforeSample: gc !== undefined },
-    fds: { start: startSample.fds, end: endSample.fds, max: Math.max(...samples.map((s) => s.fds)) },
+    rss: { startMb: round(startSample.rssMb), afterWarmupMb: round(warm.rssMb), endMb: round(endSample.rssMb), maxMb: round(Math.max(...samples.map((s) => s.rssMb))), slopeMbPer10Min: perTenMinutes('rssMb') },
+    heap: { startMb: round(startSample.heapMb), afterWarmupMb: round(warm.heapMb), endMb: round(endSample.heapMb), maxMb: round(Math.max(...samples.map((s) => s.heapMb))), slopeMbPer10Min: perTenMinutes('heapMb'), gcBeforeSample: gc !== undefined },
+    fds: { start: startSample.fds, afterWarmup: warm.fds, end: endSample.fds, max: Math.max(...samples.map((s) => s.fds)) },
     ffmpeg: { expected: CAMERAS, end: endSample.ffmpeg, min: Math.min(...steady.map((s) => s.ffmpeg)), max: Math.max(...samples.map((s) => s.ffmpeg)), distinctPids: ffmpegSeen.size, afterStop: ffmpegAfterStop },
     eventLoopLagMs: { p99: round(runLagP99), max: round(runLagMax), worstMinuteP99: round(Math.max(0, ...minuteLagP99)) },
     segments: { closed: segmentsClosed, expected, ratio: round(segmentsClosed / expected, 3), perCamera: Object.fromEntries([...segmentsBy.entries()].sort()) },

@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+interface SoakSummary {
+  cameras: number;
+  ffmpeg: { expected: number; end: number; afterStop: number; distinctPids: number };
+  segments: { closed: number; expected: number; ratio: number; perCamera: Record<string, number> };
+  gaps: { total: number; byCause: Record<string, number> };
+  faults: {
+    injected: number;
+    recovered: number;
+    unrecovered: unknown[];
+    list: Array<{ kind: string; camera: string; restoredAt: number | null; recoveredAt: number | null }>;
+  };
+  fds: { afterWarmup: number; end: number };
+  orphans: { afterStop: unknown[]; afterSimulatorStop: unknown[]; ffmpegStillRunning: number[] };
+}
+
+/** Runs `pnpm soak`'s script (the same command line) and returns its stdout lines and exit code. */
+function runSoak(args: string[]): Promise<{ code: number | null; lines: string[]; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/soak.ts', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Bounded: the soak stops itself after --minutes; this only guards against a hang.
+    const guard = setTimeout(() => child.kill('SIGKILL'), 330_000);
+    child.on('exit', (code) => {
+      clearTimeout(guard);
+      resolve({ code, lines: stdout.trim().split('\n'), stderr });
+    });
+  });
+}
+
+describe('pnpm soak (3 minutes, 4 cameras)', () => {
+  it('records through seeded faults: every fault recovers, segments keep coming, nothing is left running after stop', async () => {
+    const { code, lines, stderr } = await runSoak(['--cameras', '4', '--minutes', '3', '--segment-seconds', '4', '--fault-every-s', '15', '--seed', '26']);
+    expect(code, stderr).toBe(0);
+    // One line a minute, then the JSON summary.
+    expect(lines.filter((l) => /^\[\s*\d+ min\]/.test(l))).toHaveLength(3);
+    const summary = JSON.parse(lines.at(-1) as string) as SoakSummary;
+    const context = JSON.stringify({ faults: summary.faults.list, segments: summary.segments, gaps: summary.gaps });
+
+    expect(summary.faults.injected, context).toBeGreaterThanOrEqual(3);
+    expect(summary.faults.unrecovered, context).toEqual([]);
+    for (const fault of summary.faults.list) expect(fault.recoveredAt, context).toBeGreaterThanOrEqual(fault.restoredAt as number);
+
+    // Every camera recorded, and the station as a whole most of what a faultless run would have.
+    expect(Object.keys(summary.segments.perCamera).sort()).toEqual(['soak-00', 'soak-01', 'soak-02', 'soak-03']);
+    expect(summary.segments.ratio, context).toBeGreaterThanOrEqual(0.6);
+
+    expect(summary.ffmpeg.end).toBe(4);
+    expect(summary.ffmpeg.afterStop).toBe(0);
+    expect(summary.orphans).toEqual({ afterStop: [], afterSimulatorStop: [], ffmpegStillRunning: [] });
+  }, 340_000);
+});
