@@ -292,6 +292,14 @@ async function main(): Promise<void> {
     return s;
   };
 
+  /** A sample taken once every camera has its ffmpeg running again (or after 30 s), after 5 s of calm. */
+  const settledSample = async (): Promise<Sample> => {
+    await new Promise((r) => setTimeout(r, 5_000));
+    const until = Date.now() + 30_000;
+    while (recorderFfmpeg().length !== CAMERAS && Date.now() < until) await new Promise((r) => setTimeout(r, 250));
+    return sample();
+  };
+
   // ---- faults ----
   const restore = async (fault: Fault): Promise<void> => {
     switch (fault.kind) {
@@ -427,9 +435,8 @@ async function main(): Promise<void> {
     const t = now();
     if (FLAP_CYCLES !== undefined && flapping === undefined && t >= 30_000) {
       // Settle 30 s first, then flap every camera in parallel until the cycles are done or the run nears its end.
-      const before = sample();
-      flap = { cycles: 0, reconnectMs: [], failed: 0, before };
-      const deadline = began + RUN_MS - QUIET_TAIL_MS;
+      flap = { cycles: 0, reconnectMs: [], failed: 0, before: await settledSample() };
+      const deadline = began + RUN_MS - 20_000;
       const share = (i: number): number => Math.floor(FLAP_CYCLES / CAMERAS) + (i < FLAP_CYCLES % CAMERAS ? 1 : 0);
       flapping = Promise.all(sim.cameras.map((c, i) => flapCamera(c.id, share(i), deadline))).then(() => undefined);
     }
@@ -459,11 +466,7 @@ async function main(): Promise<void> {
     }
   }
   if (flapping) await flapping;
-  if (flap) {
-    // Let reconnects settle before the after-flapping figures.
-    await new Promise((r) => setTimeout(r, 10_000));
-    flap.after = sample();
-  }
+  if (flap) flap.after = await settledSample();
   const endSample = sample();
   const runLagP99 = runLag.percentile(99) / 1e6;
   const runLagMax = runLag.max / 1e6;

@@ -58,3 +58,32 @@ describe('pnpm soak (3 minutes, 4 cameras)', () => {
     expect(summary.orphans).toEqual({ afterStop: [], afterSimulatorStop: [], ffmpegStillRunning: [] });
   }, 340_000);
 });
+
+interface FlapSummary {
+  flapping: {
+    cycles: number;
+    failed: number;
+    fds: { before: number; after: number };
+    ffmpeg: { before: number; after: number };
+    rssMb: { before: number; after: number; ratio: number };
+  };
+  ffmpeg: { afterStop: number };
+  orphans: { afterStop: unknown[]; afterSimulatorStop: unknown[]; ffmpegStillRunning: number[] };
+}
+
+describe('pnpm soak --flap-cycles (issue 26 item 3, scaled down: 48 cycles × 4 cameras instead of 1,000 × 16)', () => {
+  it('after many drop/reconnect cycles: the same descriptors, one ffmpeg per camera, RSS within 10 %', async () => {
+    const { code, lines, stderr } = await runSoak(['--cameras', '4', '--minutes', '3', '--segment-seconds', '4', '--flap-cycles', '48', '--seed', '3']);
+    expect(code, stderr).toBe(0);
+    const summary = JSON.parse(lines.at(-1) as string) as FlapSummary;
+    const { flapping } = summary;
+    const context = JSON.stringify(flapping);
+    expect(flapping.cycles, context).toBe(48);
+    expect(flapping.failed, context).toBe(0);
+    expect(flapping.fds.after, context).toBe(flapping.fds.before);
+    expect(flapping.ffmpeg, context).toEqual({ before: 4, after: 4 });
+    expect(flapping.rssMb.ratio, context).toBeLessThanOrEqual(1.1);
+    expect(summary.ffmpeg.afterStop).toBe(0);
+    expect(summary.orphans).toEqual({ afterStop: [], afterSimulatorStop: [], ffmpegStillRunning: [] });
+  }, 340_000);
+});
