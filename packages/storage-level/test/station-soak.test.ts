@@ -1,8 +1,12 @@
 import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+/** The summaries are kept (pretty-printed) where test artifacts go, for the figures of the last run. */
+const artifacts = join(repoRoot, 'test-artifacts');
 
 interface SoakSummary {
   cameras: number;
@@ -20,7 +24,9 @@ interface SoakSummary {
 }
 
 /** Runs `pnpm soak`'s script (the same command line) and returns its stdout lines and exit code. */
-function runSoak(args: string[]): Promise<{ code: number | null; lines: string[]; stderr: string }> {
+function runSoak(args: string[], out: string): Promise<{ code: number | null; lines: string[]; stderr: string }> {
+  mkdirSync(artifacts, { recursive: true });
+  args = [...args, '--out', join(artifacts, out)];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/soak.ts', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -38,7 +44,7 @@ function runSoak(args: string[]): Promise<{ code: number | null; lines: string[]
 
 describe('pnpm soak (3 minutes, 4 cameras)', () => {
   it('records through seeded faults: every fault recovers, segments keep coming, nothing is left running after stop', async () => {
-    const { code, lines, stderr } = await runSoak(['--cameras', '4', '--minutes', '3', '--segment-seconds', '4', '--fault-every-s', '15', '--seed', '26']);
+    const { code, lines, stderr } = await runSoak(['--cameras', '4', '--minutes', '3', '--segment-seconds', '4', '--fault-every-s', '15', '--seed', '26'], 'soak-3min.json');
     expect(code, stderr).toBe(0);
     // One line a minute, then the JSON summary.
     expect(lines.filter((l) => /^\[\s*\d+ min\]/.test(l))).toHaveLength(3);
@@ -73,7 +79,7 @@ interface FlapSummary {
 
 describe('pnpm soak --flap-cycles (issue 26 item 3, scaled down: 48 cycles × 4 cameras instead of 1,000 × 16)', () => {
   it('after many drop/reconnect cycles: the same descriptors, one ffmpeg per camera, RSS within 10 %', async () => {
-    const { code, lines, stderr } = await runSoak(['--cameras', '4', '--minutes', '3', '--segment-seconds', '4', '--flap-cycles', '48', '--seed', '3']);
+    const { code, lines, stderr } = await runSoak(['--cameras', '4', '--minutes', '3', '--segment-seconds', '4', '--flap-cycles', '48', '--seed', '3'], 'soak-flapping.json');
     expect(code, stderr).toBe(0);
     const summary = JSON.parse(lines.at(-1) as string) as FlapSummary;
     const { flapping } = summary;
