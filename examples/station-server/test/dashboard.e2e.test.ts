@@ -123,12 +123,12 @@ describe('dashboard in headless Chromium', () => {
     await page.fill('input[name=from]', toLocal(now - 12_000));
     await page.fill('input[name=to]', toLocal(now - 4_000));
     await page.click('[data-testid=export-form] button[type=submit]');
-    await page.waitForSelector('tr[data-export-id] [data-testid=export-progress]', { timeout: 10_000 });
-    await page.waitForSelector('tr[data-export-id][data-state=done] a[data-action=download]', { timeout: 30_000 });
-    const progress = await page.$eval('tr[data-export-id][data-state=done] [data-testid=export-progress]', (el) => (el as HTMLProgressElement).value);
+    await page.waitForSelector('tr[data-export-id][data-kind=clip] [data-testid=export-progress]', { timeout: 10_000 });
+    await page.waitForSelector('tr[data-export-id][data-kind=clip][data-state=done] a[data-action=download]', { timeout: 30_000 });
+    const progress = await page.$eval('tr[data-export-id][data-kind=clip][data-state=done] [data-testid=export-progress]', (el) => (el as HTMLProgressElement).value);
     expect(progress).toBe(1);
     await page.screenshot({ path: join(ARTIFACTS, 'exports.png') });
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('tr[data-export-id][data-state=done] a[data-action=download]')]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('tr[data-export-id][data-kind=clip][data-state=done] a[data-action=download]')]);
     const saved = join(ARTIFACTS, 'export.mp4');
     await download.saveAs(saved);
     expect(statSync(saved).size).toBeGreaterThan(1000);
@@ -142,17 +142,17 @@ describe('dashboard in headless Chromium', () => {
     await page.check('[data-testid=as-evidence]');
     await page.fill('input[name=reason]', 'Công văn số 12/CAP');
     await page.click('[data-testid=export-form] button[type=submit]');
-    await page.waitForSelector('tr[data-evidence-job][data-state=done] a[href$="/download"]', { timeout: 40_000 });
+    await page.waitForSelector('tr[data-export-id][data-kind=evidence][data-state=done] a[data-action=download]', { timeout: 40_000 });
     // The station writes the .zip on demand: none yet, and the listing says so.
     const api = new Client(fx.url);
     await api.login('admin', LOGINS['admin']!.password);
-    const jobs = (await api.get('/api/evidence/jobs')).json.items as Array<{ state: string; evidenceId?: string; zipReady?: boolean }>;
+    const jobs = (await api.get('/api/exports?kind=evidence')).json.items as Array<{ state: string; evidenceId?: string; zipReady?: boolean }>;
     const done = jobs.find((j) => j.state === 'done' && j.evidenceId);
     expect(done).toMatchObject({ zipReady: false });
     const id = done!.evidenceId!;
     const zipPath = join(fx.dataDir, 'evidence', `${id}.zip`);
     expect(existsSync(zipPath)).toBe(false);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('tr[data-evidence-job][data-state=done] a[href$="/download"]')]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('tr[data-export-id][data-kind=evidence][data-state=done] a[data-action=download]')]);
     const saved = join(ARTIFACTS, 'evidence.zip');
     await download.saveAs(saved);
     expect(readFileSync(saved).subarray(0, 2).toString('latin1')).toBe('PK');
@@ -162,7 +162,7 @@ describe('dashboard in headless Chromium', () => {
     expect(await verifyEvidencePackage(saved, { publicKey: key })).toMatchObject({ ok: true, kind: 'zip' });
     const zipAudits = ((await api.get('/api/audit?action=evidence.zip&limit=1000')).json.items as Array<{ actor: string; target?: string }>).filter((e) => e.target === id);
     expect(zipAudits.map((e) => e.actor)).toEqual(['admin']);
-    expect((await api.get('/api/evidence/jobs')).json.items.find((j: { evidenceId?: string }) => j.evidenceId === id)).toMatchObject({ zipReady: true });
+    expect((await api.get('/api/exports?kind=evidence')).json.items.find((j: { evidenceId?: string }) => j.evidenceId === id)).toMatchObject({ zipReady: true });
     await page.screenshot({ path: join(ARTIFACTS, 'exports-evidence.png') });
   }, 60_000);
 

@@ -54,7 +54,10 @@ describe('auth', () => {
     expect(login.headers.get('set-cookie')).toMatch(/HttpOnly/i);
     expect(login.json.user).toEqual(expect.objectContaining({ username: 'inv', role: 'investigator' }));
     expect(login.json.user.passwordHash).toBeUndefined();
-    expect((await c.get('/api/auth/me')).json.user.username).toBe('inv');
+    const me = (await c.get('/api/auth/me')).json;
+    expect(me.user.username).toBe('inv');
+    expect(me.permissions).toEqual(expect.arrayContaining(['exports.create', 'incidents.manage']));
+    expect(me.permissions).not.toContain('users.manage');
     const cookie = c.cookie;
     await c.post('/api/auth/logout');
     const after = new Client(fx.url);
@@ -355,14 +358,14 @@ describe('evidence routes mounted on the server', () => {
       const r = await as['inv']!.get(`/api/cameras/cam-a/recordings?from=${now - 600_000}&to=${now}`);
       return r.json.segments.length >= 2 ? r.json.segments : undefined;
     }, 40_000);
-    const body = { cameraId: 'cam-a', from: segs[0].start + 100, to: segs[1].end - 100, reason: 'Yêu cầu của cơ quan điều tra' };
-    expect((await as['duty']!.post('/api/evidence', body)).status).toBe(403);
+    const body = { kind: 'evidence', cameraId: 'cam-a', from: segs[0].start + 100, to: segs[1].end - 100, reason: 'Yêu cầu của cơ quan điều tra' };
+    expect((await as['duty']!.post('/api/exports', body)).status).toBe(403);
     expect((await as['hh']!.get('/api/evidence')).status).toBe(403);
-    const started = await as['inv']!.post('/api/evidence', body);
+    const started = await as['inv']!.post('/api/exports', body);
     expect(started.status).toBeLessThan(300);
     const jobId = started.json.id;
     const job = await waitFor('evidence job', async () => {
-      const r = await as['inv']!.get(`/api/evidence/jobs/${jobId}`);
+      const r = await as['inv']!.get(`/api/exports/${jobId}`);
       return r.json.state === 'running' ? undefined : r.json;
     }, 40_000);
     expect(job.state).toBe('done');

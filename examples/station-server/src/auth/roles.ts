@@ -3,7 +3,10 @@ export const ROLES = ['admin', 'duty-officer', 'investigator', 'viewer'] as cons
 /** One of {@link ROLES}. */
 export type Role = (typeof ROLES)[number];
 
-/** Everything the API lets a user do; each route requires one permission. */
+/**
+ * Everything the API lets a user do; each route requires one permission. This file is the one place roles and
+ * permissions are defined: the server's guards, `GET /auth/me` and the dashboard all read it.
+ */
 export const PERMISSIONS = [
   'cameras.view',
   'cameras.manage',
@@ -15,6 +18,7 @@ export const PERMISSIONS = [
   'incidents.manage',
   'exports.create',
   'exports.view',
+  'holds.manage',
   'reports.view',
   'health.view',
   'users.manage',
@@ -46,6 +50,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
     'incidents.manage',
     'exports.create',
     'exports.view',
+    'holds.manage',
     'reports.view',
     'health.view',
   ]),
@@ -55,4 +60,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
 /** True when `role` grants `permission`. */
 export function can(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].has(permission);
+}
+
+/** The permissions a role grants, in {@link PERMISSIONS} order. */
+export function permissionsOf(role: Role): Permission[] {
+  return PERMISSIONS.filter((permission) => ROLE_PERMISSIONS[role].has(permission));
 }

@@ -64,14 +64,15 @@ export function createUserStore(options: UserStoreOptions): UserStore {
 
   const load = async (): Promise<StoredUser[]> => {
     if (cache) return cache;
+    let parsed: { users?: unknown };
     try {
-      const parsed = JSON.parse(await readFile(options.path, 'utf8')) as { users?: StoredUser[] };
-      if (!Array.isArray(parsed.users)) throw new Error('no "users" array');
-      cache = parsed.users;
+      parsed = JSON.parse(await readFile(options.path, 'utf8')) as { users?: unknown };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') cache = [];
-      else throw new WardwatchError('STORAGE_CORRUPT', `User file ${options.path} is not readable: ${(error as Error).message}`, { cause: error });
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return (cache = []);
+      throw new WardwatchError('STORAGE_CORRUPT', `User file ${options.path} is not readable: ${(error as Error).message}`, { cause: error });
     }
+    if (!Array.isArray(parsed.users)) throw new WardwatchError('STORAGE_CORRUPT', `User file ${options.path} is not readable: no "users" array`);
+    cache = parsed.users as StoredUser[];
     return cache;
   };
 
@@ -82,6 +83,7 @@ export function createUserStore(options: UserStoreOptions): UserStore {
       await writeFile(tmp, `${JSON.stringify({ users }, null, 2)}\n`, { mode: 0o600 });
       await rename(tmp, options.path);
     });
+    // The chain only orders writes: this write's failure reaches its caller through `await next` below.
     writing = next.catch(() => undefined);
     await next;
   };

@@ -1,8 +1,7 @@
-import type { FastifyInstance } from 'fastify';
-import type { ServerContext } from '../server/server-context.js';
+import type { StationServerPlugin } from '../server/station-server-plugin.js';
 
 /** The hash-chained audit log (admin only): recent entries and chain verification. */
-export function registerAuditRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export const auditRoutes: StationServerPlugin = async (app, { context: ctx }) => {
   const { audit } = ctx.station.storage;
 
   app.get<{ Querystring: { fromSeq?: number; limit?: number; action?: string } }>(
@@ -27,4 +26,4 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ServerContext): v
   );
 
   app.get('/audit/verify', { schema: { tags: ['audit'], summary: 'Re-hashes the whole audit chain.' }, preHandler: ctx.requirePermission('audit.view') }, async () => audit.verify());
-}
+};

@@ -1,11 +1,15 @@
 import { WardwatchError } from '@wardwatch/core';
-import type { FastifyInstance } from 'fastify';
 import { SESSION_COOKIE } from '../auth/session-cookie.js';
-import type { ServerContext } from '../server/server-context.js';
-import { userSchema } from './schemas.js';
+import type { StationServerPlugin } from '../server/station-server-plugin.js';
+import type { MeAnswer } from '../api/api-types.js';
+import { permissionsOf } from '../auth/roles.js';
+import type { PublicUser } from '../auth/user-store.js';
+import { meSchema } from './schemas.js';
 
-/** Login, logout, the current user and the public station info. */
-export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext, limit: { max: number; windowMs: number }): void {
+const meOf = (user: PublicUser): MeAnswer => ({ user, permissions: permissionsOf(user.role) });
+
+/** Login, logout and the current user with their permissions. */
+export const authRoutes: StationServerPlugin = async (app, { context: ctx }) => {
   app.post<{ Body: { username: string; password: string } }>(
     '/auth/login',
     {
@@ -19,14 +23,14 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext, lim
           additionalProperties: false,
           properties: { username: { type: 'string', minLength: 1, maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 256 } },
         },
-        response: { 200: { type: 'object', properties: { user: userSchema } } },
+        response: { 200: meSchema },
       },
       config: {
         rateLimit: {
           // After body parsing, so the key can include the username.
           hook: 'preHandler',
-          max: limit.max,
-          timeWindow: limit.windowMs,
+          max: ctx.loginRateLimit.max,
+          timeWindow: ctx.loginRateLimit.windowMs,
           keyGenerator: (request) => {
             const body = request.body as { username?: unknown } | undefined;
             const name = typeof body?.username === 'string' ? body.username.toLowerCase() : '';
@@ -63,7 +67,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext, lim
         secure: request.protocol === 'https',
         expires: new Date(session.expiresAt),
       });
-      return { user };
+      return meOf(user);
     },
   );
 
@@ -81,14 +85,8 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext, lim
 
   app.get(
     '/auth/me',
-    { schema: { tags: ['auth'], summary: 'The logged-in user.', response: { 200: { type: 'object', properties: { user: userSchema } } } } },
-    async (request) => ({ user: ctx.userOf(request) }),
+    { schema: { tags: ['auth'], summary: 'The logged-in user and the permissions of their role.', response: { 200: meSchema } } },
+    async (request): Promise<MeAnswer> => meOf(ctx.userOf(request)),
   );
 
-  app.get('/info', { schema: { tags: ['auth'], summary: 'Public station information (name, demo mode).', security: [] } }, async () => ({
-    stationName: ctx.stationName,
-    demo: ctx.demo,
-    live: ctx.live !== undefined,
-    playback: ctx.recordingsRoot !== undefined,
-  }));
-}
+};

@@ -1,7 +1,7 @@
-import { WardwatchError, OWNERSHIPS, type CameraSpecInput, type DiscoveredCamera } from '@wardwatch/core';
-import type { FastifyInstance } from 'fastify';
+import { WardwatchError, OWNERSHIPS, type CameraSpecInput, type DiscoveredCamera, type UptimeSummary } from '@wardwatch/core';
+import type { FastifyRequest } from 'fastify';
 import { firstValueFrom, takeUntil, timer, toArray } from 'rxjs';
-import type { ServerContext } from '../server/server-context.js';
+import type { StationServerPlugin } from '../server/station-server-plugin.js';
 import { cameraView } from './camera-view.js';
 import { idParams } from './schemas.js';
 
@@ -30,8 +30,18 @@ const slug = (text: string): string =>
     .slice(0, 48) || 'cam';
 
 /** Cameras: list, details, add (spec, ONVIF URL), discovery, enable/disable, remove, snapshot, PTZ. */
-export function registerCameraRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export const cameraRoutes: StationServerPlugin = async (app, { context: ctx }) => {
   const { station } = ctx;
+  /** The last 24 h of a camera; undefined (logged) when the status history cannot be read. */
+  const uptime24h = async (request: FastifyRequest, cameraId: string): Promise<UptimeSummary | undefined> => {
+    const now = Date.now();
+    try {
+      return await station.uptime(cameraId, { from: now - 24 * 3600_000, to: now });
+    } catch (error) {
+      request.log.warn({ err: error, cameraId }, 'uptime not computed');
+      return undefined;
+    }
+  };
 
   app.get(
     '/cameras',
@@ -39,13 +49,7 @@ export function registerCameraRoutes(app: FastifyInstance, ctx: ServerContext): 
     async (request) => {
       const user = ctx.userOf(request);
       const cameras = (await firstValueFrom(station.cameras$)).filter((c) => ctx.canSeeCamera(user, c.spec)).sort((a, b) => a.id.localeCompare(b.id));
-      const now = Date.now();
-      const items = await Promise.all(
-        cameras.map(async (camera) => {
-          const uptime = await station.uptime(camera.id, { from: now - 24 * 3600_000, to: now }).catch(() => undefined);
-          return { ...cameraView(camera), uptime24h: uptime ? uptime.ratio : null };
-        }),
-      );
+      const items = await Promise.all(cameras.map(async (camera) => cameraView(camera, await uptime24h(request, camera.id))));
       return { items };
     },
   );
@@ -55,9 +59,7 @@ export function registerCameraRoutes(app: FastifyInstance, ctx: ServerContext): 
     { schema: { tags: ['cameras'], summary: 'One camera.', params: idParams }, preHandler: ctx.requirePermission('cameras.view') },
     async (request) => {
       const camera = ctx.cameraFor(request, request.params.id);
-      const now = Date.now();
-      const uptime = await station.uptime(camera.id, { from: now - 24 * 3600_000, to: now }).catch(() => undefined);
-      return { ...cameraView(camera), uptime24h: uptime ?? null };
+      return cameraView(camera, await uptime24h(request, camera.id));
     },
   );
 
@@ -100,11 +102,8 @@ export function registerCameraRoutes(app: FastifyInstance, ctx: ServerContext): 
             details: { problems: missing.map((k) => ({ path: `body.${k}`, message: 'is required' })) },
           });
         }
-        let url: URL;
-        try {
-          url = new URL(body.onvifUrl!);
-          if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
-        } catch {
+        const url = URL.canParse(body.onvifUrl!) ? new URL(body.onvifUrl!) : undefined;
+        if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
           throw new WardwatchError('INVALID_ARGUMENT', 'Invalid request: body.onvifUrl: must be an http(s) URL of the ONVIF device service', {
             details: { problems: [{ path: 'body.onvifUrl', message: 'must be an http(s) URL' }] },
           });
@@ -130,7 +129,7 @@ export function registerCameraRoutes(app: FastifyInstance, ctx: ServerContext): 
       if (input.id && station.camera(input.id)) throw new WardwatchError('ALREADY_EXISTS', `Camera ${input.id} already exists`);
       const camera = await station.addCamera(input);
       await ctx.audit(request, 'camera.add', `camera:${camera.id}`, { host: camera.spec.connection.host });
-      return reply.code(201).send(cameraView(camera));
+      return reply.code(201).send(cameraView(camera, undefined));
     },
   );
 
@@ -170,7 +169,7 @@ export function registerCameraRoutes(app: FastifyInstance, ctx: ServerContext): 
       };
       const updated = await station.updateCamera(camera.id, patch);
       await ctx.audit(request, 'camera.update', `camera:${camera.id}`, { fields: Object.keys(b) });
-      return cameraView(updated);
+      return cameraView(updated, await uptime24h(request, updated.id));
     },
   );
 
@@ -250,7 +249,12 @@ export function registerCameraRoutes(app: FastifyInstance, ctx: ServerContext): 
       const camera = ctx.cameraFor(request, request.params.id);
       const ptz = camera.ptz;
       if (!ptz) throw new WardwatchError('CAMERA_UNSUPPORTED', `Camera ${camera.id} has no PTZ`);
-      const [position, presets] = await Promise.all([ptz.position().catch(() => ({})), ptz.presets().catch(() => [])]);
+      // Either half may fail on a flaky device: the other is still shown, the failure is logged with the camera.
+      const logged = <T>(what: string, fallback: T) => (error: unknown): T => {
+        request.log.warn({ err: error, cameraId: camera.id }, `PTZ ${what} not read`);
+        return fallback;
+      };
+      const [position, presets] = await Promise.all([ptz.position().catch(logged('position', {})), ptz.presets().catch(logged('presets', []))]);
       return { position, presets };
     },
   );
@@ -314,4 +318,4 @@ export function registerCameraRoutes(app: FastifyInstance, ctx: ServerContext): 
       return { ok: true, ...(result !== undefined ? { preset: result } : {}) };
     },
   );
-}
+};

@@ -1,5 +1,6 @@
-import type { Camera, CameraStats } from '@wardwatch/core';
+import type { Camera, CameraStats, UptimeSummary } from '@wardwatch/core';
 import type { Observable } from 'rxjs';
+import type { CameraView, UptimeView } from '../api/api-types.js';
 
 /** The latest value a replaying observable holds right now, or undefined. */
 export function latestOf<T>(source$: Observable<T>): T | undefined {
@@ -8,8 +9,13 @@ export function latestOf<T>(source$: Observable<T>): T | undefined {
   return value;
 }
 
-/** A camera as the API shows it: spec without credentials, status, stats and capabilities. */
-export function cameraView(camera: Camera): Record<string, unknown> {
+/** The part of an uptime summary the API shows. */
+export function uptimeView(summary: UptimeSummary): UptimeView {
+  return { ratio: summary.ratio, upMs: summary.upMs, byState: summary.byState };
+}
+
+/** A camera as the API shows it: spec without credentials, status, stats, capabilities and its 24 h uptime. */
+export function cameraView(camera: Camera, uptime24h: UptimeSummary | undefined): CameraView {
   const { spec } = camera;
   const stats: CameraStats = latestOf(camera.stats$) ?? {};
   return {
@@ -30,5 +36,6 @@ export function cameraView(camera: Camera): Record<string, unknown> {
     ptz: camera.ptz !== undefined,
     ...(camera.device ? { device: camera.device } : {}),
     ...(camera.clockOffsetMs !== undefined ? { clockOffsetMs: camera.clockOffsetMs } : {}),
+    uptime24h: uptime24h ? uptimeView(uptime24h) : null,
   };
 }

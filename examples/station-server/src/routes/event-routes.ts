@@ -1,8 +1,8 @@
 import type { StationEvent, StationEventType } from '@wardwatch/core';
-import type { FastifyInstance } from 'fastify';
 import type { Subscription } from 'rxjs';
 import { SESSION_COOKIE } from '../auth/session-cookie.js';
-import type { ServerContext } from '../server/server-context.js';
+import type { FastifyRequest } from 'fastify';
+import type { StationServerPlugin } from '../server/station-server-plugin.js';
 import { timestamp } from './schemas.js';
 
 /** Drops heavy fields (plate crops) from events sent to browsers. */
@@ -12,11 +12,11 @@ function slim(event: StationEvent): Record<string, unknown> {
 }
 
 /** Events: stored history (filtered, paged) and the live stream as Server-Sent Events. */
-export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export const eventRoutes: StationServerPlugin = async (app, { context: ctx }) => {
   const { station } = ctx;
   const streams = new Set<{ end(): void }>();
 
-  const visible = (request: Parameters<ServerContext['userOf']>[0]) => {
+  const visible = (request: FastifyRequest) => {
     const user = ctx.userOf(request);
     if (user.role !== 'viewer') return () => true;
     return (event: { cameraId?: unknown }): boolean => {
@@ -113,4 +113,4 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext): v
   app.addHook('preClose', async () => {
     for (const stream of [...streams]) stream.end();
   });
-}
+};

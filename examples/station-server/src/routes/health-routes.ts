@@ -1,11 +1,21 @@
-import type { FastifyInstance } from 'fastify';
 import { firstValueFrom } from 'rxjs';
-import type { ServerContext } from '../server/server-context.js';
-import { latestOf } from './camera-view.js';
+import type { HealthAnswer, HealthRow, StationInfo } from '../api/api-types.js';
+import type { StationServerPlugin } from '../server/station-server-plugin.js';
+import { latestOf, uptimeView } from './camera-view.js';
 
-/** Station health: camera states with uptime, and the cameras needing repair (offline or degraded: since when, why). */
-export function registerHealthRoutes(app: FastifyInstance, ctx: ServerContext): void {
+/**
+ * The station's public face and its health: `/info` and `/healthz` (no login), then camera states with uptime
+ * and the cameras needing repair (offline or degraded: since when, why).
+ */
+export const healthRoutes: StationServerPlugin = async (app, { context: ctx }) => {
   const { station } = ctx;
+
+  app.get('/info', { schema: { tags: ['health'], summary: 'Public station information (name, demo mode, live, playback).', security: [] } }, async (): Promise<StationInfo> => ({
+    stationName: ctx.stationName,
+    demo: ctx.demo,
+    live: ctx.live !== undefined,
+    playback: ctx.recordingsRoot !== undefined,
+  }));
 
   app.get('/healthz', { schema: { tags: ['health'], summary: 'Liveness of the server (no auth).', security: [] } }, async () => ({ ok: true, running: station.running }));
 
@@ -19,13 +29,13 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: ServerContext): 
       },
       preHandler: ctx.requirePermission('health.view'),
     },
-    async (request) => {
+    async (request): Promise<HealthAnswer> => {
       const user = ctx.userOf(request);
       const now = Date.now();
       const hours = request.query.hours ?? 24;
       const cameras = (await firstValueFrom(station.cameras$)).filter((c) => ctx.canSeeCamera(user, c.spec));
       const rows = await Promise.all(
-        cameras.map(async (c) => {
+        cameras.map(async (c): Promise<HealthRow> => {
           const uptime = await station.uptime(c.id, { from: now - hours * 3600_000, to: now });
           const stats = latestOf(c.stats$) ?? {};
           return {
@@ -37,12 +47,12 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: ServerContext): 
             cause: c.status.cause,
             since: c.status.since,
             lastFrameAt: stats.lastFrameAt,
-            uptime: { ratio: uptime.ratio, upMs: uptime.upMs, byState: uptime.byState },
+            uptime: uptimeView(uptime),
           };
         }),
       );
-      const counts: Record<string, number> = { connecting: 0, online: 0, degraded: 0, offline: 0, disabled: 0 };
-      for (const r of rows) counts[r.state] = (counts[r.state] ?? 0) + 1;
+      const counts: HealthAnswer['counts'] = { connecting: 0, online: 0, degraded: 0, offline: 0, disabled: 0 };
+      for (const r of rows) counts[r.state] += 1;
       return {
         at: now,
         running: station.running,
@@ -52,4 +62,4 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: ServerContext): 
       };
     },
   );
-}
+};

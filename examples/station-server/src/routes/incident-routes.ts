@@ -1,6 +1,6 @@
 import { INCIDENT_STATUSES, WardwatchError, type IncidentStatus } from '@wardwatch/core';
-import type { FastifyInstance } from 'fastify';
-import type { ServerContext } from '../server/server-context.js';
+import type { FastifyRequest } from 'fastify';
+import type { StationServerPlugin } from '../server/station-server-plugin.js';
 import { idParams, timestamp } from './schemas.js';
 
 const rangeSchema = {
@@ -11,9 +11,9 @@ const rangeSchema = {
 } as const;
 
 /** Incidents (vụ việc): list, create, edit, workflow, linked cameras/ranges, evidence and outcome. */
-export function registerIncidentRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export const incidentRoutes: StationServerPlugin = async (app, { context: ctx }) => {
   const { incidents } = ctx.station;
-  const checkCamera = (request: Parameters<ServerContext['userOf']>[0], cameraId: string): void => {
+  const checkCamera = (request: FastifyRequest, cameraId: string): void => {
     // A linked camera must exist (its recordings may outlive it, so stored specs are not required).
     if (!ctx.station.camera(cameraId)) {
       throw new WardwatchError('INVALID_ARGUMENT', `Invalid request: cameraId: camera ${cameraId} does not exist`, {
@@ -164,4 +164,4 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: ServerContext)
     },
     async (request) => incidents.linkEvidence(request.params.id, request.body.evidenceId, ctx.userOf(request).username),
   );
-}
+};

@@ -1,7 +1,6 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { WardwatchError } from '@wardwatch/core';
-import type { FastifyInstance } from 'fastify';
-import type { ServerContext } from '../server/server-context.js';
+import type { StationServerPlugin } from '../server/station-server-plugin.js';
 import { idParams, timestamp } from './schemas.js';
 
 const rangeQuery = {
@@ -12,7 +11,7 @@ const rangeQuery = {
 } as const;
 
 /** Recordings: segments and gaps of a range (the timeline), playback from a time, segment files with HTTP ranges. */
-export function registerRecordingRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export const recordingRoutes: StationServerPlugin = async (app, { context: ctx }) => {
   const { storage } = ctx.station;
 
   app.get<{ Params: { id: string }; Querystring: { from: number; to: number } }>(
@@ -92,4 +91,4 @@ export function registerRecordingRoutes(app: FastifyInstance, ctx: ServerContext
       return reply.type('video/mp4').sendFile(rel, root);
     },
   );
-}
+};

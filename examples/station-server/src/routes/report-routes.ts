@@ -1,9 +1,8 @@
-import type { FastifyInstance } from 'fastify';
-import type { ServerContext } from '../server/server-context.js';
+import type { StationServerPlugin } from '../server/station-server-plugin.js';
 import { timestamp } from './schemas.js';
 
 /** Incident reports by period, category, outcome, station and camera ownership. */
-export function registerReportRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export const reportRoutes: StationServerPlugin = async (app, { context: ctx }) => {
   app.get<{ Querystring: { period?: 'day' | 'week' | 'month' | 'quarter' | 'year'; from?: number; to?: number; utcOffset?: string } }>(
     '/reports/incidents',
     {
@@ -29,4 +28,4 @@ export function registerReportRoutes(app: FastifyInstance, ctx: ServerContext): 
       return report;
     },
   );
-}
+};

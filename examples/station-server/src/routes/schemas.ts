@@ -1,13 +1,21 @@
+import { PERMISSIONS, ROLES } from '../auth/roles.js';
+
 /** JSON schema of a public user (no password hash). */
 export const userSchema = {
   type: 'object',
   properties: {
     username: { type: 'string' },
-    role: { type: 'string', enum: ['admin', 'duty-officer', 'investigator', 'viewer'] },
+    role: { type: 'string', enum: [...ROLES] },
     owner: { type: 'string' },
     displayName: { type: 'string' },
     createdAt: { type: 'number' },
   },
+} as const;
+
+/** JSON schema of `GET /auth/me` (and the login answer): the user and their permissions. */
+export const meSchema = {
+  type: 'object',
+  properties: { user: userSchema, permissions: { type: 'array', items: { type: 'string', enum: [...PERMISSIONS] } } },
 } as const;
 
 /** JSON schema of a `:id` path parameter. */

@@ -1,10 +1,9 @@
-import type { FastifyInstance } from 'fastify';
 import { ROLES, type Role } from '../auth/roles.js';
-import type { ServerContext } from '../server/server-context.js';
+import type { StationServerPlugin } from '../server/station-server-plugin.js';
 import { userSchema } from './schemas.js';
 
 /** User administration (admin only): list, create, remove. */
-export function registerUserRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export const userRoutes: StationServerPlugin = async (app, { context: ctx }) => {
   app.get(
     '/users',
     { schema: { tags: ['users'], summary: 'Users of the station.', response: { 200: { type: 'object', properties: { items: { type: 'array', items: userSchema } } } } }, preHandler: ctx.requirePermission('users.manage') },
@@ -53,4 +52,4 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ServerContext): vo
       return reply.code(204).send();
     },
   );
-}
+};

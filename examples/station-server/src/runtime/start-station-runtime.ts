@@ -9,10 +9,13 @@ import type { FastifyInstance } from 'fastify';
 import { createUserStore, type UserStore } from '../auth/user-store.js';
 import type { StationConfig } from '../config/station-config.js';
 import { createGatewayLiveUrls } from '../live/create-gateway-live-urls.js';
-import { createExportJobs } from '../server/export-jobs.js';
-import { createStationServer, type EvidenceRoutes } from '../server/create-station-server.js';
 import { readStationIdentity } from '../evidence/open-evidence-data.js';
-import { evidenceMount, stationEvidenceOptions } from './evidence-mount.js';
+import { clipExportRunner } from '../exports/clip-export-runner.js';
+import { evidenceExportRunner } from '../exports/evidence-export-runner.js';
+import { createExportJobs } from '../exports/export-jobs.js';
+import { createStationServer } from '../server/create-station-server.js';
+import type { StationServerPlugin } from '../server/station-server-plugin.js';
+import { stationEvidenceOptions } from './evidence-mount.js';
 import { syncConfigCameras } from './sync-config-cameras.js';
 
 /** The data directory layout shared with the evidence tools. */
@@ -34,9 +37,9 @@ export interface StationRuntimeOptions {
   webRoot?: string;
   /** Demo mode flag shown by the UI. @default false */
   demo?: boolean;
-  /** Evidence routes (mounted under `/api`). @default the routes over the station's evidence service ({@link evidenceMount}) */
-  evidenceRoutes?: EvidenceRoutes;
-  /** `false` creates the station without evidence export and turns the evidence routes off. @default true */
+  /** Extra route modules of the HTTP server (mounted under `/api`). @default [] */
+  serverPlugins?: readonly StationServerPlugin[];
+  /** `false` creates the station without evidence export (no evidence jobs, evidence routes answer `STATION_NOT_RUNNING`). @default true */
   evidence?: boolean;
   /** Station plugins. @default [analyticsPlugin()] — motion, tamper, plates and faces, enabled per camera by `analytics.analyzers` */
   plugins?: readonly Plugin[];
@@ -142,8 +145,13 @@ export async function startStationRuntime(options: StationRuntimeOptions): Promi
     const users = createUserStore({ path: paths.users });
     await options.beforeListen?.({ station, users });
 
-    const exportJobs = createExportJobs({ recorder, dir: paths.exports });
-    const evidenceRoutes = options.evidenceRoutes ?? (options.evidence === false ? undefined : evidenceMount(station));
+    const stationEvidence = station.evidence;
+    const clockOffsetOf = (cameraId: string): number | undefined => station.camera(cameraId)?.clockOffsetMs;
+    const exportJobs = createExportJobs({
+      dir: paths.exports,
+      runners: { clip: clipExportRunner(recorder), ...(stationEvidence ? { evidence: evidenceExportRunner(() => stationEvidence, clockOffsetOf) } : {}) },
+      logger,
+    });
     const https = config.http.tls
       ? { cert: await readFile(config.http.tls.certFile), key: await readFile(config.http.tls.keyFile) }
       : undefined;
@@ -157,7 +165,7 @@ export async function startStationRuntime(options: StationRuntimeOptions): Promi
       demo: options.demo ?? false,
       ...(gateway ? { live: createGatewayLiveUrls(gateway, { ttlMs: config.live.urlTtlSeconds * 1000 }) } : {}),
       ...(options.webRoot ? { webRoot: options.webRoot } : {}),
-      ...(evidenceRoutes ? { evidenceRoutes } : {}),
+      ...(options.serverPlugins ? { plugins: options.serverPlugins } : {}),
       ...(https ? { https } : {}),
       ...(config.discovery ? { discovery: config.discovery } : {}),
       ...(options.httpLogger !== undefined ? { logger: options.httpLogger } : {}),

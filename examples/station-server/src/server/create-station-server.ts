@@ -5,34 +5,18 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import { WardwatchError, type Station } from '@wardwatch/core';
+import { WardwatchError, type EvidenceService, type Station } from '@wardwatch/core';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { can, type Permission } from '../auth/roles.js';
 import { SESSION_COOKIE } from '../auth/session-cookie.js';
 import { createSessionStore, type SessionStore } from '../auth/session-store.js';
 import type { PublicUser, UserStore } from '../auth/user-store.js';
+import type { ExportJobs } from '../exports/export-jobs.js';
 import type { LiveUrlProvider } from '../live/live-url-provider.js';
-import { registerAuditRoutes } from '../routes/audit-routes.js';
-import { registerAuthRoutes } from '../routes/auth-routes.js';
-import { registerCameraRoutes } from '../routes/camera-routes.js';
-import { registerEventRoutes } from '../routes/event-routes.js';
-import { registerExportRoutes } from '../routes/export-routes.js';
-import { registerHealthRoutes } from '../routes/health-routes.js';
-import { registerIncidentRoutes } from '../routes/incident-routes.js';
-import { registerRecordingRoutes } from '../routes/recording-routes.js';
-import { registerReportRoutes } from '../routes/report-routes.js';
-import { registerUserRoutes } from '../routes/user-routes.js';
-import type { ExportJobs } from './export-jobs.js';
+import { SERVER_ROUTES } from '../routes/server-routes.js';
 import { toApiError } from './http-error.js';
 import type { ServerContext } from './server-context.js';
-
-
-/**
- * A route registrar mounted under `/api` (the evidence routes, which start with `/evidence`): it
- * receives an encapsulated Fastify scope and the {@link ServerContext} (auth preHandlers, audit
- * writer, station).
- */
-export type EvidenceRoutes = (app: FastifyInstance, context: ServerContext) => void | Promise<void>;
+import type { StationServerPlugin } from './station-server-plugin.js';
 
 /** Options of {@link createStationServer}. */
 export interface StationServerOptions {
@@ -44,14 +28,16 @@ export interface StationServerOptions {
   sessions?: SessionStore;
   /** Signed live URLs; without it tiles show "live unavailable". */
   live?: LiveUrlProvider;
-  /** Clip exports; without it export endpoints answer 503-like `STATION_NOT_RUNNING`. */
+  /** The export job system (clips and evidence); without it export endpoints answer `STATION_NOT_RUNNING`. */
   exports?: ExportJobs;
+  /** The evidence service (or a getter). @default the station's own (`station.evidence`); without one the evidence endpoints answer `STATION_NOT_RUNNING` */
+  evidence?: EvidenceService | (() => EvidenceService | undefined);
   /** Recorder root directory: segment paths are relative to it. Without it playback is unavailable. */
   recordingsRoot?: string;
   /** The built dashboard (`web/dist`); not served when absent. */
   webRoot?: string;
-  /** Evidence routes mounted under `/api` (see {@link EvidenceRoutes}). */
-  evidenceRoutes?: EvidenceRoutes;
+  /** The integrator's own route modules, mounted under `/api` after the server's (see {@link StationServerPlugin}). @default [] */
+  plugins?: readonly StationServerPlugin[];
   /** PEM certificate and key: the server then speaks HTTPS only. */
   https?: { cert: string | Buffer; key: string | Buffer };
   /** Station display name. @default 'WardWatch station' */
@@ -97,7 +83,7 @@ export async function createStationServer(options: StationServerOptions): Promis
         description: 'Cameras, live view, recordings, events, incidents, exports, reports and health of a ward police station.',
         version: '0.1.0',
       },
-      tags: ['auth', 'cameras', 'recordings', 'events', 'incidents', 'exports', 'reports', 'health', 'users', 'audit'].map((name) => ({ name })),
+      tags: ['auth', 'cameras', 'recordings', 'events', 'incidents', 'exports', 'evidence', 'holds', 'reports', 'health', 'users', 'audit'].map((name) => ({ name })),
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
       security: [{ session: [] }],
     },
@@ -110,7 +96,7 @@ export async function createStationServer(options: StationServerOptions): Promis
   };
 
   app.setErrorHandler((error, request, reply) => {
-    const e = error as { validation?: Array<{ instancePath?: string; message?: string; params?: Record<string, unknown> }>; validationContext?: string; statusCode?: number; code?: string };
+    const e = error as { validation?: Array<{ instancePath?: string; message?: string; params?: Record<string, unknown> }>; validationContext?: string };
     if (e.validation) {
       const problems = e.validation.map((v) => {
         const missing = v.params && typeof v.params['missingProperty'] === 'string' ? `/${v.params['missingProperty']}` : '';
@@ -123,13 +109,11 @@ export async function createStationServer(options: StationServerOptions): Promis
         new WardwatchError('INVALID_ARGUMENT', `Invalid request: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, { details: { problems } }),
       );
     }
-    if (e.statusCode === 429) return sendError(reply, new WardwatchError('RATE_LIMITED', 'Too many attempts; try again later'));
-    if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || e.statusCode === 400) {
-      return sendError(reply, new WardwatchError('INVALID_ARGUMENT', (error as Error).message));
-    }
     const { status, body } = toApiError(error);
+    // Client mistakes (4xx, Fastify's own included) are answered, not logged as server errors.
     if (status >= 500) request.log.error({ err: error }, 'request failed');
-    return reply.code(status).send(body);
+    else request.log.info({ code: body.error.code, status }, 'request refused');
+    return reply.code(status).type('application/json').send(body);
   });
 
   const authenticate = (request: FastifyRequest): PublicUser => {
@@ -139,6 +123,7 @@ export async function createStationServer(options: StationServerOptions): Promis
     request.wwUser = session.user;
     return session.user;
   };
+  const evidence = options.evidence;
 
   const context: ServerContext = {
     station,
@@ -146,11 +131,13 @@ export async function createStationServer(options: StationServerOptions): Promis
     sessions,
     live: options.live,
     exports: options.exports,
+    evidence: () => (typeof evidence === 'function' ? evidence() : (evidence ?? station.evidence)),
     recordingsRoot: options.recordingsRoot ? resolve(options.recordingsRoot) : undefined,
     stationName: options.stationName ?? 'WardWatch station',
     site: { ward: options.ward ?? 'ward', station: options.stationName ?? 'WardWatch station' },
     discovery: options.discovery,
     demo: options.demo ?? false,
+    loginRateLimit: options.loginRateLimit ?? { max: 5, windowMs: 60_000 },
     requirePermission(permission: Permission) {
       return async (request) => {
         const user = authenticate(request);
@@ -159,16 +146,18 @@ export async function createStationServer(options: StationServerOptions): Promis
         }
       };
     },
-    userOf(request) {
-      return authenticate(request);
-    },
+    userOf: authenticate,
+    actorOf: (request) => authenticate(request).username,
     canSeeCamera(user, spec) {
       return user.role !== 'viewer' || (user.owner !== undefined && spec.owner === user.owner);
     },
-    cameraFor(request, cameraId) {
-      const user = authenticate(request);
+    mayAccessCamera(request, cameraId) {
       const camera = station.camera(cameraId);
-      if (!camera || !context.canSeeCamera(user, camera.spec)) {
+      return camera !== undefined && context.canSeeCamera(authenticate(request), camera.spec);
+    },
+    cameraFor(request, cameraId) {
+      const camera = station.camera(cameraId);
+      if (!camera || !context.canSeeCamera(authenticate(request), camera.spec)) {
         throw new WardwatchError('NOT_FOUND', `Camera ${cameraId} does not exist`, { details: { cameraId } });
       }
       return camera;
@@ -186,23 +175,9 @@ export async function createStationServer(options: StationServerOptions): Promis
     sendError,
   };
 
-  const loginLimit = options.loginRateLimit ?? { max: 5, windowMs: 60_000 };
   await app.register(
     async (api) => {
-      registerAuthRoutes(api, context, loginLimit);
-      registerCameraRoutes(api, context);
-      registerRecordingRoutes(api, context);
-      registerEventRoutes(api, context);
-      registerIncidentRoutes(api, context);
-      registerExportRoutes(api, context);
-      registerReportRoutes(api, context);
-      registerHealthRoutes(api, context);
-      registerUserRoutes(api, context);
-      registerAuditRoutes(api, context);
-      if (options.evidenceRoutes) {
-        const evidence = options.evidenceRoutes;
-        await api.register(async (scope) => evidence(scope, context));
-      }
+      for (const plugin of [...SERVER_ROUTES, ...(options.plugins ?? [])]) await api.register(plugin, { context });
     },
     { prefix: '/api' },
   );

@@ -1,3 +1,5 @@
+// The API's types come from the server's own module (`src/api/api-types.ts`), never copied here.
+
 /** An error answered by the station API. */
 export class ApiError extends Error {
   constructor(
@@ -25,33 +27,17 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   return data as T;
 }
 
-/** A camera as the API lists it. */
-export interface CameraItem {
-  id: string;
-  name: string;
-  location: { lat: number; lon: number; address?: string };
-  ownership: string;
-  owner?: string;
-  status: { state: string; cause?: string; since: number };
-  stats: { fps?: number; bitrateKbps?: number; width?: number; height?: number; lastFrameAt?: number };
-  ptz: boolean;
-  enabled: boolean;
-  uptime24h: number | null;
-}
-
-/** The logged-in user. */
-export interface Me {
-  username: string;
-  role: 'admin' | 'duty-officer' | 'investigator' | 'viewer';
-  owner?: string;
-  displayName?: string;
-}
-
-/** A station event as sent by the API. */
-export interface EventItem {
-  id?: string;
-  type: string;
-  at: number;
-  cameraId?: string;
-  [key: string]: unknown;
-}
+export type {
+  ApiUser,
+  CameraView,
+  EventItem,
+  ExportJobView,
+  HealthAnswer,
+  ItemsAnswer,
+  LiveAnswer,
+  MeAnswer,
+  PlaybackAnswer,
+  RecordingsAnswer,
+  StationInfo,
+} from '../../src/api/api-types.js';
+export type { Permission, Role } from '../../src/auth/roles.js';

@@ -149,11 +149,23 @@ export function setLang(next: Lang): void {
   document.documentElement.lang = next;
 }
 
-/** The label of `key` in the current language (the key itself for unknown keys such as new categories). */
-export function t(key: Key | string): string {
-  const entry = (dict as Record<string, [string, string]>)[key];
-  if (!entry) return key;
+/** The label of a known `key` in the current language; an unknown key does not compile. */
+export function t(key: Key): string {
+  const entry = dict[key];
   return lang === 'vi' ? entry[0] : entry[1];
+}
+
+/** Whether a string is a label key. */
+export function isKey(text: string): text is Key {
+  return Object.hasOwn(dict, text);
+}
+
+/**
+ * The label of a value the server sends (an event type, a category, an outcome), which may be one the
+ * dashboard has no label for yet (a plugin's event, a new category): the translation when known, else the value.
+ */
+export function label(value: string): string {
+  return isKey(value) ? t(value) : value;
 }
 
 /** A date-time in the station's local style. */

@@ -1,4 +1,4 @@
-import { api, type Me } from './api.js';
+import { ApiError, api, type MeAnswer, type Permission, type StationInfo } from './api.js';
 import { h } from './dom.js';
 import { currentLang, setLang, t } from './i18n.js';
 import { renderAdminPage } from './pages/admin-page.js';
@@ -9,32 +9,33 @@ import { renderExportsPage } from './pages/exports-page.js';
 import { renderIncidentsPage } from './pages/incidents-page.js';
 import { renderLoginPage } from './pages/login-page.js';
 import { renderWallPage } from './pages/wall-page.js';
-import { connectEvents, disconnectEvents, loadCameras, store } from './store.js';
+import { can, connectEvents, disconnectEvents, loadCameras, store } from './store.js';
 
 /** A page renders into `root` and returns its cleanup. */
 export type Page = (root: HTMLElement, params: string[]) => (() => void) | void;
 
-const routes: Array<{ path: string; page: Page; label: Parameters<typeof t>[0]; roles?: Me['role'][] }> = [
-  { path: 'wall', page: renderWallPage, label: 'wall' },
-  { path: 'cameras', page: renderCamerasPage, label: 'cameras' },
-  { path: 'events', page: renderEventsPage, label: 'events' },
-  { path: 'incidents', page: renderIncidentsPage, label: 'incidents', roles: ['admin', 'duty-officer', 'investigator'] },
-  { path: 'exports', page: renderExportsPage, label: 'exports', roles: ['admin', 'duty-officer', 'investigator'] },
-  { path: 'admin', page: renderAdminPage, label: 'admin', roles: ['admin'] },
+/** The pages, each shown to users holding its permission (the server's roles decide: `GET /auth/me`). */
+const routes: Array<{ path: string; page: Page; label: Parameters<typeof t>[0]; permission: Permission }> = [
+  { path: 'wall', page: renderWallPage, label: 'wall', permission: 'live.view' },
+  { path: 'cameras', page: renderCamerasPage, label: 'cameras', permission: 'cameras.view' },
+  { path: 'events', page: renderEventsPage, label: 'events', permission: 'events.view' },
+  { path: 'incidents', page: renderIncidentsPage, label: 'incidents', permission: 'incidents.view' },
+  { path: 'exports', page: renderExportsPage, label: 'exports', permission: 'exports.view' },
+  { path: 'admin', page: renderAdminPage, label: 'admin', permission: 'users.manage' },
 ];
 
 const app = document.getElementById('app')!;
 let cleanup: (() => void) | void;
 
 function shell(): { main: HTMLElement } {
-  const me = store.me!;
+  const me = store.me!.user;
   const current = location.hash.replace(/^#\/?/, '').split('/')[0] || 'wall';
   const nav = h(
     'nav',
     { class: 'nav' },
     h('span', { class: 'brand' }, `WardWatch · ${store.info.stationName}`),
     ...routes
-      .filter((r) => !r.roles || r.roles.includes(me.role))
+      .filter((r) => can(r.permission))
       .map((r) => h('a', { href: `#/${r.path}`, class: current === r.path ? 'active' : '', 'data-nav': r.path }, t(r.label))),
     h('span', { class: 'spacer' }),
     store.info.demo ? h('span', { class: 'badge demo' }, t('demoMode')) : null,
@@ -48,7 +49,7 @@ function shell(): { main: HTMLElement } {
 }
 
 async function logout(): Promise<void> {
-  await api('/auth/logout', { method: 'POST', body: {} }).catch(() => undefined);
+  await api('/auth/logout', { method: 'POST', body: {} }).catch((error: unknown) => console.error('logout failed', error));
   store.me = undefined;
   disconnectEvents();
   location.hash = '#/login';
@@ -73,7 +74,7 @@ function render(): void {
     return;
   }
   const route = routes.find((r) => r.path === path) ?? routes[0]!;
-  if (route.roles && !route.roles.includes(store.me.role)) {
+  if (!can(route.permission)) {
     main.append(h('div', { class: 'error' }, t('forbidden')));
     return;
   }
@@ -97,12 +98,12 @@ window.addEventListener('ww-unauthenticated', () => {
 
 async function boot(): Promise<void> {
   setLang(currentLang());
-  store.info = await api<typeof store.info>('/info');
-  try {
-    store.me = (await api<{ user: Me }>('/auth/me')).user;
-  } catch {
-    store.me = undefined;
-  }
+  store.info = await api<StationInfo>('/info');
+  // Not logged in (401) shows the login page; any other failure is shown too, then the login page.
+  store.me = await api<MeAnswer>('/auth/me').catch((error: unknown) => {
+    if (!(error instanceof ApiError && error.status === 401)) console.error('GET /auth/me failed', error);
+    return undefined;
+  });
   if (store.me) await start();
   else render();
 }

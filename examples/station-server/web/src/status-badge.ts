@@ -1,8 +1,9 @@
+import type { CameraState } from '@wardwatch/core';
 import { h } from './dom.js';
 import { t } from './i18n.js';
 
 /** A coloured badge for a camera state. */
-export function statusBadge(state: string): HTMLElement {
+export function statusBadge(state: CameraState): HTMLElement {
   return h('span', { class: `badge state-${state}`, 'data-state': state }, t(state));
 }
 

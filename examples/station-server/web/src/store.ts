@@ -1,17 +1,23 @@
-import { api, type CameraItem, type EventItem, type Me } from './api.js';
+import { api, type CameraView, type EventItem, type ItemsAnswer, type MeAnswer, type Permission, type StationInfo } from './api.js';
 
 type Listener = () => void;
 
 /** Client state shared by the pages: the user, cameras (kept current by the event stream) and live events. */
 export const store = {
-  me: undefined as Me | undefined,
-  info: { stationName: '', demo: false, live: false, playback: false },
-  cameras: new Map<string, CameraItem>(),
+  /** The logged-in user and their permissions (`GET /auth/me`). */
+  me: undefined as MeAnswer | undefined,
+  info: { stationName: '', demo: false, live: false, playback: false } as StationInfo,
+  cameras: new Map<string, CameraView>(),
   recentEvents: [] as EventItem[],
   listeners: new Set<Listener>(),
   eventListeners: new Set<(event: EventItem) => void>(),
   source: undefined as EventSource | undefined,
 };
+
+/** Whether the logged-in user's role grants `permission` (pages and buttons are shown by this, the server enforces it). */
+export function can(permission: Permission): boolean {
+  return store.me?.permissions.includes(permission) ?? false;
+}
 
 /** Subscribes to camera changes; returns the unsubscribe function. */
 export function onCamerasChanged(listener: Listener): () => void {
@@ -31,7 +37,7 @@ function notify(): void {
 
 /** Reloads the camera list from the API. */
 export async function loadCameras(): Promise<void> {
-  const { items } = await api<{ items: CameraItem[] }>('/cameras');
+  const { items } = await api<ItemsAnswer<CameraView>>('/cameras');
   store.cameras = new Map(items.map((c) => [c.id, c]));
   notify();
 }
@@ -48,7 +54,7 @@ export function connectEvents(): void {
     if (event.type === 'camera.status' && typeof event.cameraId === 'string') {
       const camera = store.cameras.get(event.cameraId);
       if (camera) {
-        camera.status = event['status'] as CameraItem['status'];
+        camera.status = event['status'] as CameraView['status'];
         notify();
       }
     } else if (event.type === 'camera.added' || event.type === 'camera.removed' || event.type === 'camera.updated') {

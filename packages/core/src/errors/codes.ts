@@ -55,6 +55,8 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: { retryable: false, description: 'No valid session or credentials were presented.' },
   FORBIDDEN: { retryable: false, description: "The user's role does not allow the operation." },
   RATE_LIMITED: { retryable: true, description: 'Too many attempts; retry later.' },
+  PAYLOAD_TOO_LARGE: { retryable: false, description: 'A request body is larger than the server accepts.' },
+  UNSUPPORTED_MEDIA_TYPE: { retryable: false, description: 'A request body has a content type the server does not accept (JSON only).' },
   // fallback
   INTERNAL: { retryable: false, description: 'An unexpected error; the cause holds the original.' },
 } as const satisfies Record<string, { retryable: boolean; description: string }>;

@@ -3,7 +3,7 @@ import { h, showError } from '../dom.js';
 import { formatTime, t } from '../i18n.js';
 import { attachLivePlayer } from '../live-player.js';
 import { statusBadge } from '../status-badge.js';
-import { onCamerasChanged, store } from '../store.js';
+import { can, onCamerasChanged, store } from '../store.js';
 
 interface Recordings {
   segments: Array<{ start: number; end: number; bytes: number }>;
@@ -75,7 +75,7 @@ export function renderCameraPage(root: HTMLElement, params: string[]): () => voi
     onmousedown: () => void api(`/cameras/${encodeURIComponent(id)}/ptz`, { body: { action: 'move', pan, tilt, zoom, timeoutMs: 2000 } }).catch((e: unknown) => showError(ptzMsg, e)),
     onmouseup: () => void api(`/cameras/${encodeURIComponent(id)}/ptz`, { body: { action: 'stop' } }).catch((e: unknown) => showError(ptzMsg, e)),
   });
-  const canPtz = store.me?.role === 'admin' || store.me?.role === 'duty-officer';
+  const canPtz = can('ptz.control');
   const ptzPad = camera.ptz
     ? h(
         'div',

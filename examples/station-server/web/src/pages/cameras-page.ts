@@ -1,11 +1,11 @@
-import { api, type CameraItem } from '../api.js';
+import { api, type CameraView } from '../api.js';
 import { h, showError, svg } from '../dom.js';
 import { formatTime, t } from '../i18n.js';
 import { stateColour, statusBadge } from '../status-badge.js';
-import { loadCameras, onCamerasChanged, store } from '../store.js';
+import { can, loadCameras, onCamerasChanged, store } from '../store.js';
 
 /** An offline plot of camera positions (lat/lon scaled into an SVG; no map tiles). */
-function cameraMap(cameras: CameraItem[]): SVGElement {
+function cameraMap(cameras: CameraView[]): SVGElement {
   const W = 640;
   const H = 480;
   const pad = 50;
@@ -38,7 +38,7 @@ function cameraMap(cameras: CameraItem[]): SVGElement {
   for (const c of cameras) {
     const link = svg('a', { href: `#/camera/${c.id}`, 'data-camera-id': c.id, 'data-state': c.status.state });
     link.append(
-      svg('circle', { cx: x(c.location.lon), cy: y(c.location.lat), r: 9, fill: stateColour(c.status.state), stroke: '#fff', 'stroke-width': 2 }, svg('title', {}, `${c.name} — ${t(c.status.state)}${c.uptime24h === null ? '' : ` — ${t('uptime')}: ${(c.uptime24h * 100).toFixed(1)} %`}`)),
+      svg('circle', { cx: x(c.location.lon), cy: y(c.location.lat), r: 9, fill: stateColour(c.status.state), stroke: '#fff', 'stroke-width': 2 }, svg('title', {}, `${c.name} — ${t(c.status.state)}${c.uptime24h === null ? '' : ` — ${t('uptime')}: ${(c.uptime24h.ratio * 100).toFixed(1)} %`}`)),
       svg('text', { x: x(c.location.lon) + 12, y: y(c.location.lat) + 4, fill: '#e8eef5', 'font-size': 13 }, c.name),
     );
     map.append(link);
@@ -80,7 +80,7 @@ function addCameraForm(onAdded: () => void): HTMLElement {
     field('onvifUrl', 'ONVIF URL', { required: true, placeholder: 'http://192.0.2.10/onvif/device_service' }),
     field('username', t('username')),
     field('password', t('password'), { type: 'password' }),
-    h('label', {}, t('ownership'), h('select', { name: 'ownership' }, ...['station', 'household', 'business', 'boarding-house'].map((o) => h('option', { value: o }, t(o))))),
+    h('label', {}, t('ownership'), h('select', { name: 'ownership' }, ...(['station', 'household', 'business', 'boarding-house'] as const).map((o) => h('option', { value: o }, t(o))))),
     field('lat', 'Lat', { required: true, type: 'number', step: 'any' }),
     field('lon', 'Lon', { required: true, type: 'number', step: 'any' }),
     field('address', t('address')),
@@ -118,7 +118,7 @@ export function renderCamerasPage(root: HTMLElement): () => void {
   const listBox = h('div', { class: 'panel grow' });
   const mapBox = h('div', { class: 'panel' });
   const repairBox = h('div', { class: 'panel' });
-  const isAdmin = store.me?.role === 'admin';
+  const isAdmin = can('cameras.manage');
   root.replaceChildren(
     h('div', { class: 'columns' }, h('div', { class: 'col' }, listBox, isAdmin ? addCameraForm(() => void loadCameras()) : ''), h('div', { class: 'col' }, mapBox, repairBox)),
   );
@@ -143,7 +143,7 @@ export function renderCamerasPage(root: HTMLElement): () => void {
               h('td', {}, formatTime(c.status.since)),
               h('td', {}, t(c.ownership)),
               h('td', {}, c.location.address ?? ''),
-              h('td', {}, c.uptime24h === null ? '—' : `${(c.uptime24h * 100).toFixed(1)} %`),
+              h('td', {}, c.uptime24h === null ? '—' : `${(c.uptime24h.ratio * 100).toFixed(1)} %`),
               h('td', {}, c.stats.fps !== undefined ? c.stats.fps.toFixed(1) : '—'),
             ),
           ),

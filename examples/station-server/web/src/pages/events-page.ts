@@ -1,13 +1,13 @@
 import { api, type EventItem } from '../api.js';
 import { h, showError } from '../dom.js';
-import { formatTime, t } from '../i18n.js';
+import { formatTime, label, t } from '../i18n.js';
 import { onEvent, store } from '../store.js';
 
 function summary(e: EventItem): string {
   switch (e.type) {
     case 'camera.status': {
       const s = e['status'] as { state: string; cause?: string };
-      return `${t(String(e['previous']))} → ${t(s.state)}${s.cause ? ` (${s.cause})` : ''}`;
+      return `${label(String(e['previous']))} → ${label(s.state)}${s.cause ? ` (${s.cause})` : ''}`;
     }
     case 'motion':
     case 'tamper':
@@ -43,7 +43,7 @@ export function renderEventsPage(root: HTMLElement): () => void {
     'select',
     { onchange: () => ((filter = select.value), draw()) },
     h('option', { value: '' }, t('all')),
-    ...['camera.status', 'motion', 'tamper', 'plate', 'face', 'recording.gap', 'incident.created', 'incident.updated', 'evidence.exported', 'storage.low'].map((x) => h('option', { value: x }, t(x))),
+    ...['camera.status', 'motion', 'tamper', 'plate', 'face', 'recording.gap', 'incident.created', 'incident.updated', 'evidence.exported', 'storage.low'].map((x) => h('option', { value: x }, label(x))),
   );
   const msg = h('div', {});
   const body = h('tbody', {});
@@ -54,7 +54,7 @@ export function renderEventsPage(root: HTMLElement): () => void {
       'tr',
       { 'data-type': e.type },
       h('td', {}, formatTime(e.at)),
-      h('td', {}, t(e.type)),
+      h('td', {}, label(e.type)),
       h('td', {}, e.cameraId ? h('a', { href: `#/camera/${e.cameraId}` }, cam?.name ?? e.cameraId) : ''),
       h('td', {}, summary(e)),
     );

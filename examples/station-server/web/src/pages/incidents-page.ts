@@ -1,7 +1,7 @@
 import { api } from '../api.js';
 import { fromLocalInput, h, showError, toLocalInput } from '../dom.js';
-import { formatTime, t } from '../i18n.js';
-import { store } from '../store.js';
+import { formatTime, label, t } from '../i18n.js';
+import { can, store } from '../store.js';
 
 interface Incident {
   id: string;
@@ -55,9 +55,9 @@ export function renderIncidentsPage(root: HTMLElement): void {
                   { class: 'clickable', 'data-incident-id': i.id, onclick: () => showDetail(i.id) },
                   h('td', {}, formatTime(i.occurredAt)),
                   h('td', {}, i.title),
-                  h('td', {}, t(i.category)),
-                  h('td', {}, t(i.status)),
-                  h('td', {}, i.outcome ? t(i.outcome) : '—'),
+                  h('td', {}, label(i.category)),
+                  h('td', {}, label(i.status)),
+                  h('td', {}, i.outcome ? label(i.outcome) : '—'),
                   h('td', {}, String(new Set(i.ranges.map((r) => r.cameraId)).size)),
                 ),
               ),
@@ -66,14 +66,14 @@ export function renderIncidentsPage(root: HTMLElement): void {
         );
       })
       .catch((error: unknown) => showError(listBox, error));
-    if (store.me?.role === 'admin' || store.me?.role === 'investigator') {
+    if (can('reports.view')) {
       api<{ totals: { total: number; byCategory: Record<string, number>; byOutcome: Record<string, number>; clarifiedWithFootage: number }; rows: Array<{ key: string; total: number }> }>('/reports/incidents?period=month')
         .then((report) => {
           reportBox.replaceChildren(
             h('h2', {}, t('report')),
             h('p', {}, `${t('total')}: ${report.totals.total} · ${t('clarified')}: ${report.totals.clarifiedWithFootage}`),
-            h('div', { class: 'muted' }, Object.entries(report.totals.byCategory).map(([k, v]) => `${t(k)}: ${v}`).join(' · ')),
-            h('div', { class: 'muted' }, Object.entries(report.totals.byOutcome).map(([k, v]) => `${t(k)}: ${v}`).join(' · ')),
+            h('div', { class: 'muted' }, Object.entries(report.totals.byCategory).map(([k, v]) => `${label(k)}: ${v}`).join(' · ')),
+            h('div', { class: 'muted' }, Object.entries(report.totals.byOutcome).map(([k, v]) => `${label(k)}: ${v}`).join(' · ')),
             h('div', { class: 'muted' }, report.rows.map((r) => `${r.key}: ${r.total}`).join(' · ')),
           );
         })
@@ -86,14 +86,14 @@ export function renderIncidentsPage(root: HTMLElement): void {
       .then((i) => {
         const msg = h('div', {});
         const act = (path: string, body: unknown) => api(`/incidents/${encodeURIComponent(i.id)}${path}`, { body }).then(() => (showDetail(i.id), loadList())).catch((e: unknown) => showError(msg, e));
-        const statusSel = h('select', {}, ...(NEXT[i.status] ?? []).map((s) => h('option', { value: s }, t(s))));
-        const outcomeSel = h('select', {}, ...meta.outcomes.map((o) => h('option', { value: o, selected: o === i.outcome }, t(o))));
+        const statusSel = h('select', {}, ...(NEXT[i.status] ?? []).map((s) => h('option', { value: s }, label(s))));
+        const outcomeSel = h('select', {}, ...meta.outcomes.map((o) => h('option', { value: o, selected: o === i.outcome }, label(o))));
         const camSel = h('select', {}, ...cameraOptions());
         const from = h('input', { type: 'datetime-local', step: '1', value: toLocalInput(i.occurredAt - 5 * 60_000) });
         const to = h('input', { type: 'datetime-local', step: '1', value: toLocalInput(i.occurredAt + 5 * 60_000) });
         detailBox.replaceChildren(
           h('h2', {}, i.title),
-          h('p', { class: 'muted' }, `${t(i.category)} · ${t(i.status)} · ${formatTime(i.occurredAt)} · ${i.createdBy}`),
+          h('p', { class: 'muted' }, `${label(i.category)} · ${label(i.status)} · ${formatTime(i.occurredAt)} · ${i.createdBy}`),
           h('p', {}, i.description),
           h('h3', {}, t('cameras')),
           h('ul', {}, ...i.ranges.map((r) => h('li', {}, h('a', { href: `#/camera/${r.cameraId}` }, store.cameras.get(r.cameraId)?.name ?? r.cameraId), ` ${formatTime(r.from)} – ${formatTime(r.to)}`))),
@@ -101,7 +101,7 @@ export function renderIncidentsPage(root: HTMLElement): void {
           NEXT[i.status]?.length ? h('div', { class: 'toolbar' }, statusSel, h('button', { 'data-action': 'set-status', onclick: () => act('/status', { status: statusSel.value }) }, t('setStatus'))) : '',
           h('div', { class: 'toolbar' }, outcomeSel, h('button', { 'data-action': 'set-outcome', onclick: () => act('/outcome', { outcome: outcomeSel.value }) }, t('setOutcome'))),
           h('h3', {}, t('history')),
-          h('ul', {}, ...i.history.map((x) => h('li', {}, `${formatTime(x.at)} ${x.by}: ${t(x.status)}${x.note ? ` — ${x.note}` : ''}`))),
+          h('ul', {}, ...i.history.map((x) => h('li', {}, `${formatTime(x.at)} ${x.by}: ${label(x.status)}${x.note ? ` — ${x.note}` : ''}`))),
           i.evidenceIds.length ? h('p', {}, `Evidence: ${i.evidenceIds.join(', ')}`) : '',
           msg,
         );
@@ -141,7 +141,7 @@ export function renderIncidentsPage(root: HTMLElement): void {
           },
         },
         h('label', {}, t('title'), h('input', { name: 'title', required: true })),
-        h('label', {}, t('category'), h('select', { name: 'category' }, ...m.categories.map((c) => h('option', { value: c }, t(c))))),
+        h('label', {}, t('category'), h('select', { name: 'category' }, ...m.categories.map((c) => h('option', { value: c }, label(c))))),
         h('label', {}, t('occurredAt'), h('input', { name: 'occurredAt', type: 'datetime-local', step: '1', required: true, value: toLocalInput(Date.now()) })),
         h('label', {}, t('camera'), h('select', { name: 'cameraId' }, h('option', { value: '' }, '—'), ...cameraOptions())),
         h('label', {}, t('description'), h('textarea', { name: 'description', rows: 3 })),

@@ -1,10 +1,10 @@
-import { api, ApiError, type Me } from '../api.js';
+import { api, ApiError, type MeAnswer } from '../api.js';
 import { h } from '../dom.js';
 import { currentLang, setLang, t } from '../i18n.js';
 import { store } from '../store.js';
 
 /** The login form. */
-export function renderLoginPage(root: HTMLElement, _params: string[], onLogin: (me: Me) => void | Promise<void>): void {
+export function renderLoginPage(root: HTMLElement, _params: string[], onLogin: (me: MeAnswer) => void | Promise<void>): void {
   const message = h('div', { class: 'login-message', role: 'alert' });
   const username = h('input', { name: 'username', autocomplete: 'username', required: true, autofocus: true });
   const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
@@ -15,8 +15,8 @@ export function renderLoginPage(root: HTMLElement, _params: string[], onLogin: (
       onsubmit: (event: Event) => {
         event.preventDefault();
         message.textContent = '';
-        void api<{ user: Me }>('/auth/login', { body: { username: username.value.trim(), password: password.value } })
-          .then((r) => onLogin(r.user))
+        void api<MeAnswer>('/auth/login', { body: { username: username.value.trim(), password: password.value } })
+          .then((me) => onLogin(me))
           .catch((error: unknown) => {
             message.textContent = error instanceof ApiError && error.code === 'UNAUTHENTICATED' ? t('loginFailed') : (error as Error).message;
           });

@@ -1,4 +1,4 @@
-import type { CameraItem } from '../api.js';
+import type { CameraView } from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { attachLivePlayer, type LivePlayer } from '../live-player.js';
@@ -8,7 +8,7 @@ import { onCamerasChanged, store } from '../store.js';
 const LAYOUTS = [1, 4, 9, 16] as const;
 
 interface Tile {
-  camera: CameraItem;
+  camera: CameraView;
   el: HTMLElement;
   video: HTMLVideoElement;
   badge: HTMLElement;

@@ -1,0 +1,27 @@
+import { evidenceRoutes } from '../evidence/evidence-routes.js';
+import type { StationServerPlugin } from '../server/station-server-plugin.js';
+import { auditRoutes } from './audit-routes.js';
+import { authRoutes } from './auth-routes.js';
+import { cameraRoutes } from './camera-routes.js';
+import { eventRoutes } from './event-routes.js';
+import { exportRoutes } from './export-routes.js';
+import { healthRoutes } from './health-routes.js';
+import { incidentRoutes } from './incident-routes.js';
+import { recordingRoutes } from './recording-routes.js';
+import { reportRoutes } from './report-routes.js';
+import { userRoutes } from './user-routes.js';
+
+/** The station server's own route modules, registered in this order under `/api` (integrators' `plugins` follow). */
+export const SERVER_ROUTES: readonly StationServerPlugin[] = [
+  authRoutes,
+  healthRoutes,
+  cameraRoutes,
+  recordingRoutes,
+  eventRoutes,
+  incidentRoutes,
+  exportRoutes,
+  evidenceRoutes,
+  reportRoutes,
+  userRoutes,
+  auditRoutes,
+];
