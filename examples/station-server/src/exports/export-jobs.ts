@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WardwatchError, silentLogger, toWardwatchError, type Logger } from '@wardwatch/core';
 import type { Subscription } from 'rxjs';
@@ -137,33 +137,30 @@ export function createExportJobs(options: ExportJobsOptions): ExportJobs {
         if (job.kind === 'clip') void removeFile(job.id).then(settle);
         else settle();
       };
-      const outPath = filePath(job.id);
-      void mkdir(options.dir, { recursive: true }).then(() => {
-        if (controller.signal.aborted) return fail(new WardwatchError('CANCELLED', 'export cancelled'));
-        run.subscription = runner(request, { outPath, signal: controller.signal }).subscribe({
-          next: (event) => {
-            if (event.type === 'progress') {
-              job.progress = Math.max(job.progress, Math.min(1, event.ratio));
-              if (event.bytes !== undefined) job.bytes = event.bytes;
-              if (event.phase !== undefined) job.phase = event.phase;
-              return;
-            }
-            finish(job, {
-              state: 'done',
-              progress: 1,
-              ...(event.bytes !== undefined ? { bytes: event.bytes } : {}),
-              ...(event.result ? { result: event.result } : {}),
-              ...(event.evidenceId ? { evidenceId: event.evidenceId } : {}),
-              downloadUrl: job.kind === 'clip' ? `/api/exports/${job.id}/download` : `/api/evidence/${encodeURIComponent(event.evidenceId ?? '')}/download`,
-            });
-          },
-          error: fail,
-          complete: () => {
-            if (job.state === 'running') fail(new WardwatchError('INTERNAL', 'export ended without a result'));
-            else settle();
-          },
-        });
-      }, fail);
+      // Subscribed at once: the runner owns its files (the recorder creates the clip's folder).
+      run.subscription = runner(request, { outPath: filePath(job.id), signal: controller.signal }).subscribe({
+        next: (event) => {
+          if (event.type === 'progress') {
+            job.progress = Math.max(job.progress, Math.min(1, event.ratio));
+            if (event.bytes !== undefined) job.bytes = event.bytes;
+            if (event.phase !== undefined) job.phase = event.phase;
+            return;
+          }
+          finish(job, {
+            state: 'done',
+            progress: 1,
+            ...(event.bytes !== undefined ? { bytes: event.bytes } : {}),
+            ...(event.result ? { result: event.result } : {}),
+            ...(event.evidenceId ? { evidenceId: event.evidenceId } : {}),
+            downloadUrl: job.kind === 'clip' ? `/api/exports/${job.id}/download` : `/api/evidence/${encodeURIComponent(event.evidenceId ?? '')}/download`,
+          });
+        },
+        error: fail,
+        complete: () => {
+          if (job.state === 'running') fail(new WardwatchError('INTERNAL', 'export ended without a result'));
+          else settle();
+        },
+      });
       return job;
     },
     get: (id) => jobs.get(id),
