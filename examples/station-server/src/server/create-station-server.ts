@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { WardwatchError, type EvidenceService, type Station } from '@wardwatch/core';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { can, type Permission } from '../auth/roles.js';
 import { SESSION_COOKIE } from '../auth/session-cookie.js';
 import { createSessionStore, type SessionStore } from '../auth/session-store.js';
@@ -70,6 +70,12 @@ export async function createStationServer(options: StationServerOptions): Promis
     ...(options.https ? { https: { cert: options.https.cert, key: options.https.key } } : {}),
     trustProxy: false,
     bodyLimit: 1024 * 1024,
+    // Errors Fastify meets before routing (a malformed URL, a bad content length) get the API's error body too.
+    frameworkErrors: (error, request, reply: FastifyReply) => {
+      const { status, body } = toApiError(error);
+      request.log.info({ code: body.error.code, status }, 'request refused');
+      return reply.code(status).type('application/json').send(body);
+    },
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' } },
   }) as unknown as FastifyInstance;
 
