@@ -189,6 +189,8 @@ export interface ErrorDetailsByCode {
   UNAUTHENTICATED: LooseErrorDetails;
   FORBIDDEN: LooseErrorDetails;
   RATE_LIMITED: LooseErrorDetails;
+  PAYLOAD_TOO_LARGE: LooseErrorDetails;
+  UNSUPPORTED_MEDIA_TYPE: LooseErrorDetails;
   INTERNAL: LooseErrorDetails;
 }
 
