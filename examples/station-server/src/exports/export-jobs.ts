@@ -11,7 +11,7 @@ import type { ExportRequest, ExportRunner } from './export-runner.js';
  * concurrency cap, one lifecycle (finished jobs and their clip files are removed after `keepMs`).
  */
 export interface ExportJobs {
-  /** Starts a job; `RATE_LIMITED` when `maxRunning` jobs run, `INVALID_ARGUMENT` for a bad range or a missing reason. */
+  /** Starts a job and returns it as it is at the start (later states: {@link ExportJobs.get}); `RATE_LIMITED` when `maxRunning` jobs run, `INVALID_ARGUMENT` for a bad range or a missing reason. */
   start(request: ExportRequest): ExportJobView;
   get(id: string): ExportJobView | undefined;
   /** Jobs, newest first. */
@@ -161,10 +161,13 @@ export function createExportJobs(options: ExportJobsOptions): ExportJobs {
           else settle();
         },
       });
-      return job;
+      return { ...job };
     },
-    get: (id) => jobs.get(id),
-    list: () => [...jobs.values()].sort((a, b) => b.createdAt - a.createdAt),
+    get: (id) => {
+      const job = jobs.get(id);
+      return job ? { ...job } : undefined;
+    },
+    list: () => [...jobs.values()].sort((a, b) => b.createdAt - a.createdAt).map((job) => ({ ...job })),
     filePath,
     async cancel(id) {
       const job = jobs.get(id);
@@ -173,7 +176,7 @@ export function createExportJobs(options: ExportJobsOptions): ExportJobs {
       if (!run) throw new WardwatchError('INVALID_STATE', `Export ${id} is not running (${job.state})`);
       run.controller.abort();
       await run.finished;
-      return job;
+      return { ...job };
     },
     sweep,
     async close() {
