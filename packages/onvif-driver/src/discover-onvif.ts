@@ -36,7 +36,8 @@ export function parseProbeMatches(xml: string, driverId: string, senderAddress: 
     const camera: DiscoveredCamera = {
       driver: driverId,
       host: chosen.hostname.replace(/^\[|\]$/g, ''),
-      port: chosen.port ? Number(chosen.port) : 80,
+      // https XAddrs keep their scheme's port (443), so the camera is not later reached in clear on 80.
+      port: chosen.port ? Number(chosen.port) : chosen.protocol === 'https:' ? 443 : 80,
       xaddrs,
       scopes,
       ...(endpoint ? { endpoint } : {}),

@@ -1,4 +1,4 @@
-import { WardwatchError } from '@wardwatch/core';
+import { WardwatchError, normaliseHost } from '@wardwatch/core';
 import { effectivePort } from './service-url.js';
 
 const PLACEHOLDER_HOSTS = new Set(['0.0.0.0', 'localhost', '::', '[::]']);
@@ -51,13 +51,14 @@ export function rewriteSnapshotUri(uri: string, deviceUrl: string, internalHosts
 }
 
 /**
- * Whether a media URI may be fetched with the camera's credentials: its host must be the camera's
- * own (the host we reached) or one of `allowedHosts` (e.g. an NVR the admin named).
+ * Whether a snapshot URI may be fetched with the camera's credentials — the same rule as core's
+ * `checkStreamUri` for streams: its host must be the camera's own (the host we reached) or one the
+ * admin allowed in `connection.streamHosts` (e.g. the NVR that serves it).
  */
 export function isAllowedMediaHost(uri: string, cameraHost: string, allowedHosts: readonly string[]): boolean {
   if (!URL.canParse(uri)) return false;
-  const host = bare(new URL(uri).hostname);
-  return host === bare(cameraHost) || allowedHosts.map(bare).includes(host);
+  const host = normaliseHost(new URL(uri).hostname);
+  return host !== '' && [cameraHost, ...allowedHosts].map(normaliseHost).includes(host);
 }
 
 /** Injects percent-encoded credentials into a URI (`rtsp://user:pass@host/...`); never log the result. */

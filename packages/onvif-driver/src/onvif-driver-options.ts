@@ -25,11 +25,6 @@ export interface OnvifDriverOptions {
    * `connection.options.allowSelfSignedTls`. @default false
    */
   allowSelfSignedTls?: boolean;
-  /**
-   * Hosts other than the camera's own that snapshot URIs may point to (e.g. an NVR). Per camera:
-   * `connection.options.allowedMediaHosts`. @default []
-   */
-  allowedMediaHosts?: readonly string[];
   /** Answer an HTTP Basic challenge over plain `http:` (sends the password in clear). @default false */
   allowBasicOverHttp?: boolean;
   /** Event subscription settings. */

@@ -253,10 +253,7 @@ export async function openOnvifSession(spec: CameraSpec, options: ResolvedOnvifO
     });
   }
   const tls: TlsSettings = { allowSelfSigned: optionFlag(extra, 'allowSelfSignedTls', options.allowSelfSignedTls) };
-  const allowedHosts = [
-    ...options.allowedMediaHosts,
-    ...(Array.isArray(extra.allowedMediaHosts) ? extra.allowedMediaHosts.filter((h): h is string => typeof h === 'string') : []),
-  ];
+  const allowedHosts = spec.connection.streamHosts ?? [];
   let offsetMs = 0;
   const soap = new SoapClient({
     ...(username ? { username } : {}),
@@ -336,7 +333,7 @@ export async function openOnvifSession(spec: CameraSpec, options: ResolvedOnvifO
       const rewritten = withoutCredentials(rewriteSnapshotUri(reported, deviceUrl, internalHosts, cam.reportedServicePort, address));
       if (!/^https?:$/.test(new URL(rewritten).protocol)) snapshotRefusal = 'the snapshot URI is not http(s)';
       else if (!isAllowedMediaHost(rewritten, host, allowedHosts)) {
-        snapshotRefusal = `the snapshot URI is on another host (${new URL(rewritten).hostname}); name it in connection.options.allowedMediaHosts to allow it`;
+        snapshotRefusal = `the snapshot URI is on another host (${new URL(rewritten).hostname}); an admin may allow it in connection.streamHosts`;
       } else snapshotUri = rewritten;
       if (snapshotRefusal) logger.warn({ address, operation: 'GetSnapshotUri' }, `snapshot URI refused: ${snapshotRefusal}`);
     } catch (error) {

@@ -37,10 +37,10 @@ export function parsePosixTz(tz: string): PosixTz | undefined {
   const match = TZ_PATTERN.exec(tz.trim());
   if (!match) return undefined;
   // POSIX offsets are west-positive: "CET-1" is UTC+1.
-  const standardOffsetMs = -hms(match[1]!);
+  const standardOffsetMs = 0 - hms(match[1]!);
   const hasDstName = new RegExp(String.raw`^${NAME}${OFFSET}${NAME}`).test(tz.trim());
   if (!hasDstName) return { standardOffsetMs };
-  const offsetMs = match[2] === undefined ? standardOffsetMs + 3_600_000 : -hms(match[2]);
+  const offsetMs = match[2] === undefined ? standardOffsetMs + 3_600_000 : 0 - hms(match[2]);
   // Without explicit rules POSIX leaves the dates to the implementation; the US rules are the usual default.
   const start = match[3] === undefined ? rule('M3.2.0') : rule(match[3]);
   const end = match[4] === undefined ? rule('M11.1.0') : rule(match[4]);

@@ -14,7 +14,6 @@ export interface ResolvedOnvifOptions {
   maxSnapshotBytes: number;
   probeTimeoutMs: number;
   allowSelfSignedTls: boolean;
-  allowedMediaHosts: readonly string[];
   allowBasicOverHttp: boolean;
   events: {
     enabled: boolean;
@@ -41,7 +40,6 @@ export function resolveOnvifOptions(options: OnvifDriverOptions = {}): ResolvedO
     maxSnapshotBytes: options.maxSnapshotBytes ?? 8 * 1024 * 1024,
     probeTimeoutMs: options.probeTimeoutMs ?? 3000,
     allowSelfSignedTls: options.allowSelfSignedTls ?? false,
-    allowedMediaHosts: options.allowedMediaHosts ?? [],
     allowBasicOverHttp: options.allowBasicOverHttp ?? false,
     events: {
       enabled: events.enabled ?? true,

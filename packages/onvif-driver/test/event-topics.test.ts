@@ -58,3 +58,17 @@ describe('event topic normalisation', () => {
     expect([parseOnvifBoolean('True'), parseOnvifBoolean('0'), parseOnvifBoolean(' on '), parseOnvifBoolean('x')]).toEqual([true, false, true, undefined]);
   });
 });
+
+describe('captured Axis and Tapo notifications', () => {
+  it('maps tnsaxis:MotionDetection (item `motion`) and tnsaxis:Sensor/PIR (item `state`) to motion', async () => {
+    const { parseNotifications } = await import('../src/pull-point-events.js');
+    const { fixture } = await import('./helpers/fixture-server.js');
+    const { parseXml, path } = await import('../src/xml-tree.js');
+    const body = path(parseXml(fixture('axis-agsh-mockup-2014/PullMessages.xml')), 'Envelope', 'Body')!;
+    const events = parseNotifications(body, () => at).map((n) => normaliseNotification(n));
+    expect(events).toEqual([
+      { type: 'motion', phase: 'start', at, topic: 'tns1:VideoAnalytics/tnsaxis:MotionDetection' },
+      { type: 'motion', phase: 'start', at, topic: 'tns1:Device/tnsaxis:Sensor/PIR' },
+    ]);
+  });
+});

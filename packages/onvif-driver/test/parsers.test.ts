@@ -96,3 +96,59 @@ describe('WS-Discovery parsing', () => {
     expect(() => parseProbeMatches('<not xml', 'onvif', '1.2.3.4')).toThrow();
   });
 });
+
+describe('POSIX TZ with DST (issue 25.11)', () => {
+  it('reads offsets and M-rules, and converts local readings either side of both transitions', async () => {
+    const { parsePosixTz, localToUtc } = await import('../src/posix-tz.js');
+    const cet = parsePosixTz('CET-1CEST,M3.5.0,M10.5.0/3')!;
+    expect(cet.standardOffsetMs).toBe(3_600_000);
+    expect(cet.dst?.offsetMs).toBe(7_200_000);
+    // 2026: DST from Sunday 29 March 02:00 CET to Sunday 25 October 03:00 CEST.
+    expect(localToUtc(Date.UTC(2026, 2, 29, 1, 59), cet)).toBe(Date.UTC(2026, 2, 29, 0, 59));
+    expect(localToUtc(Date.UTC(2026, 2, 29, 3, 0), cet)).toBe(Date.UTC(2026, 2, 29, 1, 0));
+    expect(localToUtc(Date.UTC(2026, 6, 1, 12, 0), cet)).toBe(Date.UTC(2026, 6, 1, 10, 0));
+    expect(localToUtc(Date.UTC(2026, 9, 25, 1, 59), cet)).toBe(Date.UTC(2026, 9, 24, 23, 59));
+    expect(localToUtc(Date.UTC(2026, 9, 25, 3, 0), cet)).toBe(Date.UTC(2026, 9, 25, 2, 0));
+    expect(localToUtc(Date.UTC(2026, 11, 24, 12, 0), cet)).toBe(Date.UTC(2026, 11, 24, 11, 0));
+    // Southern hemisphere (DST across the new year), and zones without DST.
+    const aest = parsePosixTz('AEST-10AEDT,M10.1.0,M4.1.0/3')!;
+    expect(localToUtc(Date.UTC(2026, 0, 15, 12, 0), aest)).toBe(Date.UTC(2026, 0, 15, 1, 0));
+    expect(localToUtc(Date.UTC(2026, 6, 15, 12, 0), aest)).toBe(Date.UTC(2026, 6, 15, 2, 0));
+    expect(parsePosixTz('ICT-7')).toEqual({ standardOffsetMs: 7 * 3_600_000 });
+    expect(parsePosixTz('<+07>-7')).toEqual({ standardOffsetMs: 7 * 3_600_000 });
+    expect(parsePosixTz('GMT-07:00')).toEqual({ standardOffsetMs: 7 * 3_600_000 });
+    expect(parsePosixTz('MoroccoStandardTime0')).toEqual({ standardOffsetMs: 0 });
+    expect(parsePosixTz('W. Europe Standard Time')).toBeUndefined();
+  });
+});
+
+describe('service addresses (issue 25.6)', () => {
+  it('repairs a port written twice and rebases to the reached address', async () => {
+    const { rebaseServiceUrl, repairUrl } = await import('../src/service-url.js');
+    expect(repairUrl('http://192.168.1.106:8106:8106/onvif/Subscription?Idx=43')).toBe('http://192.168.1.106:8106/onvif/Subscription?Idx=43');
+    expect(repairUrl('http://[fe80::1]:80/onvif')).toBe('http://[fe80::1]:80/onvif');
+    expect(rebaseServiceUrl('http://192.168.1.106:8106:8106/onvif/Subscription?Idx=43', 'http://10.0.0.5:8080/onvif/device_service')).toBe('http://10.0.0.5:8080/onvif/Subscription?Idx=43');
+    expect(rebaseServiceUrl('not a url', 'http://10.0.0.5/onvif/device_service')).toBeUndefined();
+  });
+});
+
+describe('WS-Addressing reference parameters (issue 25.7)', () => {
+  it('turns each ReferenceParameters element into a header block marked IsReferenceParameter, keeping its namespace', async () => {
+    const { referenceParameterHeaders } = await import('../src/reference-parameters.js');
+    const xml =
+      '<e:Envelope xmlns:e="x" xmlns:wsa5="http://www.w3.org/2005/08/addressing" xmlns:vnd="urn:vendor"><e:Body><tev:CreatePullPointSubscriptionResponse xmlns:tev="t"><tev:SubscriptionReference><wsa5:Address>http://cam/onvif/services</wsa5:Address>' +
+      '<wsa5:ReferenceParameters><dom0:SubscriptionId xmlns:dom0="http://www.axis.com/2009/event">297</dom0:SubscriptionId><vnd:Slot/></wsa5:ReferenceParameters></tev:SubscriptionReference></tev:CreatePullPointSubscriptionResponse></e:Body></e:Envelope>';
+    expect(referenceParameterHeaders(xml)).toEqual([
+      '<dom0:SubscriptionId a:IsReferenceParameter="true" xmlns:dom0="http://www.axis.com/2009/event">297</dom0:SubscriptionId>',
+      '<vnd:Slot xmlns:vnd="urn:vendor" a:IsReferenceParameter="true"/>',
+    ]);
+    expect(referenceParameterHeaders(xml.replace(/<wsa5:ReferenceParameters>.*<\/wsa5:ReferenceParameters>/, ''))).toEqual([]);
+  });
+});
+
+describe('discovery of https devices (issue 25.12)', () => {
+  it('keeps port 443 for an https XAddr without a port', () => {
+    const xml = `<?xml version="1.0"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing"><s:Body><d:ProbeMatches><d:ProbeMatch><a:EndpointReference><a:Address>urn:uuid:1</a:Address></a:EndpointReference><d:Scopes></d:Scopes><d:XAddrs>https://10.0.0.9/onvif/device_service</d:XAddrs></d:ProbeMatch></d:ProbeMatches></s:Body></s:Envelope>`;
+    expect(parseProbeMatches(xml, 'onvif', '10.0.0.9')[0]).toMatchObject({ host: '10.0.0.9', port: 443, xaddrs: ['https://10.0.0.9/onvif/device_service'] });
+  });
+});

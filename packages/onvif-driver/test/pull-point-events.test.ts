@@ -80,3 +80,52 @@ describe('pullPointEvents loop (virtual time, scripted camera)', () => {
     expect(events).toEqual([{ type: 'motion', phase: 'start', at: 3000, topic: 'tns1:VideoSource/MotionAlarm', source: 'VideoSource_1' }]);
   });
 });
+
+describe('pullPointEvents pacing (virtual time)', () => {
+  async function pullsIn(windowMs: number, answer: (n: number) => SoapResult): Promise<number[]> {
+    const scheduler = new VirtualTimeScheduler(undefined, windowMs);
+    const pulls: number[] = [];
+    const soap = {
+      async call(_url: string, _envelope: string, operation: string): Promise<SoapResult> {
+        if (operation === 'CreatePullPointSubscription') return created(1);
+        if (operation !== 'PullMessages') return body(`<wsnt:${operation}Response/>`);
+        pulls.push(scheduler.now());
+        // Answers at once, ignoring the long-poll timeout.
+        return answer(pulls.length);
+      },
+    } as unknown as SoapClient;
+    const subscription = pullPointEvents({
+      soap,
+      eventsUrl: 'http://127.0.0.1:8080/onvif/events',
+      deviceUrl: 'http://127.0.0.1:8080/onvif/device_service',
+      clock: scheduler,
+      logger: silentLogger,
+      clockOffsetMs: () => 0,
+      callTimeoutMs: 1000,
+      table: EVENT_TOPIC_TABLE,
+      track: () => undefined,
+      timing: { pullTimeoutMs: 5000, terminationMs: 600_000, retryMinMs: 1000, retryMaxMs: 15_000, silentResubscribeMs: 6_000_000 },
+    }).subscribe();
+    for (let step = 0; step < 500 && scheduler.now() < windowMs; step++) {
+      await new Promise((r) => setImmediate(r));
+      scheduler.flush();
+    }
+    subscription.unsubscribe();
+    return pulls.filter((t) => t < windowMs);
+  }
+
+  it('backs off when every pull returns at once and empty: 7 pulls in 20 s, not 40 (issue 25.14)', async () => {
+    const pulls = await pullsIn(20_000, () => pulled(''));
+    // pauses 0.5, 1, 2, 4, then 5 s (the pull timeout) each
+    expect(pulls).toEqual([0, 500, 1500, 3500, 7500, 12_500, 17_500]);
+  });
+
+  it('backs off on the same messages answered again and again, and resets on new content', async () => {
+    const same = pulled(motion('2026-01-01T00:00:00Z', true));
+    const pulls = await pullsIn(8000, (n) => (n === 4 ? pulled(motion('2026-01-01T00:00:05Z', false)) : same));
+    // 1st answer is new (no pause); the 2nd and 3rd repeat it (pause 0.5 s, then 1 s); the 4th is new (no pause,
+    // pace reset); the 5th differs from the 4th (no pause); the 6th repeats the 5th (0.5 s) …
+    expect(pulls.slice(0, 6)).toEqual([0, 0, 500, 1500, 1500, 1500]);
+    expect(pulls.length).toBeLessThan(12);
+  });
+});
