@@ -93,10 +93,10 @@ export class CameraEvents {
     return true;
   }
 
-  /** Sets a boolean property state (`State`/`IsMotion`/...) and notifies every subscription. */
-  setState(topic: string, value: boolean): void {
-    const message: CameraEventMessage = { topic, time: new Date(this.now()), operation: 'Changed', source: sourceFor(topic), data: dataFor(topic, value) };
-    this.states.set(topic, message);
+  /** Sets a boolean property state (`State`/`IsMotion`/...) of `channel` (1-based) and notifies every subscription. */
+  setState(topic: string, value: boolean, channel = 1): void {
+    const message: CameraEventMessage = { topic, time: new Date(this.now()), operation: 'Changed', source: sourceFor(topic, channel), data: dataFor(topic, value) };
+    this.states.set(channel === 1 ? topic : `${topic}#${channel}`, message);
     this.expire();
     for (const sub of this.subscriptions.values()) sub.push(message);
   }
@@ -119,12 +119,12 @@ export class CameraEvents {
   }
 }
 
-function sourceFor(topic: string): Record<string, string> {
+function sourceFor(topic: string, channel = 1): Record<string, string> {
   if (topic.startsWith('tns1:RuleEngine/')) {
     const rule = topic.includes('Tamper') ? 'MyTamperDetectorRule' : 'MyMotionDetectorRule';
-    return { VideoSourceConfigurationToken: 'VideoSourceConfig_1', VideoAnalyticsConfigurationToken: 'VideoAnalyticsConfig_1', Rule: rule };
+    return { VideoSourceConfigurationToken: `VideoSourceConfig_${channel}`, VideoAnalyticsConfigurationToken: `VideoAnalyticsConfig_${channel}`, Rule: rule };
   }
-  return { Source: 'VideoSource_1' };
+  return { Source: `VideoSource_${channel}` };
 }
 
 function dataFor(topic: string, value: boolean): Record<string, string> {

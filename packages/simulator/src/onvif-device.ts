@@ -1,7 +1,7 @@
 import type { CameraEvents } from './camera-events.js';
 import type { StreamSettings } from './h264-feed.js';
 import type { PtzPosition, PtzState } from './ptz-state.js';
-import type { CameraLocation, OnvifAuthMode } from './simulator-options.js';
+import type { CameraLocation, OnvifAuthMode, SimDeviceQuirks } from './simulator-options.js';
 
 /** Which malformed answer a camera gives: bad SDP on DESCRIBE, bad SOAP XML, a huge SOAP answer, or none. */
 export type MalformedKind = 'sdp' | 'soap' | 'oversized-soap' | null;
@@ -22,6 +22,8 @@ export interface OnvifDevice {
   readonly location: CameraLocation | undefined;
   readonly hasPtz: boolean;
   readonly onvifAuth: OnvifAuthMode;
+  /** Real-device behaviours this camera reproduces. */
+  readonly quirks: Readonly<SimDeviceQuirks>;
   /** The malformed-answer fault in effect. */
   readonly malformedFault: MalformedKind;
   readonly mainSettings: StreamSettings;

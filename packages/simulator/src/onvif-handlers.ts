@@ -12,16 +12,34 @@ export interface OnvifCall {
   action: string;
   /** Parsed body element (namespace prefixes removed). */
   request: Record<string, unknown> | string | undefined;
+  /** Parsed SOAP header (namespace prefixes removed), when the request had one. */
+  header?: Record<string, unknown>;
   host: string;
   port: number;
 }
 
 type Req = Record<string, unknown>;
 
-const PROFILES = [
-  { token: 'Profile_1', name: 'mainStream', stream: 'main' as const, encoder: 'VideoEncoderToken_1' },
-  { token: 'Profile_2', name: 'subStream', stream: 'sub' as const, encoder: 'VideoEncoderToken_2' },
-];
+/** A media profile the simulated device offers. */
+interface SimProfile {
+  token: string;
+  name: string;
+  stream: 'main' | 'sub';
+  encoder: string;
+  /** 1-based channel (video source) of the profile. */
+  channel: number;
+}
+
+/** The profiles of a device: a main/sub pair per channel (channel 1 keeps the historical `Profile_1`/`Profile_2`). */
+function profilesOf(cam: OnvifDevice): SimProfile[] {
+  const out: SimProfile[] = [];
+  for (let c = 1; c <= (cam.quirks.channels ?? 1); c++) {
+    const one = c === 1;
+    out.push({ token: one ? 'Profile_1' : `Profile_${c}01`, name: one ? 'mainStream' : `Channel${c}MainStream`, stream: 'main', encoder: one ? 'VideoEncoderToken_1' : `VideoEncoderToken_${c}01`, channel: c });
+    out.push({ token: one ? 'Profile_2' : `Profile_${c}02`, name: one ? 'subStream' : `Channel${c}SubStream`, stream: 'sub', encoder: one ? 'VideoEncoderToken_2' : `VideoEncoderToken_${c}02`, channel: c });
+  }
+  return out;
+}
 
 const MAX_PULL_TIMEOUT_MS = 60_000;
 const DEFAULT_SUBSCRIPTION_MS = 60_000;
@@ -30,19 +48,27 @@ const DEFAULT_SUBSCRIPTION_MS = 60_000;
 export async function onvifAnswer(cam: OnvifDevice, call: OnvifCall): Promise<string> {
   const base = `http://${call.host}:${call.port}`;
   const r = (typeof call.request === 'object' && call.request ? call.request : {}) as Req;
-  const service = call.path.startsWith('/onvif/subscription/') ? 'subscription' : call.path.replace(/^\/onvif\//, '').replace(/_service$/, '');
+  const service =
+    call.path.startsWith('/onvif/subscription/') || call.path === '/onvif/subscription' ? 'subscription' : call.path.replace(/^\/onvif\//, '').replace(/_service$/, '');
   switch (service) {
     case 'device':
       return device(cam, call.action, r, base);
     case 'media':
+      if (cam.quirks.media2Only) throw notSupported(call.action);
       return media(cam, call.action, r);
+    case 'media2':
+      return media2(cam, call.action, r);
     case 'ptz':
       if (!cam.hasPtz) throw notSupported(call.action);
       return ptz(cam, call.action, r);
     case 'event':
       return events(cam, call.action, r, base);
-    case 'subscription':
-      return subscription(cam, call.action, r, call.path.slice('/onvif/subscription/'.length));
+    case 'subscription': {
+      // Axis style (reference-parameters quirk): one address, the pull point named by a SubscriptionId header.
+      const id = call.path === '/onvif/subscription' ? str((call.header ?? {}).SubscriptionId) : call.path.slice('/onvif/subscription/'.length);
+      if (!id) throw soapFaultError(400, 'env:Sender', 'ter:InvalidArgs', undefined, 'No SubscriptionId reference parameter in the SOAP header');
+      return subscription(cam, call.action, r, id);
+    }
     default:
       throw soapFaultError(400, 'env:Sender', 'ter:InvalidArgVal', 'ter:NoSuchService', `No service at ${call.path}`);
   }
@@ -110,7 +136,9 @@ function device(cam: OnvifDevice, action: string, r: Req, base: string): string 
         `<tt:SupportedVersions><tt:Major>2</tt:Major><tt:Minor>60</tt:Minor></tt:SupportedVersions></tt:System>` +
         `<tt:Security><tt:TLS1.1>false</tt:TLS1.1><tt:TLS1.2>false</tt:TLS1.2><tt:OnboardKeyGeneration>false</tt:OnboardKeyGeneration><tt:AccessPolicyConfig>false</tt:AccessPolicyConfig><tt:X.509Token>false</tt:X.509Token><tt:SAMLToken>false</tt:SAMLToken><tt:KerberosToken>false</tt:KerberosToken><tt:RELToken>false</tt:RELToken></tt:Security></tt:Device>` +
         `<tt:Events><tt:XAddr>${base}/onvif/event_service</tt:XAddr><tt:WSSubscriptionPolicySupport>false</tt:WSSubscriptionPolicySupport><tt:WSPullPointSupport>true</tt:WSPullPointSupport><tt:WSPausableSubscriptionManagerInterfaceSupport>false</tt:WSPausableSubscriptionManagerInterfaceSupport></tt:Events>` +
-        `<tt:Media><tt:XAddr>${base}/onvif/media_service</tt:XAddr><tt:StreamingCapabilities><tt:RTPMulticast>false</tt:RTPMulticast><tt:RTP_TCP>true</tt:RTP_TCP><tt:RTP_RTSP_TCP>true</tt:RTP_RTSP_TCP></tt:StreamingCapabilities></tt:Media>` +
+        (cam.quirks.media2Only
+          ? ''
+          : `<tt:Media><tt:XAddr>${base}/onvif/media_service</tt:XAddr><tt:StreamingCapabilities><tt:RTPMulticast>false</tt:RTPMulticast><tt:RTP_TCP>true</tt:RTP_TCP><tt:RTP_RTSP_TCP>true</tt:RTP_RTSP_TCP></tt:StreamingCapabilities></tt:Media>`) +
         ptzCap +
         `</tds:Capabilities></tds:GetCapabilitiesResponse>`
       );
@@ -122,7 +150,10 @@ function device(cam: OnvifDevice, action: string, r: Req, base: string): string 
       return (
         `<tds:GetServicesResponse>` +
         svc('http://www.onvif.org/ver10/device/wsdl', '/onvif/device_service', '<tds:Capabilities><tds:Network IPFilter="false" ZeroConfiguration="false" IPVersion6="false" DynDNS="false"/><tds:Security UsernameToken="true" HttpDigest="true"/><tds:System DiscoveryResolve="false" DiscoveryBye="true" RemoteDiscovery="false"/></tds:Capabilities>') +
-        svc('http://www.onvif.org/ver10/media/wsdl', '/onvif/media_service', '<trt:Capabilities SnapshotUri="true" Rotation="false"><trt:ProfileCapabilities MaximumNumberOfProfiles="2"/><trt:StreamingCapabilities RTPMulticast="false" RTP_TCP="true" RTP_RTSP_TCP="true"/></trt:Capabilities>') +
+        (cam.quirks.media2Only
+          ? ''
+          : svc('http://www.onvif.org/ver10/media/wsdl', '/onvif/media_service', '<trt:Capabilities SnapshotUri="true" Rotation="false"><trt:ProfileCapabilities MaximumNumberOfProfiles="2"/><trt:StreamingCapabilities RTPMulticast="false" RTP_TCP="true" RTP_RTSP_TCP="true"/></trt:Capabilities>')) +
+        svc('http://www.onvif.org/ver20/media/wsdl', '/onvif/media2_service', '<tr2:Capabilities SnapshotUri="true" Rotation="false"><tr2:ProfileCapabilities MaximumNumberOfProfiles="2"/><tr2:StreamingCapabilities RTSPStreaming="true" RTPMulticast="false" RTP_RTSP_TCP="true"/></tr2:Capabilities>') +
         svc('http://www.onvif.org/ver10/events/wsdl', '/onvif/event_service', '<tev:Capabilities WSSubscriptionPolicySupport="false" WSPullPointSupport="true" WSPausableSubscriptionManagerInterfaceSupport="false" MaxPullPoints="10"/>') +
         (cam.hasPtz ? svc('http://www.onvif.org/ver20/ptz/wsdl', '/onvif/ptz_service', '<tptz:Capabilities EFlip="false" Reverse="false" GetCompatibleConfigurations="false"/>') : '') +
         `</tds:GetServicesResponse>`
@@ -155,15 +186,17 @@ function device(cam: OnvifDevice, action: string, r: Req, base: string): string 
   }
 }
 
-function videoSourceConfig(cam: OnvifDevice): string {
+function videoSourceConfig(cam: OnvifDevice, channel = 1, tag = 'tt:VideoSourceConfiguration'): string {
   const s = cam.mainSettings;
-  return `<tt:VideoSourceConfiguration token="VideoSourceConfig_1"><tt:Name>VideoSourceConfig</tt:Name><tt:UseCount>2</tt:UseCount><tt:SourceToken>VideoSource_1</tt:SourceToken><tt:Bounds x="0" y="0" width="${s.width}" height="${s.height}"/></tt:VideoSourceConfiguration>`;
+  return `<${tag} token="VideoSourceConfig_${channel}"><tt:Name>VideoSourceConfig</tt:Name><tt:UseCount>2</tt:UseCount><tt:SourceToken>VideoSource_${channel}</tt:SourceToken><tt:Bounds x="0" y="0" width="${s.width}" height="${s.height}"/></${tag}>`;
 }
 
-function encoderConfig(cam: OnvifDevice, p: (typeof PROFILES)[number], tag = 'tt:VideoEncoderConfiguration'): string {
+function encoderConfig(cam: OnvifDevice, p: SimProfile, tag = 'tt:VideoEncoderConfiguration'): string {
   const s = p.stream === 'main' ? cam.mainSettings : cam.subSettings;
+  // H.265 quirk: Hikvision/EZVIZ put the true codec in an attribute while <Encoding> keeps saying H264.
+  const h265 = cam.quirks.h265 && p.stream === 'main' ? ' encoding="H265"' : '';
   return (
-    `<${tag} token="${p.encoder}"><tt:Name>VideoEncoder_${p.stream}</tt:Name><tt:UseCount>1</tt:UseCount><tt:Encoding>H264</tt:Encoding>` +
+    `<${tag} token="${p.encoder}"${h265}><tt:Name>VideoEncoder_${p.stream}</tt:Name><tt:UseCount>1</tt:UseCount><tt:Encoding>H264</tt:Encoding>` +
     `<tt:Resolution><tt:Width>${s.width}</tt:Width><tt:Height>${s.height}</tt:Height></tt:Resolution><tt:Quality>3</tt:Quality>` +
     `<tt:RateControl><tt:FrameRateLimit>${s.fps}</tt:FrameRateLimit><tt:EncodingInterval>1</tt:EncodingInterval><tt:BitrateLimit>${s.bitrateKbps}</tt:BitrateLimit></tt:RateControl>` +
     `<tt:H264><tt:GovLength>${s.gop}</tt:GovLength><tt:H264Profile>Main</tt:H264Profile></tt:H264>` +
@@ -188,17 +221,17 @@ function ptzConfig(tag = 'tt:PTZConfiguration'): string {
   );
 }
 
-function profileXml(cam: OnvifDevice, p: (typeof PROFILES)[number], tag = 'trt:Profiles'): string {
+function profileXml(cam: OnvifDevice, p: SimProfile, tag = 'trt:Profiles'): string {
   return (
-    `<${tag} token="${p.token}" fixed="true"><tt:Name>${p.name}</tt:Name>${videoSourceConfig(cam)}${encoderConfig(cam, p)}` +
+    `<${tag} token="${p.token}" fixed="true"><tt:Name>${p.name}</tt:Name>${videoSourceConfig(cam, p.channel)}${encoderConfig(cam, p)}` +
     (cam.hasPtz ? ptzConfig() : '') +
     `</${tag}>`
   );
 }
 
-function profileFor(r: Req): (typeof PROFILES)[number] {
+function profileFor(cam: OnvifDevice, r: Req): SimProfile {
   const token = str(r.ProfileToken);
-  const p = PROFILES.find((x) => x.token === token);
+  const p = profilesOf(cam).find((x) => x.token === token);
   if (!p) throw soapFaultError(400, 'env:Sender', 'ter:InvalidArgVal', 'ter:NoProfile', `The requested profile token ${token} does not exist`);
   return p;
 }
@@ -206,9 +239,9 @@ function profileFor(r: Req): (typeof PROFILES)[number] {
 function media(cam: OnvifDevice, action: string, r: Req): string {
   switch (action) {
     case 'GetProfiles':
-      return `<trt:GetProfilesResponse>${PROFILES.map((p) => profileXml(cam, p)).join('')}</trt:GetProfilesResponse>`;
+      return `<trt:GetProfilesResponse>${profilesOf(cam).map((p) => profileXml(cam, p)).join('')}</trt:GetProfilesResponse>`;
     case 'GetProfile':
-      return `<trt:GetProfileResponse>${profileXml(cam, profileFor(r), 'trt:Profile')}</trt:GetProfileResponse>`;
+      return `<trt:GetProfileResponse>${profileXml(cam, profileFor(cam, r), 'trt:Profile')}</trt:GetProfileResponse>`;
     case 'GetVideoSources': {
       const s = cam.mainSettings;
       return `<trt:GetVideoSourcesResponse><trt:VideoSources token="VideoSource_1"><tt:Framerate>${s.fps}</tt:Framerate><tt:Resolution><tt:Width>${s.width}</tt:Width><tt:Height>${s.height}</tt:Height></tt:Resolution></trt:VideoSources></trt:GetVideoSourcesResponse>`;
@@ -216,23 +249,59 @@ function media(cam: OnvifDevice, action: string, r: Req): string {
     case 'GetVideoSourceConfigurations':
       return `<trt:GetVideoSourceConfigurationsResponse>${videoSourceConfig(cam).replace(/tt:VideoSourceConfiguration/g, 'trt:Configurations')}</trt:GetVideoSourceConfigurationsResponse>`;
     case 'GetVideoEncoderConfigurations':
-      return `<trt:GetVideoEncoderConfigurationsResponse>${PROFILES.map((p) => encoderConfig(cam, p, 'trt:Configurations')).join('')}</trt:GetVideoEncoderConfigurationsResponse>`;
+      return `<trt:GetVideoEncoderConfigurationsResponse>${profilesOf(cam).map((p) => encoderConfig(cam, p, 'trt:Configurations')).join('')}</trt:GetVideoEncoderConfigurationsResponse>`;
     case 'GetVideoEncoderConfiguration': {
       const token = str(r.ConfigurationToken);
-      const p = PROFILES.find((x) => x.encoder === token);
+      const p = profilesOf(cam).find((x) => x.encoder === token);
       if (!p) throw soapFaultError(400, 'env:Sender', 'ter:InvalidArgVal', 'ter:NoConfig', `No configuration ${token}`);
       return `<trt:GetVideoEncoderConfigurationResponse>${encoderConfig(cam, p, 'trt:Configuration')}</trt:GetVideoEncoderConfigurationResponse>`;
     }
     case 'GetStreamUri': {
-      const p = profileFor(r);
-      return `<trt:GetStreamUriResponse><trt:MediaUri><tt:Uri>${xmlEscape(cam.rtspUrl[p.stream])}</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT60S</tt:Timeout></trt:MediaUri></trt:GetStreamUriResponse>`;
+      const p = profileFor(cam, r);
+      return `<trt:GetStreamUriResponse><trt:MediaUri><tt:Uri>${xmlEscape(streamUri(cam, p))}</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT60S</tt:Timeout></trt:MediaUri></trt:GetStreamUriResponse>`;
     }
     case 'GetSnapshotUri': {
-      profileFor(r);
+      profileFor(cam, r);
       return `<trt:GetSnapshotUriResponse><trt:MediaUri><tt:Uri>${xmlEscape(cam.snapshotUrl)}</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT60S</tt:Timeout></trt:MediaUri></trt:GetSnapshotUriResponse>`;
     }
     case 'GetServiceCapabilities':
       return `<trt:GetServiceCapabilitiesResponse><trt:Capabilities SnapshotUri="true" Rotation="false"><trt:ProfileCapabilities MaximumNumberOfProfiles="2"/><trt:StreamingCapabilities RTPMulticast="false" RTP_TCP="true" RTP_RTSP_TCP="true"/></trt:Capabilities></trt:GetServiceCapabilitiesResponse>`;
+    default:
+      throw notSupported(action);
+  }
+}
+
+/** The RTSP URI of a profile: every NVR channel serves the camera's stream, told apart by a `channel` query. */
+function streamUri(cam: OnvifDevice, p: SimProfile): string {
+  return p.channel === 1 ? cam.rtspUrl[p.stream] : `${cam.rtspUrl[p.stream]}?channel=${p.channel}`;
+}
+
+function media2ProfileXml(cam: OnvifDevice, p: SimProfile): string {
+  const s = p.stream === 'main' ? cam.mainSettings : cam.subSettings;
+  const encoding = cam.quirks.h265 && p.stream === 'main' ? 'H265' : 'H264';
+  return (
+    `<tr2:Profiles token="${p.token}" fixed="true"><tr2:Name>${p.name}</tr2:Name><tr2:Configurations>${videoSourceConfig(cam, p.channel, 'tr2:VideoSource')}` +
+    `<tr2:VideoEncoder token="${p.encoder}" GovLength="${s.gop}" Profile="Main"><tt:Name>VideoEncoder_${p.stream}</tt:Name><tt:UseCount>1</tt:UseCount><tt:Encoding>${encoding}</tt:Encoding>` +
+    `<tt:Resolution><tt:Width>${s.width}</tt:Width><tt:Height>${s.height}</tt:Height></tt:Resolution><tt:RateControl ConstantBitRate="false"><tt:FrameRateLimit>${s.fps}</tt:FrameRateLimit><tt:BitrateLimit>${s.bitrateKbps}</tt:BitrateLimit></tt:RateControl></tr2:VideoEncoder>` +
+    (cam.hasPtz ? ptzConfig('tr2:PTZ') : '') +
+    `</tr2:Configurations></tr2:Profiles>`
+  );
+}
+
+function media2(cam: OnvifDevice, action: string, r: Req): string {
+  switch (action) {
+    case 'GetProfiles': {
+      const wanted = str(r.Token);
+      const profiles = profilesOf(cam).filter((p) => !wanted || p.token === wanted);
+      return `<tr2:GetProfilesResponse>${profiles.map((p) => media2ProfileXml(cam, p)).join('')}</tr2:GetProfilesResponse>`;
+    }
+    case 'GetStreamUri':
+      return `<tr2:GetStreamUriResponse><tr2:Uri>${xmlEscape(streamUri(cam, profileFor(cam, r)))}</tr2:Uri></tr2:GetStreamUriResponse>`;
+    case 'GetSnapshotUri':
+      profileFor(cam, r);
+      return `<tr2:GetSnapshotUriResponse><tr2:Uri>${xmlEscape(cam.snapshotUrl)}</tr2:Uri></tr2:GetSnapshotUriResponse>`;
+    case 'GetServiceCapabilities':
+      return `<tr2:GetServiceCapabilitiesResponse><tr2:Capabilities SnapshotUri="true" Rotation="false"><tr2:ProfileCapabilities MaximumNumberOfProfiles="2"/><tr2:StreamingCapabilities RTSPStreaming="true" RTPMulticast="false" RTP_RTSP_TCP="true"/></tr2:Capabilities></tr2:GetServiceCapabilitiesResponse>`;
     default:
       throw notSupported(action);
   }
@@ -261,7 +330,7 @@ function ptzStatus(cam: OnvifDevice): string {
 }
 
 function ptz(cam: OnvifDevice, action: string, r: Req): string {
-  const needProfile = (): void => void profileFor(r);
+  const needProfile = (): void => void profileFor(cam, r);
   switch (action) {
     case 'GetNodes':
     case 'GetNode': {
@@ -352,8 +421,11 @@ function events(cam: OnvifDevice, action: string, r: Req, base: string): string 
       const termination = terminationFrom(str(r.InitialTerminationTime), now) ?? now + DEFAULT_SUBSCRIPTION_MS;
       if (termination <= now) throw soapFaultError(400, 'env:Sender', 'wsnt:UnacceptableInitialTerminationTimeFault', undefined, 'Termination time is in the past');
       const sub = cam.events.subscribe(termination);
+      const reference = cam.quirks.referenceParameters
+        ? `<wsa:Address>${base}/onvif/subscription</wsa:Address><wsa:ReferenceParameters><dom0:SubscriptionId xmlns:dom0="http://www.axis.com/2009/event">${sub.id}</dom0:SubscriptionId></wsa:ReferenceParameters>`
+        : `<wsa:Address>${base}/onvif/subscription/${sub.id}</wsa:Address>`;
       return (
-        `<tev:CreatePullPointSubscriptionResponse><tev:SubscriptionReference><wsa:Address>${base}/onvif/subscription/${sub.id}</wsa:Address></tev:SubscriptionReference>` +
+        `<tev:CreatePullPointSubscriptionResponse><tev:SubscriptionReference>${reference}</tev:SubscriptionReference>` +
         `<wsnt:CurrentTime>${iso(now)}</wsnt:CurrentTime><wsnt:TerminationTime>${iso(termination)}</wsnt:TerminationTime></tev:CreatePullPointSubscriptionResponse>`
       );
     }

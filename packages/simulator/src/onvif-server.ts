@@ -183,7 +183,15 @@ export class OnvifServer {
     if (malformed === 'soap' && action !== 'GetSystemDateAndTime') {
       return this.send(res, 200, `<?xml version="1.0"?><env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Body><${action}Response><Broken attr="unterminated></env:Body>`);
     }
-    const call: OnvifCall = { path, action, request: body[action] as Record<string, unknown> | string | undefined, host: this.host, port: this.port };
+    const header = envelope.Header;
+    const call: OnvifCall = {
+      path,
+      action,
+      request: body[action] as Record<string, unknown> | string | undefined,
+      ...(header && typeof header === 'object' ? { header: header as Record<string, unknown> } : {}),
+      host: this.host,
+      port: this.port,
+    };
     try {
       const answer = await onvifAnswer(this.camera, call);
       if (malformed === 'oversized-soap' && action !== 'GetSystemDateAndTime') return this.send(res, 200, this.oversizedAnswer(answer));

@@ -9,7 +9,7 @@ import { OnvifServer } from './onvif-server.js';
 import { PtzState, type PtzPosition } from './ptz-state.js';
 import { RtspServer } from './rtsp-server.js';
 import { sceneGraph, type PictureFault, type SceneKind, type VehiclePass } from './scene-graph.js';
-import { DEFAULT_MAIN, DEFAULT_SUB, type CameraLocation, type OnvifAuthMode, type RtspAuthMode, type SimCameraOptions } from './simulator-options.js';
+import { DEFAULT_MAIN, DEFAULT_SUB, type CameraLocation, type OnvifAuthMode, type RtspAuthMode, type SimCameraOptions, type SimDeviceQuirks } from './simulator-options.js';
 import { SimulatorError } from './simulator-error.js';
 
 export type { MalformedKind } from './onvif-device.js';
@@ -56,6 +56,8 @@ export class SimCamera implements OnvifDevice {
   readonly rtspAuth: RtspAuthMode;
   /** ONVIF authentication mode. */
   readonly onvifAuth: OnvifAuthMode;
+  /** Real-device behaviours this camera reproduces. */
+  readonly quirks: Readonly<SimDeviceQuirks>;
   /** Manufacturer reported by GetDeviceInformation. */
   readonly manufacturer: string;
   /** Model reported by GetDeviceInformation. */
@@ -103,6 +105,7 @@ export class SimCamera implements OnvifDevice {
     this.pass = options.password ?? 'admin123';
     this.rtspAuth = options.rtspAuth ?? 'digest';
     this.onvifAuth = options.onvifAuth ?? 'both';
+    this.quirks = { ...options.quirks };
     this.manufacturer = options.manufacturer ?? 'WardWatch Sim';
     this.hardware = options.hardware ?? 'DS-2CD2143G2-I';
     this.serialNumber = options.serialNumber ?? `WWSIM-${Buffer.from(options.id).toString('hex').slice(0, 12).toUpperCase()}`;
@@ -302,13 +305,20 @@ export class SimCamera implements OnvifDevice {
     if (previous !== fault) this.raiseTamperFor(fault);
   }
 
-  /** Raises ONVIF motion (`VideoSource/MotionAlarm` and `RuleEngine/CellMotionDetector/Motion`), ended after `durationMs`. */
-  triggerMotion(durationMs = 3000): void {
-    this.events.setState('tns1:VideoSource/MotionAlarm', true);
-    this.events.setState('tns1:RuleEngine/CellMotionDetector/Motion', true);
+  /**
+   * Raises ONVIF motion (`VideoSource/MotionAlarm` and `RuleEngine/CellMotionDetector/Motion`) on `channel`
+   * (1-based; NVR quirk), ended after `durationMs`.
+   */
+  triggerMotion(durationMs = 3000, channel = 1): void {
+    const channels = this.quirks.channels ?? 1;
+    if (!Number.isInteger(channel) || channel < 1 || channel > channels) {
+      throw new SimulatorError('INVALID_ARGUMENT', `channel must be a whole number from 1 to ${channels}`);
+    }
+    this.events.setState('tns1:VideoSource/MotionAlarm', true, channel);
+    this.events.setState('tns1:RuleEngine/CellMotionDetector/Motion', true, channel);
     this.timer(() => {
-      this.events.setState('tns1:VideoSource/MotionAlarm', false);
-      this.events.setState('tns1:RuleEngine/CellMotionDetector/Motion', false);
+      this.events.setState('tns1:VideoSource/MotionAlarm', false, channel);
+      this.events.setState('tns1:RuleEngine/CellMotionDetector/Motion', false, channel);
     }, durationMs);
   }
 

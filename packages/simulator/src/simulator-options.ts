@@ -14,6 +14,36 @@ export interface CameraLocation {
   address: string;
 }
 
+/**
+ * Behaviours of real devices a simulated camera can reproduce, so integrators test their code against them
+ * (the WardWatch ONVIF driver handles each).
+ */
+export interface SimDeviceQuirks {
+  /**
+   * Media2 only, like recent NVRs: GetCapabilities lists no Media service, GetServices lists
+   * `ver20/media/wsdl`, and Media1 calls fault with `ActionNotSupported`. @default false
+   */
+  media2Only?: boolean;
+  /**
+   * Report the main stream as H.265: Media1 puts `encoding="H265"` on the encoder configuration while
+   * `<Encoding>` still says H264 (as Hikvision/EZVIZ firmwares do), Media2 says H265. Only the reports change:
+   * the RTSP stream stays H.264, so use it to test codec reporting, not decoding. @default false
+   */
+  h265?: boolean;
+  /**
+   * An NVR with this many channels: one video source and a main/sub profile pair per channel (channel 1 keeps
+   * `Profile_1`/`Profile_2`, channel N has `Profile_N01`/`Profile_N02`), events carrying the channel's
+   * `VideoSource_N`. Every channel serves the camera's own picture. @default 1
+   */
+  channels?: number;
+  /**
+   * Pull points identified by WS-Addressing reference parameters, as Axis does: one `/onvif/subscription`
+   * address, a `SubscriptionId` reference parameter, and `ter:InvalidArgs` for a pull that does not echo it.
+   * @default false
+   */
+  referenceParameters?: boolean;
+}
+
 /** One virtual camera. */
 export interface SimCameraOptions {
   /** Stable id, e.g. `cam-a`. */
@@ -48,6 +78,8 @@ export interface SimCameraOptions {
   manufacturer?: string;
   /** Serial number. @default derived from the id */
   serialNumber?: string;
+  /** Real-device behaviours to reproduce. @default {} */
+  quirks?: SimDeviceQuirks;
 }
 
 /** A vehicle of the street scene that passes cameras in order. */
