@@ -12,10 +12,16 @@ export interface CliIo {
 
 const USAGE = `Usage:
   wardwatch-onvif discover [--timeout MS] [--address ADDR] [--port PORT] [--interface IP] [--json]
-  wardwatch-onvif probe <host[:port]> -u USER -p PASS [--auth auto|ws-security|digest|none] [--path /onvif/device_service] [--timeout MS] [--json]
+  wardwatch-onvif probe <host[:port] | https://host[:port]> -u USER -p PASS [--auth auto|ws-security|digest|none] [--path /onvif/device_service] [--allow-self-signed] [--timeout MS] [--json]
 `;
 
 function splitHostPort(target: string): { host: string; port: number } {
+  // https://host[:port]: the scheme stays in the host (the driver reads it), the port defaults to 443.
+  const withScheme = /^(https?):\/\/([^/]+)/i.exec(target);
+  if (withScheme && URL.canParse(`${withScheme[1]}://${withScheme[2]}`)) {
+    const url = new URL(`${withScheme[1]}://${withScheme[2]}`);
+    return { host: `${url.protocol}//${url.hostname}`, port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80 };
+  }
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(target);
   if (bracketed) return { host: bracketed[1]!, port: Number(bracketed[2] ?? 80) };
   const parts = target.split(':');
@@ -45,6 +51,7 @@ export async function runOnvifCli(argv: readonly string[], io: CliIo): Promise<n
         password: { type: 'string', short: 'p' },
         auth: { type: 'string' },
         path: { type: 'string' },
+        'allow-self-signed': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -95,7 +102,11 @@ export async function runOnvifCli(argv: readonly string[], io: CliIo): Promise<n
         port,
         ...(values.user ? { username: values.user } : {}),
         ...(values.password !== undefined ? { password: values.password } : {}),
-        options: { ...(values.auth ? { auth: values.auth } : {}), ...(values.path ? { path: values.path } : {}) },
+        options: {
+          ...(values.auth ? { auth: values.auth } : {}),
+          ...(values.path ? { path: values.path } : {}),
+          ...(values['allow-self-signed'] ? { allowSelfSignedTls: true } : {}),
+        },
       },
     });
     const session = await connectOnvif(spec, { events: { enabled: false }, ...(timeout ? { timeoutMs: timeout } : {}) });

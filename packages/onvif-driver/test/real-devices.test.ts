@@ -295,6 +295,12 @@ describe('HTTPS devices (issues 25.12, 24.6)', () => {
     // The camera's http:// service and snapshot addresses follow the https address we reached: never downgraded.
     expect(session.snapshotUri).toMatch(new RegExp(`^https://127\\.0\\.0\\.1:${server.port}/`));
     expect(server.requests.length).toBeGreaterThan(4);
+    let out = '';
+    const cli = (args: string[]) => runOnvifCli(['probe', `https://127.0.0.1:${server.port}`, '-u', 'admin', '-p', PASSWORD, ...args], { stdout: (t) => (out += t), stderr: (t) => (out += t) });
+    expect(await cli([])).toBe(1);
+    expect(out).toMatch(/^CAMERA_TLS_FAILED: /m);
+    expect(await cli(['--allow-self-signed'])).toBe(0);
+    expect(out).toContain(`Service:    https://127.0.0.1:${server.port}/onvif/device_service`);
   });
 
   it('refuses an https host written with a conflicting scheme option', async () => {
