@@ -5,12 +5,22 @@ export interface ScopeFacts {
   hardware?: string;
 }
 
+/** Percent-decodes scope text (`+` is a space); malformed escapes and bytes decode to U+FFFD instead of throwing. */
 function decode(text: string): string {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, ' '));
-  } catch {
-    return text;
+  const bytes: number[] = [];
+  const plain = text.replace(/\+/g, ' ');
+  for (let i = 0; i < plain.length; i++) {
+    const escape = /^%([0-9A-Fa-f]{2})/.exec(plain.slice(i, i + 3));
+    if (escape) {
+      bytes.push(parseInt(escape[1]!, 16));
+      i += 2;
+    } else {
+      const char = String.fromCodePoint(plain.codePointAt(i)!);
+      bytes.push(...Buffer.from(char, 'utf8'));
+      i += char.length - 1;
+    }
   }
+  return Buffer.from(bytes).toString('utf8');
 }
 
 /** Reads `name`, `location` and `hardware` from the scope list (the first of each wins). */

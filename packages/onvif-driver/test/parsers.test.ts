@@ -152,3 +152,9 @@ describe('discovery of https devices (issue 25.12)', () => {
     expect(parseProbeMatches(xml, 'onvif', '10.0.0.9')[0]).toMatchObject({ host: '10.0.0.9', port: 443, xaddrs: ['https://10.0.0.9/onvif/device_service'] });
   });
 });
+
+describe('scope decoding', () => {
+  it('decodes UTF-8 escapes and keeps going on malformed ones', () => {
+    expect(parseScopes(['onvif://www.onvif.org/name/C%E1%BB%95ng+ch%E1%BB%A3', 'onvif://www.onvif.org/location/50%_off%E1'])).toEqual({ name: 'Cổng chợ', location: '50%_off\uFFFD' });
+  });
+});
