@@ -118,6 +118,7 @@ describe('station cameras', () => {
     recorder.signal('cam-1', { type: 'gap', from: 1, to: 2, cause: 'rtsp://admin:secret-pw@cam-1.local/main dropped' });
     driver.camera('cam-1.local').emit({ type: 'motion', phase: 'start', at: r.clock.now() });
     driver.camera('cam-1.local').emit({ type: 'tamper', kind: 'covered', phase: 'start', at: r.clock.now() });
+    driver.camera('cam-1.local').emit({ type: 'analytics', kind: 'intrusion', phase: 'start', at: r.clock.now(), source: 'VideoSource_1' });
     await advance(500);
 
     expect(await storage.segments.query('cam-1', { from: 0, to: r.clock.now() + 1 })).toEqual([seg]);
@@ -128,6 +129,7 @@ describe('station cameras', () => {
     expect(JSON.stringify(gap)).not.toContain('secret-pw');
     expect(events.find((e) => e.type === 'motion')).toMatchObject({ cameraId: 'cam-1', phase: 'start', source: 'camera' });
     expect(events.find((e) => e.type === 'tamper')).toMatchObject({ kind: 'covered', source: 'camera' });
+    expect(events.find((e) => e.type === 'camera.analytics')).toMatchObject({ cameraId: 'cam-1', kind: 'intrusion', phase: 'start', source: 'camera' });
 
     // persisted in batches (flush interval 200 ms of virtual time)
     const persisted = await storedEvents(storage);
