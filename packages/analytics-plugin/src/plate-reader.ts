@@ -4,7 +4,9 @@ import { WardwatchError, toWardwatchError } from '@wardwatch/core';
 import sharp from 'sharp';
 import { type RawRgb, toRgb } from './to-rgb.js';
 import { createOcrEngine } from './ocr-engine.js';
+import { type OrientedBox, boundsOf } from './oriented-box.js';
 import { type ParsedPlate, parseVietnamesePlate } from './plate-parser.js';
+import { layoutOfRows, looksLikeTwoRows, splitRows, stackedRows, unionBounds } from './plate-rows.js';
 
 /** Paths of the PaddleOCR ONNX models and their character dictionary. */
 export interface OcrModelPaths {
@@ -40,6 +42,8 @@ export interface PlateRead {
   raw: string;
   /** 0..1: OCR confidence, lowered for each look-alike correction. */
   confidence: number;
+  /** 0..1: the OCR probability of the least certain character. */
+  weakest: number;
   /** Where the plate is, in normalised image coordinates. */
   box: Box;
   /** JPEG crop of the plate, when crops are on. */
@@ -51,17 +55,22 @@ export interface OcrLine {
   text: string;
   /** 0..1 recognition confidence. */
   confidence: number;
+  /** 0..1 probability of the least certain character. */
+  weakest: number;
   /** Axis-aligned box in pixels. */
   x: number;
   y: number;
   width: number;
   height: number;
+  /** The line as a rotated rectangle (tilt included), in pixels. */
+  box: OrientedBox;
 }
 
 /** Reads Vietnamese licence plates from images with PaddleOCR (PP-OCRv4) models on onnxruntime-node (CPU). */
 export interface PlateReader {
   /**
-   * Finds and parses the plates in an image; text that is not a valid plate is not returned.
+   * Finds and parses the plates in an image; text that is not a valid plate is not returned, and neither is a
+   * read the layout does not confirm (a wrong plate is worse than none).
    * With `roi` (normalised), only that region is searched (e.g. where motion is); boxes stay relative to the whole image.
    */
   read(image: PlateImage, options?: { roi?: Box }): Promise<PlateRead[]>;
@@ -78,19 +87,31 @@ async function defaultModels(): Promise<OcrModelPaths> {
   return mod.default;
 }
 
-/** Pairs of lines stacked like the two rows of a motorbike plate (top above bottom, overlapping). */
-function stackedPairs(lines: OcrLine[]): Array<[OcrLine, OcrLine]> {
-  const pairs: Array<[OcrLine, OcrLine]> = [];
-  for (const top of lines) {
-    for (const bottom of lines) {
-      if (top === bottom) continue;
-      const gap = bottom.y - (top.y + top.height);
-      const lineHeight = Math.max(top.height, bottom.height);
-      const overlap = Math.min(top.x + top.width, bottom.x + bottom.width) - Math.max(top.x, bottom.x);
-      if (gap > -0.3 * lineHeight && gap < 0.8 * lineHeight && overlap > 0.5 * Math.min(top.width, bottom.width)) pairs.push([top, bottom]);
-    }
-  }
-  return pairs;
+/** Lines thinner than this (pixels, margin included) are looked at again, magnified, when they gave no plate. */
+const ZOOM_BELOW = 30;
+/** The most magnified second looks per image. */
+const MAX_ZOOMS = 3;
+/** A read with look-alike corrections needs at least this OCR confidence. */
+const MIN_CORRECTED_CONFIDENCE = 0.85;
+/** A read whose least certain character is under this probability is refused (one character is likely wrong). */
+const MIN_CHARACTER_CONFIDENCE = 0.4;
+
+/** A plate read before it is placed in the image: its parts' oriented boxes in pixels. */
+interface Candidate {
+  parsed: ParsedPlate;
+  raw: string;
+  confidence: number;
+  weakest: number;
+  boxes: OrientedBox[];
+}
+
+/** Plate-like text that gave no plate: worth a magnified second look. */
+function zoomTargets(lines: readonly OcrLine[], used: ReadonlySet<OcrLine>): OrientedBox[] {
+  return lines
+    .filter((l) => !used.has(l) && l.box.thickness < ZOOM_BELOW && /[0-9]/.test(l.text))
+    .map((l) => l.box)
+    .sort((a, b) => b.length * b.thickness - a.length * a.thickness)
+    .slice(0, MAX_ZOOMS);
 }
 
 /**
@@ -106,7 +127,8 @@ export async function createPlateReader(options: PlateReaderOptions = {}): Promi
   }
   const minConfidence = options.minConfidence ?? 0.6;
   const crops = options.crops ?? true;
-  const engine = await createOcrEngine({ ...models, threads: options.threads ?? 2, maxSide: options.maxSide ?? 480 });
+  const maxSide = options.maxSide ?? 480;
+  const engine = await createOcrEngine({ ...models, threads: options.threads ?? 2, maxSide });
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
   const active = new Set<Promise<unknown>>();
@@ -121,11 +143,11 @@ export async function createPlateReader(options: PlateReaderOptions = {}): Promi
     );
     return p;
   };
-  const detect = (rgb: RawRgb): Promise<OcrLine[]> => {
-    // One inference at a time per reader (the threads are already given to each run).
+  /** One inference at a time per reader (the threads are already given to each run). */
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
     const run = queue.then(async () => {
       try {
-        return await engine.lines(rgb.data, rgb.width, rgb.height);
+        return await work();
       } catch (error) {
         throw toWardwatchError(error, 'INTERNAL', { stage: 'ocr' });
       }
@@ -133,16 +155,32 @@ export async function createPlateReader(options: PlateReaderOptions = {}): Promi
     queue = run.catch(() => undefined);
     return run;
   };
+  const detect = (rgb: RawRgb, detectorSide?: number): Promise<OcrLine[]> =>
+    serial(async () => (await engine.lines(rgb.data, rgb.width, rgb.height, detectorSide ? { maxSide: detectorSide } : {})).map((l) => ({ ...l })));
+  const recognise = (rgb: RawRgb, box: OrientedBox): Promise<{ text: string; confidence: number; weakest: number }> => serial(() => engine.recognise(rgb.data, rgb.width, rgb.height, box));
 
-  const detectIn = async (rgb: RawRgb, roi: Box): Promise<OcrLine[]> => {
-    const left = Math.max(0, Math.floor(roi.x * rgb.width));
-    const top = Math.max(0, Math.floor(roi.y * rgb.height));
-    const width = Math.min(rgb.width - left, Math.ceil(roi.width * rgb.width));
-    const height = Math.min(rgb.height - top, Math.ceil(roi.height * rgb.height));
-    if (!(width >= 16 && height >= 16)) return detect(rgb);
-    const data = await sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } }).extract({ left, top, width, height }).raw().toBuffer();
-    const lines = await detect({ data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width, height });
-    return lines.map((l) => ({ ...l, x: l.x + left, y: l.y + top }));
+  /** Lines of a part of the image, magnified `scale` times, mapped back to image pixels. */
+  const detectIn = async (rgb: RawRgb, area: { left: number; top: number; width: number; height: number }, scale = 1): Promise<OcrLine[]> => {
+    const left = Math.max(0, Math.floor(area.left));
+    const top = Math.max(0, Math.floor(area.top));
+    const width = Math.min(rgb.width - left, Math.ceil(area.width));
+    const height = Math.min(rgb.height - top, Math.ceil(area.height));
+    if (!(width >= 16 && height >= 16)) return scale === 1 ? detect(rgb) : [];
+    let pipeline = sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } }).extract({ left, top, width, height });
+    const sw = Math.round(width * scale);
+    const sh = Math.round(height * scale);
+    if (scale !== 1) pipeline = pipeline.resize(sw, sh, { fit: 'fill', kernel: 'cubic' });
+    const data = await pipeline.raw().toBuffer();
+    const lines = await detect({ data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: sw, height: sh }, scale === 1 ? undefined : Math.max(sw, sh));
+    const map = (v: number, origin: number): number => v / scale + origin;
+    return lines.map((l) => ({
+      ...l,
+      x: map(l.x, left),
+      y: map(l.y, top),
+      width: l.width / scale,
+      height: l.height / scale,
+      box: { ...l.box, cx: map(l.box.cx, left), cy: map(l.box.cy, top), length: l.box.length / scale, thickness: l.box.thickness / scale },
+    }));
   };
 
   return {
@@ -161,41 +199,125 @@ export async function createPlateReader(options: PlateReaderOptions = {}): Promi
     },
   };
 
-  async function readPlates(image: PlateImage, readOptions: { roi?: Box }): Promise<PlateRead[]> {
-    const encoded = await toRgb(image);
-    const found = readOptions.roi ? await detectIn(encoded, readOptions.roi) : await detect(encoded);
-    const reads: PlateRead[] = [];
-    const used = new Set<OcrLine>();
-    const accept = (raw: string, parts: OcrLine[], parsed: ParsedPlate | undefined): void => {
-      if (!parsed) return;
-      const ocrConfidence = parts.reduce((a, l) => a + l.confidence, 0) / parts.length;
-      const confidence = ocrConfidence * (1 - 0.1 * parsed.corrections);
-      if (confidence < minConfidence) return;
-      for (const p of parts) used.add(p);
-      const x = Math.min(...parts.map((p) => p.x));
-      const y = Math.min(...parts.map((p) => p.y));
-      const x1 = Math.max(...parts.map((p) => p.x + p.width));
-      const y1 = Math.max(...parts.map((p) => p.y + p.height));
-      reads.push({
-        parsed,
-        plate: parsed.plate,
-        raw,
-        confidence,
-        box: { x: x / encoded.width, y: y / encoded.height, width: (x1 - x) / encoded.width, height: (y1 - y) / encoded.height },
-      });
+  /** The plates among lines: stacked row pairs, two-row blocks split in two, single lines. */
+  async function platesIn(rgb: RawRgb, lines: readonly OcrLine[], used: Set<OcrLine>): Promise<Candidate[]> {
+    const out: Candidate[] = [];
+    const accept = (raw: string, parts: Array<{ confidence: number; weakest: number }>, boxes: OrientedBox[], parsed: ParsedPlate | undefined): boolean => {
+      if (!parsed) return false;
+      const ocr = parts.reduce((a, l) => a + l.confidence, 0) / parts.length;
+      const weakest = Math.min(...parts.map((l) => l.weakest));
+      if (weakest < MIN_CHARACTER_CONFIDENCE) return false;
+      if (parsed.corrections > 0 && ocr < MIN_CORRECTED_CONFIDENCE) return false;
+      const confidence = ocr * (1 - 0.1 * parsed.corrections);
+      if (confidence < minConfidence) return false;
+      out.push({ parsed, raw, confidence, weakest, boxes });
+      return true;
     };
-    for (const [top, bottom] of stackedPairs(found)) {
-      if (used.has(top) || used.has(bottom)) continue;
-      accept(`${top.text}\n${bottom.text}`, [top, bottom], parseVietnamesePlate(`${top.text}\n${bottom.text}`));
+    const twoRows = (top: string, bottom: string, a: OrientedBox, b: OrientedBox): ParsedPlate | undefined => {
+      const text = `${top}\n${bottom}`;
+      const parsed = parseVietnamesePlate(text);
+      if (!parsed || parsed.rows !== 2) return parsed;
+      // Both two-row layouts fit (`51LD` over a number, the dash of `51-LD` lost): rows clearly alike or unlike in length decide.
+      const shape = layoutOfRows(a, b);
+      if (shape === undefined || shape === parsed.layout) return parsed;
+      return parseVietnamesePlate(text, { layout: shape }) ?? parsed;
+    };
+    for (const [top, bottom] of stackedRows(lines.filter((l) => !used.has(l)))) {
+      if (accept(`${top.text}\n${bottom.text}`, [top, bottom], [top.box, bottom.box], twoRows(top.text, bottom.text, top.box, bottom.box))) {
+        used.add(top);
+        used.add(bottom);
+      }
     }
-    for (const line of found) {
-      if (!used.has(line)) accept(line.text, [line], parseVietnamesePlate(line.text));
+    for (const line of lines) {
+      if (used.has(line)) continue;
+      if (accept(line.text, [line], [line.box], parseVietnamesePlate(line.text, { rows: 1 }))) {
+        used.add(line);
+        continue;
+      }
+      if (!looksLikeTwoRows(line.box) || line.box.thickness < 12) continue;
+      // Both rows of a tilted or small plate detected as one block: read each half.
+      const [a, b] = splitRows(line.box);
+      const top = await recognise(rgb, a);
+      const bottom = await recognise(rgb, b);
+      if (accept(`${top.text}\n${bottom.text}`, [top, bottom], [a, b], twoRows(top.text, bottom.text, a, b))) used.add(line);
+    }
+    return out;
+  }
+
+  async function readPlates(image: PlateImage, readOptions: { roi?: Box }): Promise<PlateRead[]> {
+    const rgb = await toRgb(image);
+    const roi = readOptions.roi;
+    const found = roi
+      ? await detectIn(rgb, { left: roi.x * rgb.width, top: roi.y * rgb.height, width: roi.width * rgb.width, height: roi.height * rgb.height })
+      : await detect(rgb);
+    const used = new Set<OcrLine>();
+    const candidates = await platesIn(rgb, found, used);
+    // Small plates: a second, magnified look around text that gave no plate.
+    for (const box of zoomTargets(found, used)) {
+      const b = boundsOf(box);
+      const padX = Math.max(b.width * 0.6, b.height * 1.2);
+      const padY = b.height * 1.3;
+      const scale = Math.min(4, Math.max(1.5, (looksLikeTwoRows(box) ? 110 : 56) / box.thickness));
+      const zoomed = await detectIn(rgb, { left: b.x - padX, top: b.y - padY, width: b.width + 2 * padX, height: b.height + 2 * padY }, scale);
+      candidates.push(...(await platesIn(rgb, zoomed, new Set())));
+    }
+    const reads: PlateRead[] = [];
+    for (const c of settle(candidates)) {
+      const bounds = unionBounds(c.boxes);
+      const x = Math.max(0, bounds.x);
+      const y = Math.max(0, bounds.y);
+      const x1 = Math.min(rgb.width, bounds.x + bounds.width);
+      const y1 = Math.min(rgb.height, bounds.y + bounds.height);
+      reads.push({
+        parsed: c.parsed,
+        plate: c.parsed.plate,
+        raw: c.raw,
+        confidence: c.confidence,
+        weakest: c.weakest,
+        box: { x: x / rgb.width, y: y / rgb.height, width: (x1 - x) / rgb.width, height: (y1 - y) / rgb.height },
+      });
     }
     if (crops) {
-      for (const read of reads) read.cropJpeg = await cropJpeg(encoded, read.box);
+      for (const read of reads) read.cropJpeg = await cropJpeg(rgb, read.box);
     }
     return reads;
   }
+}
+
+/** Whether two candidates are at the same place in the image (one's centre inside the other's bounds). */
+function samePlace(a: Candidate, b: Candidate): boolean {
+  const ba = unionBounds(a.boxes);
+  const bb = unionBounds(b.boxes);
+  const inside = (p: { x: number; y: number }, r: typeof ba): boolean => p.x >= r.x && p.x <= r.x + r.width && p.y >= r.y && p.y <= r.y + r.height;
+  return inside({ x: ba.x + ba.width / 2, y: ba.y + ba.height / 2 }, bb) || inside({ x: bb.x + bb.width / 2, y: bb.y + bb.height / 2 }, ba);
+}
+
+/**
+ * One read per place: the same plate read twice (first look and magnified look) keeps its best read; two
+ * different plates at one place are a disagreement, and a disagreement is no read unless one is clearly
+ * surer (a wrong plate is worse than none).
+ */
+function settle(candidates: readonly Candidate[]): Candidate[] {
+  const groups: Candidate[][] = [];
+  for (const c of candidates) {
+    const group = groups.find((g) => g.some((o) => samePlace(o, c)));
+    if (group) group.push(c);
+    else groups.push([c]);
+  }
+  const out: Candidate[] = [];
+  for (const group of groups) {
+    const byPlate = new Map<string, Candidate>();
+    for (const c of group) {
+      const had = byPlate.get(c.parsed.plate);
+      if (!had || c.confidence > had.confidence) byPlate.set(c.parsed.plate, c);
+    }
+    const ranked = [...byPlate.values()].sort((a, b) => b.confidence - a.confidence);
+    const [first, second] = ranked;
+    if (!first) continue;
+    if (second && first.confidence - second.confidence < 0.15) continue;
+    out.push(first);
+  }
+  return out;
 }
 
 /** A JPEG of `box` (normalised) with a small margin. */
