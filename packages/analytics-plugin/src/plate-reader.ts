@@ -6,7 +6,7 @@ import { type RawRgb, toRgb } from './to-rgb.js';
 import { createOcrEngine } from './ocr-engine.js';
 import { type OrientedBox, boundsOf } from './oriented-box.js';
 import { type ParsedPlate, parseVietnamesePlate } from './plate-parser.js';
-import { layoutOfRows, looksLikeTwoRows, splitRows, stackedRows, unionBounds } from './plate-rows.js';
+import { looksLikeTwoRows, splitRows, stackedRows, unionBounds } from './plate-rows.js';
 
 /** Paths of the PaddleOCR ONNX models and their character dictionary. */
 export interface OcrModelPaths {
@@ -213,17 +213,13 @@ export async function createPlateReader(options: PlateReaderOptions = {}): Promi
       out.push({ parsed, raw, confidence, weakest, boxes });
       return true;
     };
-    const twoRows = (top: string, bottom: string, a: OrientedBox, b: OrientedBox): ParsedPlate | undefined => {
-      const text = `${top}\n${bottom}`;
-      const parsed = parseVietnamesePlate(text);
-      if (!parsed || parsed.rows !== 2) return parsed;
-      // Both two-row layouts fit (`51LD` over a number, the dash of `51-LD` lost): rows clearly alike or unlike in length decide.
-      const shape = layoutOfRows(a, b);
-      if (shape === undefined || shape === parsed.layout) return parsed;
-      return parseVietnamesePlate(text, { layout: shape }) ?? parsed;
+    /** Two rows as one plate; the text decides the layout (`51LD` over a number is a car, `51-LD` a motorbike). */
+    const twoRows = (top: string, bottom: string): ParsedPlate | undefined => {
+      const parsed = parseVietnamesePlate(`${top}\n${bottom}`);
+      return parsed?.rows === 2 ? parsed : undefined;
     };
     for (const [top, bottom] of stackedRows(lines.filter((l) => !used.has(l)))) {
-      if (accept(`${top.text}\n${bottom.text}`, [top, bottom], [top.box, bottom.box], twoRows(top.text, bottom.text, top.box, bottom.box))) {
+      if (accept(`${top.text}\n${bottom.text}`, [top, bottom], [top.box, bottom.box], twoRows(top.text, bottom.text))) {
         used.add(top);
         used.add(bottom);
       }
@@ -239,7 +235,7 @@ export async function createPlateReader(options: PlateReaderOptions = {}): Promi
       const [a, b] = splitRows(line.box);
       const top = await recognise(rgb, a);
       const bottom = await recognise(rgb, b);
-      if (accept(`${top.text}\n${bottom.text}`, [top, bottom], [a, b], twoRows(top.text, bottom.text, a, b))) used.add(line);
+      if (accept(`${top.text}\n${bottom.text}`, [top, bottom], [a, b], twoRows(top.text, bottom.text))) used.add(line);
     }
     return out;
   }

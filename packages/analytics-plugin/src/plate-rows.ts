@@ -1,5 +1,4 @@
 import { type OrientedBox, boundsOf } from './oriented-box.js';
-import type { PlateLayout } from './plate-parser.js';
 
 /** A recognised text line with its oriented box, in image pixels. */
 export interface PlateTextLine {
@@ -72,15 +71,6 @@ export function splitRows(box: OrientedBox): [OrientedBox, OrientedBox] {
   const ny = Math.cos(box.angle);
   const row = (sign: number): OrientedBox => ({ ...box, cx: box.cx + sign * shift * nx, cy: box.cy + sign * shift * ny, thickness: half * 1.15 });
   return [row(-1), row(1)];
-}
-
-/**
- * The layout a pair of rows' shape clearly suggests, if any: the top row of a square car plate (`30A`, `51LD`) is
- * shorter than its number row; a motorbike plate's rows (`29-B1` over `123.45`) are as long as each other.
- */
-export function layoutOfRows(top: OrientedBox, bottom: OrientedBox): PlateLayout | undefined {
-  const ratio = top.length / Math.max(1, bottom.length);
-  return ratio < 0.7 ? 'square' : ratio > 0.95 ? 'motorbike' : undefined;
 }
 
 /** The axis-aligned union of oriented boxes, in pixels. */

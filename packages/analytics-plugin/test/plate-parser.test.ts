@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeVietnamesePlate, parseVietnamesePlate } from '../src/plate-parser.js';
+import { VN_PLATE_PROVINCES } from '../src/vn-provinces.js';
 
 describe('parseVietnamesePlate', () => {
   it.each([
@@ -68,5 +69,111 @@ describe('parseVietnamesePlate', () => {
   it('labels special series', () => {
     expect(parseVietnamesePlate('51LD-123.45')?.special).toBe('joint-venture');
     expect(parseVietnamesePlate('30A-123.45')?.special).toBeUndefined();
+  });
+});
+
+// The rule groups of src/vn-plate-rules.ts, each with valid and invalid examples and where the rule is written.
+describe('parseVietnamesePlate against Circulars 24/2023/TT-BCA and 58/2020/TT-BCA', () => {
+  it('series letters (24/2023 Art. 37 cl. 3–5): the 20 letters A–Z without I, J, O, Q, W; R only for trailers', () => {
+    for (const letter of 'ABCDEFGHKLMNPSTUVXYZ') {
+      expect(parseVietnamesePlate(`30${letter}-123.45`)).toMatchObject({ plate: `30${letter}-123.45`, kind: 'car', series: letter });
+    }
+    expect(parseVietnamesePlate('51R-123.45')).toMatchObject({ kind: 'trailer', series: 'R' });
+    for (const letter of 'IJOQW') expect(parseVietnamesePlate(`30${letter}-123.45`, { maxCorrections: 0 })).toBeUndefined();
+  });
+
+  it('registration number (24/2023 Art. 37 cl. 4): five digits 000.01–999.99 with the dot after the third, or the legacy four without a dot', () => {
+    expect(parseVietnamesePlate('30A-000.01')?.number).toBe('00001');
+    expect(parseVietnamesePlate('30A-1234')).toMatchObject({ plate: '30A-1234', number: '1234' });
+    expect(parseVietnamesePlate('29-B1 1234')).toMatchObject({ plate: '29-B1 1234', kind: 'motorbike' });
+    expect(parseVietnamesePlate('30A-000.00')).toBeUndefined();
+    expect(parseVietnamesePlate('30A-0000')).toBeUndefined();
+    // A dot belongs to five-digit numbers only, after the third digit.
+    expect(parseVietnamesePlate('30A-123.4')).toBeUndefined();
+    expect(parseVietnamesePlate('30A-12.345')).toBeUndefined();
+    expect(parseVietnamesePlate('30A-1234.5')).toBeUndefined();
+  });
+
+  it('motorbike series (58/2020 Art. 25, kept by 24/2023 Art. 37): a letter and a digit 1–9, never 0', () => {
+    for (const digit of '123456789') expect(parseVietnamesePlate(`29-B${digit}\n123.45`)).toMatchObject({ plate: `29-B${digit} 123.45`, kind: 'motorbike', rows: 2 });
+    expect(parseVietnamesePlate('29-B0\n123.45', { maxCorrections: 0 })).toBeUndefined();
+    // 0 is no series digit: the most it can be is the look-alike letter D (two-letter series), with a correction.
+    expect(parseVietnamesePlate('29-B0\n123.45')?.series).not.toContain('0');
+  });
+
+  it('two-letter motorbike series since 15 August 2023 (24/2023 Art. 37 cl. 4: one of the 20 letters with one of the 20)', () => {
+    expect(parseVietnamesePlate('29-HA\n002.33')).toMatchObject({ plate: '29-HA 002.33', kind: 'motorbike', series: 'HA' });
+    expect(parseVietnamesePlate('51-KZ 678.90')).toMatchObject({ plate: '51-KZ 678.90', kind: 'motorbike' });
+    expect(parseVietnamesePlate('29-HQ\n002.33', { maxCorrections: 0 })).toBeUndefined();
+    expect(parseVietnamesePlate('29-WA\n002.33', { maxCorrections: 0 })).toBeUndefined();
+  });
+
+  it('electric motorbikes (58/2020 Art. 25): the MĐ series with a digit 1–9, also when Đ is read as D', () => {
+    expect(parseVietnamesePlate('29-MĐ1 123.45')).toMatchObject({ plate: '29-MĐ1 123.45', kind: 'motorbike', series: 'MĐ1', special: 'electric' });
+    expect(parseVietnamesePlate('29-MD1\n123.45')?.plate).toBe('29-MĐ1 123.45');
+    expect(parseVietnamesePlate('29-MĐ0 123.45', { maxCorrections: 0 })).toBeUndefined();
+  });
+
+  it('the rows and the position of the space are layout signals (24/2023 Art. 37 cl. 2 and 4)', () => {
+    // A break after a letter + digit series is the motorbike row break.
+    expect(parseVietnamesePlate('29L5 9999')).toMatchObject({ plate: '29-L5 9999', kind: 'motorbike', layout: 'motorbike' });
+    // The square car/trailer plate: code + series over the number is a car, not a motorbike.
+    expect(parseVietnamesePlate('30A\n123.45')).toMatchObject({ plate: '30A-123.45', kind: 'car', layout: 'square', rows: 2 });
+    expect(parseVietnamesePlate('51R\n123.45')).toMatchObject({ plate: '51R-123.45', kind: 'trailer', layout: 'square' });
+    expect(parseVietnamesePlate('51LD\n123.45')).toMatchObject({ plate: '51LD-123.45', kind: 'car', special: 'joint-venture' });
+    expect(parseVietnamesePlate('51-LD\n123.45')).toMatchObject({ plate: '51-LD 123.45', kind: 'motorbike' });
+    // A layout known from the plate's shape is the only one accepted.
+    expect(parseVietnamesePlate('51LD\n123.45', { layout: 'motorbike' })?.plate).toBe('51-LD 123.45');
+    expect(parseVietnamesePlate('29-B1\n123.45', { layout: 'square' })).toBeUndefined();
+  });
+
+  it('refuses a dropped dot or character instead of turning it into another plate', () => {
+    // The series letter is missing: not `37Z-2036` (a 2 read as Z, the dot ignored).
+    expect(parseVietnamesePlate('37-220.36')).toBeUndefined();
+    expect(parseVietnamesePlate('3722036')).toBeUndefined();
+    // A digit dropped from a five-digit number: the dot shows it was not a legacy four-digit number.
+    expect(parseVietnamesePlate('30A-123.4')).toBeUndefined();
+    expect(parseVietnamesePlate('29-B1\n23.45')).toBeUndefined();
+    // Separators where the layout has none.
+    expect(parseVietnamesePlate('3-0A123.45')).toBeUndefined();
+    // When the separators do confirm the layout, a look-alike in the series is still corrected.
+    expect(parseVietnamesePlate('29-81 123.45')?.plate).toBe('29-B1 123.45');
+  });
+
+  it('special car series (24/2023 Art. 37 cl. 4–8; 58/2020 Art. 25): LD, DA, KT, MK, TĐ, HC', () => {
+    expect(parseVietnamesePlate('51LD-123.45')?.special).toBe('joint-venture');
+    expect(parseVietnamesePlate('29DA-123.45')?.special).toBe('project');
+    expect(parseVietnamesePlate('29KT-123.45')?.special).toBe('military-enterprise');
+    expect(parseVietnamesePlate('36MK-012.34')?.special).toBe('tractor');
+    expect(parseVietnamesePlate('30TĐ-123.45')).toMatchObject({ plate: '30TĐ-123.45', special: 'pilot-programme' });
+    expect(parseVietnamesePlate('30HC-123.45')?.special).toBe('restricted-use');
+    expect(parseVietnamesePlate('30AB-123.45')).toBeUndefined();
+  });
+
+  it('foreign missions (24/2023 Art. 37 cl. 7–8): NG, QT, CV, NN with a three-digit country code', () => {
+    expect(parseVietnamesePlate('80-011-NG-01')).toMatchObject({ kind: 'diplomatic', series: 'NG' });
+    expect(parseVietnamesePlate('80-123-QT-05')).toMatchObject({ plate: '80-123-QT-05', kind: 'international-org' });
+    expect(parseVietnamesePlate('80-011-CV-123')).toMatchObject({ kind: 'foreign', series: 'CV' });
+    expect(parseVietnamesePlate('41-291-NN-12')).toMatchObject({ kind: 'foreign', series: 'NN' });
+    expect(parseVietnamesePlate('80-011-NG-00')).toBeUndefined();
+    expect(parseVietnamesePlate('80-01-NG-01')).toBeUndefined();
+  });
+
+  it('military plates (Ministry of National Defence): two unit letters, Q-series included, and four digits', () => {
+    expect(parseVietnamesePlate('QA-12-34')).toMatchObject({ plate: 'QA-12-34', kind: 'military', series: 'QA' });
+    expect(parseVietnamesePlate('QH-50-01')?.series).toBe('QH');
+    expect(parseVietnamesePlate('KV-12-34')?.kind).toBe('military');
+    expect(parseVietnamesePlate('QZ-12-34')).toBeUndefined();
+    expect(parseVietnamesePlate('QA-00-00')).toBeUndefined();
+  });
+
+  it('temporary plates (24/2023 Art. 37 cl. 1, printed on paper): T, the code and a number', () => {
+    expect(parseVietnamesePlate('T30-123.45')).toMatchObject({ plate: 'T30-123.45', kind: 'temporary', province: 'Hà Nội' });
+    expect(parseVietnamesePlate('T13-123.45')).toBeUndefined();
+  });
+
+  it('province codes (24/2023 Appendix 02): every listed code parses, unlisted ones do not', () => {
+    for (const code of Object.keys(VN_PLATE_PROVINCES)) expect(parseVietnamesePlate(`${code}A-123.45`)?.provinceCode).toBe(code);
+    for (const code of ['10', '13', '42', '44', '45', '46', '87', '91', '96']) expect(parseVietnamesePlate(`${code}A-123.45`)).toBeUndefined();
   });
 });
