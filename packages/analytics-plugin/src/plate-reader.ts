@@ -106,12 +106,30 @@ interface Candidate {
 }
 
 /** Plate-like text that gave no plate: worth a magnified second look. */
-function zoomTargets(lines: readonly OcrLine[], used: ReadonlySet<OcrLine>): OrientedBox[] {
-  return lines
-    .filter((l) => !used.has(l) && l.box.thickness < ZOOM_BELOW && /[0-9]/.test(l.text))
-    .map((l) => l.box)
-    .sort((a, b) => b.length * b.thickness - a.length * a.thickness)
-    .slice(0, MAX_ZOOMS);
+interface ZoomTarget {
+  bounds: { x: number; y: number; width: number; height: number };
+  /** How much to magnify: the target's height becomes about 110 px for a two-row block, 56 px for a line. */
+  scale: number;
+}
+
+/**
+ * Where to look again, magnified: small plate-like text that gave no plate, and small plates that were read
+ * (a second read must agree, or the two disagree and neither is kept). Largest first, at most `MAX_ZOOMS`.
+ */
+function zoomTargets(lines: readonly OcrLine[], used: ReadonlySet<OcrLine>, reads: readonly Candidate[]): ZoomTarget[] {
+  const magnify = (height: number, block: boolean): number => Math.min(4, Math.max(1.5, (block ? 110 : 56) / height));
+  const targets: Array<ZoomTarget & { area: number }> = [];
+  for (const l of lines) {
+    if (used.has(l) || l.box.thickness >= ZOOM_BELOW || !/[0-9]/.test(l.text)) continue;
+    const bounds = boundsOf(l.box);
+    targets.push({ bounds, scale: magnify(l.box.thickness, looksLikeTwoRows(l.box)), area: bounds.width * bounds.height });
+  }
+  for (const c of reads) {
+    if (Math.max(...c.boxes.map((b) => b.thickness)) >= ZOOM_BELOW) continue;
+    const bounds = unionBounds(c.boxes);
+    targets.push({ bounds, scale: magnify(bounds.height, c.boxes.length > 1), area: bounds.width * bounds.height });
+  }
+  return targets.sort((a, b) => b.area - a.area).slice(0, MAX_ZOOMS);
 }
 
 /**
@@ -249,11 +267,9 @@ export async function createPlateReader(options: PlateReaderOptions = {}): Promi
     const used = new Set<OcrLine>();
     const candidates = await platesIn(rgb, found, used);
     // Small plates: a second, magnified look around text that gave no plate.
-    for (const box of zoomTargets(found, used)) {
-      const b = boundsOf(box);
+    for (const { bounds: b, scale } of zoomTargets(found, used, candidates)) {
       const padX = Math.max(b.width * 0.6, b.height * 1.2);
       const padY = b.height * 1.3;
-      const scale = Math.min(4, Math.max(1.5, (looksLikeTwoRows(box) ? 110 : 56) / box.thickness));
       const zoomed = await detectIn(rgb, { left: b.x - padX, top: b.y - padY, width: b.width + 2 * padX, height: b.height + 2 * padY }, scale);
       candidates.push(...(await platesIn(rgb, zoomed, new Set())));
     }
