@@ -28,8 +28,22 @@ export type { CameraPictureQuality } from './picture-quality-report.js';
 
 // licence plates
 export { normalizeVietnamesePlate, parseVietnamesePlate } from './plate-parser.js';
-export type { ParsePlateOptions, ParsedPlate, PlateKind } from './plate-parser.js';
+export type { ParsePlateOptions, ParsedPlate, PlateKind, PlateLayout } from './plate-parser.js';
 export { VN_PLATE_PROVINCES } from './vn-provinces.js';
+export {
+  BIKE_SERIES_DIGITS,
+  CAR_SPECIAL_SERIES,
+  ELECTRIC_BIKE_SERIES,
+  LAYOUT_RULES,
+  MILITARY_SERIES,
+  MISSION_SERIES,
+  NUMBER_RULE,
+  SERIES_LETTERS,
+  TEMPORARY_MARK,
+  TRAILER_SERIES,
+} from './vn-plate-rules.js';
+export type { PlateRuleGroup } from './vn-plate-rules.js';
+export type { OrientedBox } from './oriented-box.js';
 export { createPlateReader } from './plate-reader.js';
 export type { OcrLine, OcrModelPaths, PlateImage, PlateRead, PlateReader, PlateReaderOptions } from './plate-reader.js';
 export { createPlateAnalyzer } from './plate-analyzer.js';
