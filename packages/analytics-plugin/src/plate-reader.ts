@@ -91,8 +91,8 @@ async function defaultModels(): Promise<OcrModelPaths> {
 const ZOOM_BELOW = 30;
 /** The most magnified second looks per image. */
 const MAX_ZOOMS = 3;
-/** A read with look-alike corrections needs at least this OCR confidence. */
-const MIN_CORRECTED_CONFIDENCE = 0.85;
+/** A read with look-alike corrections needs at least this OCR confidence (`887` over a number is not `88T-…` at 0.92). */
+const MIN_CORRECTED_CONFIDENCE = 0.93;
 /** A read whose least certain character is under this probability is refused (one character is likely wrong). */
 const MIN_CHARACTER_CONFIDENCE = 0.4;
 
