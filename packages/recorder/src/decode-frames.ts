@@ -1,7 +1,8 @@
 import { Observable, type Subscription } from 'rxjs';
-import { checkStreamUri, WardwatchError, type StreamUriPolicy, type Clock, type Frame, type FrameOptions, type Logger } from '@wardwatch/core';
+import { checkStreamUri, redactUrlsIn, silentLogger, WardwatchError, type StreamUriPolicy, type Clock, type Frame, type FrameOptions, type Logger } from '@wardwatch/core';
 import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
 import type { ManagedProcess, ProcessRunner } from './process-runner.js';
+import { openCameraInput } from './open-camera-input.js';
 import { rtspInputOptions } from './record-command.js';
 import { withDefaults } from './with-defaults.js';
 
@@ -60,10 +61,16 @@ export function decodeFrames(config: DecodeFramesConfig): Observable<Frame> {
     const start = async (): Promise<void> => {
       const caps = await config.capabilities;
       if (closed) return;
+      // credentials stay off ffmpeg's command line (a one-time loopback proxy adds them)
+      const input = await openCameraInput(config.uri, config.logger ?? silentLogger);
+      if (closed) {
+        input.close();
+        return;
+      }
       proc = config.runner.spawn(config.ffmpegPath, [
         '-hide_banner', '-nostats', '-loglevel', 'error',
-        ...rtspInputOptions(config.uri, config.transport, config.socketTimeoutMs, caps),
-        '-i', config.uri, '-an',
+        ...rtspInputOptions(input.url, config.transport, config.socketTimeoutMs, caps),
+        '-i', input.url, '-an',
         '-vf', `fps=${fps},scale=${width}:${height}`,
         '-pix_fmt', format === 'gray' ? 'gray' : 'rgb24', '-f', 'rawvideo', 'pipe:1',
       ]);
@@ -88,11 +95,12 @@ export function decodeFrames(config: DecodeFramesConfig): Observable<Frame> {
         if (!closed) subscriber.next({ cameraId: config.cameraId, at: lastAt, width, height, format, data });
       });
       const exit = await proc.exited;
+      input.close();
       proc = undefined;
       if (closed) return;
       fruitless = delivered ? 0 : fruitless + 1;
       const delay = Math.min(RESTART_MAX_MS, RESTART_MS * 2 ** Math.max(0, fruitless - 1));
-      if (fruitless > 0) config.logger?.warn({ cameraId: config.cameraId, tail: exit.stderrTail.slice(-2), retryInMs: delay }, 'frame decoder delivered no frame; retrying');
+      if (fruitless > 0) config.logger?.warn({ cameraId: config.cameraId, tail: exit.stderrTail.slice(-2).map((line) => redactUrlsIn(line).slice(0, 300)), retryInMs: delay }, 'frame decoder delivered no frame; retrying');
       restartTimer = config.clock.schedule(() => void start().catch((e: unknown) => subscriber.error(e)), delay);
     };
     void start().catch((error: unknown) => subscriber.error(error));

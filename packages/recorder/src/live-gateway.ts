@@ -52,6 +52,11 @@ export interface LiveGateway {
 }
 
 const APP = 'live';
+/**
+ * Lifetime of a publish URL, seconds: long enough for a recording process to connect to its camera (connect timeout,
+ * probing) and open its live output, short enough that a URL read from the process list is soon worthless.
+ */
+const PUBLISH_TTL_SECONDS = 120;
 
 /** Defaults of {@link LiveGatewayOptions}. */
 const GATEWAY_DEFAULTS = { rtmpPort: 0, httpPort: 0, host: '127.0.0.1', playTtlSeconds: 300, logger: silentLogger as Logger };
@@ -126,16 +131,28 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
     return context;
   };
 
-  const sign = (purpose: 'play' | 'publish', streamPath: string, exp: number): string =>
-    createHmac('sha256', secret).update(`${purpose}\n${streamPath}\n${exp}`).digest('base64url');
+  const sign = (purpose: 'play' | 'publish', streamPath: string, exp: number, nonce = ''): string =>
+    createHmac('sha256', secret).update(`${purpose}\n${streamPath}\n${exp}${nonce ? `\n${nonce}` : ''}`).digest('base64url');
 
   const verify = (purpose: 'play' | 'publish', streamPath: string, query: Record<string, unknown> | undefined): boolean => {
     const exp = Number(first(query?.exp));
     const sig = first(query?.sig);
-    if (!Number.isInteger(exp) || !sig || exp * 1000 < Date.now()) return false;
-    const expected = Buffer.from(sign(purpose, streamPath, exp));
+    const nonce = purpose === 'publish' ? first(query?.n) : '';
+    if (!Number.isInteger(exp) || !sig || nonce === undefined || exp * 1000 < Date.now()) return false;
+    const expected = Buffer.from(sign(purpose, streamPath, exp, nonce));
     const given = Buffer.from(sig);
     return expected.length === given.length && timingSafeEqual(expected, given);
+  };
+
+  // publish URLs are single-use: a nonce is spent by the first publish that presents it (kept until it expires)
+  const spentNonces = new Map<string, number>();
+  const spend = (query: Record<string, unknown> | undefined): boolean => {
+    const now = Date.now();
+    for (const [nonce, exp] of spentNonces) if (exp * 1000 < now) spentNonces.delete(nonce);
+    const nonce = first(query?.n);
+    if (!nonce || spentNonces.has(nonce)) return false;
+    spentNonces.set(nonce, Number(first(query?.exp)));
+    return true;
   };
 
   const listen = (server: Server, port: number): Promise<number> =>
@@ -185,8 +202,9 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
           }
         };
         const onPrePublish = (session: NmsSession): void => {
-          if (!verify('publish', session.streamPath, session.streamQuery)) {
-            logger.warn({ streamPath: session.streamPath, ip: session.ip }, 'live publish refused: bad or expired signature');
+          const valid = verify('publish', session.streamPath, session.streamQuery);
+          if (!valid || !spend(session.streamQuery)) {
+            logger.warn({ streamPath: session.streamPath, ip: session.ip }, valid ? 'live publish refused: the publish URL was already used' : 'live publish refused: bad or expired signature');
             // node-media-server goes on with the publish after this hook and `close()` only half-closes the
             // connection: the connection itself is destroyed, so not one byte of the refused stream reaches a viewer
             session.socket?.destroy();
@@ -235,9 +253,11 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
     publishUrl(cameraId) {
       if (!ports) return undefined;
       const path = `/${APP}/${liveStreamName(cameraId)}`;
-      // publishing rights last a day; the recording process asks again at each reconnect
-      const exp = Math.floor(Date.now() / 1000) + 86_400;
-      return `rtmp://${urlHost(host)}:${ports.rtmpPort}${path}?exp=${exp}&sig=${sign('publish', path, exp)}`;
+      // visible in the process list, so short-lived and single-use: a recording process publishes once per run,
+      // soon after it starts, and asks for a new URL at each reconnect
+      const exp = Math.floor(Date.now() / 1000) + PUBLISH_TTL_SECONDS;
+      const nonce = randomBytes(12).toString('base64url');
+      return `rtmp://${urlHost(host)}:${ports.rtmpPort}${path}?exp=${exp}&n=${nonce}&sig=${sign('publish', path, exp, nonce)}`;
     },
     playUrls(cameraId, ttlSeconds = ttl) {
       if (!ports) throw new WardwatchError('INVALID_STATE', 'live gateway is not running');

@@ -76,7 +76,8 @@ export type RecordingAction =
   | { type: 'tick'; at: number }
   | { type: 'segment-closed'; segment: Segment }
   | { type: 'segments-recovered'; segments: readonly Segment[] }
-  | { type: 'process-exited'; exit: ProcessExit }
+  /** `upstreamCause`: why the camera connection failed when ffmpeg could not see it (it talked to a proxy). */
+  | { type: 'process-exited'; exit: ProcessExit; upstreamCause?: string }
   | { type: 'run-ended'; at: number; failure?: string }
   | { type: 'stop-requested' };
 
@@ -212,14 +213,14 @@ function onTick(state: RecordingState, run: RunState, at: number, limits: Record
   return { state: { ...state, run: { ...run, killCause } }, effects: [{ type: 'kill', cause: killCause }] };
 }
 
-function onExit(state: RecordingState, run: RunState, limits: RecordingLimits, exit: ProcessExit): RecordingTransition {
+function onExit(state: RecordingState, run: RunState, limits: RecordingLimits, exit: ProcessExit, upstreamCause: string | undefined): RecordingTransition {
   const effects: RecordingEffect[] = [];
   // media came but the run ended before its anchor settled: the hole before it is reported all the same
   const gap = run.pendingGap;
   if (!run.settled && run.connected && gap && run.anchorMin !== undefined && run.anchorMin - gap.from > limits.gapToleranceMs) {
     effects.push({ type: 'emit', signal: { type: 'gap', from: gap.from, to: run.anchorMin, cause: gap.cause } });
   }
-  const cause = state.stopped ? 'stopped' : (run.killCause ?? describeFfmpegExit(exit));
+  const cause = state.stopped ? 'stopped' : (run.killCause ?? upstreamCause ?? describeFfmpegExit(exit));
   return { state: { ...state, run: { ...run, anchor: run.anchor ?? run.anchorMin, cause } }, effects };
 }
 
@@ -264,7 +265,7 @@ export function reduceRecording(state: RecordingState, action: RecordingAction, 
       return { state: { ...state, lastMediaEnd }, effects: action.segments.map((segment) => ({ type: 'emit', signal: { type: 'segment', segment } })) };
     }
     case 'process-exited':
-      return run ? onExit(state, run, limits, action.exit) : { state, effects: [] };
+      return run ? onExit(state, run, limits, action.exit, action.upstreamCause) : { state, effects: [] };
     case 'run-ended':
       return onRunEnded(state, action.at, action.failure);
     case 'stop-requested':

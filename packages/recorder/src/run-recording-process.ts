@@ -7,6 +7,7 @@ import { closeSegment } from './close-segment.js';
 import { createLineBuffer } from './line-splitter.js';
 import type { ManagedProcess } from './process-runner.js';
 import { createProgressParser, type FfmpegProgress } from './progress-parser.js';
+import { openCameraInput, type CameraInput } from './open-camera-input.js';
 import { buildRecordArgs } from './record-command.js';
 import type { RecordingAction, RecordingEffect, RecordingState, RunState } from './recording-reducer.js';
 import { recoverIncoming, type RunJournal } from './recover-segments.js';
@@ -45,7 +46,7 @@ function journalOf(run: RunState | undefined): RunJournal {
 }
 
 /** Step 1: the report pipe and the arguments of a run; `undefined` when a stop came meanwhile. */
-async function prepareRun(ctx: RunContext, runId: string): Promise<{ reports: ReportPipe; args: string[]; live: boolean } | undefined> {
+async function prepareRun(ctx: RunContext, runId: string): Promise<{ reports: ReportPipe; input: CameraInput; args: string[]; live: boolean } | undefined> {
   const { config } = ctx;
   await mkdir(ctx.incoming, { recursive: true });
   if (ctx.state().stopped) return undefined;
@@ -56,8 +57,21 @@ async function prepareRun(ctx: RunContext, runId: string): Promise<{ reports: Re
     reports.close();
     return undefined;
   }
+  let input: CameraInput;
+  try {
+    // credentials stay off ffmpeg's command line: they go through a one-time loopback proxy
+    input = await openCameraInput(config.inputUri, ctx.logger, config.connectTimeoutMs);
+  } catch (error) {
+    reports.close();
+    throw error;
+  }
+  if (ctx.state().stopped) {
+    reports.close();
+    input.close();
+    return undefined;
+  }
   const args = buildRecordArgs({
-    inputUri: config.inputUri,
+    inputUri: input.url,
     transport: config.transport,
     socketTimeoutMs: config.socketTimeoutMs,
     segmentSeconds: config.segmentSeconds,
@@ -67,7 +81,7 @@ async function prepareRun(ctx: RunContext, runId: string): Promise<{ reports: Re
     includeAudio: config.includeAudio,
     capabilities: config.capabilities,
   });
-  return { reports, args, live: Boolean(liveUrl) };
+  return { reports, input, args, live: Boolean(liveUrl) };
 }
 
 /** Step 2: reads the report pipe on the shared ticker: progress and segment list lines become actions. */
@@ -177,13 +191,14 @@ export async function runRecordingProcess(ctx: RunContext): Promise<void> {
   const runId = String(config.clock.now());
   const prepared = await prepareRun(ctx, runId);
   if (!prepared) return;
-  const { reports, args, live } = prepared;
+  const { reports, input, args, live } = prepared;
   ctx.dispatch({ type: 'run-started', at: config.clock.now(), live });
   let proc: ManagedProcess;
   try {
     proc = config.runner.spawn(config.ffmpegPath, args, { env: { TZ: 'UTC' }, onStderrLine: (line) => ctx.dispatch({ type: 'stderr-line', at: config.clock.now(), line }) });
   } catch (error) {
     reports.close();
+    input.close();
     throw error;
   }
   ctx.setProcess(proc);
@@ -197,9 +212,11 @@ export async function runRecordingProcess(ctx: RunContext): Promise<void> {
     ctx.emitError(new WardwatchError('STORAGE_IO', 'Could not read the end of the recording report', { cause: error, details: { cameraId: config.cameraId } }));
   } finally {
     reports.close();
+    input.close();
     ctx.setProcess(undefined);
   }
-  ctx.dispatch({ type: 'process-exited', exit });
+  const upstream = input.failure();
+  ctx.dispatch({ type: 'process-exited', exit, ...(upstream ? { upstreamCause: upstream } : {}) });
   await ctx.closing;
   ctx.dispatch({ type: 'segments-recovered', segments: await recoverLeftovers(ctx) });
   const tail = exit.stderrTail.slice(-5).map((line) => redactUrlsIn(line).slice(0, 300));
