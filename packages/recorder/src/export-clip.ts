@@ -3,7 +3,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { dirname, join, resolve } from 'node:path';
 import { Observable } from 'rxjs';
-import { CameraIdSchema, hashFile, toWardwatchError, WardwatchError, type ClipEvent, type ClipRequest, type Logger, type SegmentStore } from '@wardwatch/core';
+import { CameraIdSchema, hashFile, redactUrlsIn, toWardwatchError, WardwatchError, type ClipEvent, type ClipRequest, type Logger, type SegmentStore } from '@wardwatch/core';
 import { mergeRanges } from './clip-holes.js';
 import { concatFragmentedMp4 } from './concat-fragmented-mp4.js';
 import { isNotJoinable } from './mp4-boxes.js';
@@ -157,7 +157,7 @@ export function exportClip(config: ExportClipConfig): Observable<ClipEvent> {
       if (cancelled) throw new WardwatchError('CANCELLED', 'clip export cancelled');
       if (exit.code !== 0) {
         const full = exit.stderrTail.some((line) => /No space left on device/i.test(line));
-        throw new WardwatchError(full ? 'DISK_FULL' : 'FFMPEG_FAILED', `clip export failed: ${exit.stderrTail.slice(-3).join(' | ')}`, { details: { cameraId: request.cameraId } });
+        throw new WardwatchError(full ? 'DISK_FULL' : 'FFMPEG_FAILED', `clip export failed: ${redactUrlsIn(exit.stderrTail.slice(-3).join(' | ')).slice(0, 600)}`, { details: { cameraId: request.cameraId } });
       }
       const info = await probeMedia(config.ffprobePath, partPath);
       const { sha256, bytes } = await hashFile(partPath);

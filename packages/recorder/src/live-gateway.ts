@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo, Server } from 'node:net';
-import { WardwatchError, silentLogger, type Logger } from '@wardwatch/core';
+import { redactUrlsIn, WardwatchError, silentLogger, type Logger } from '@wardwatch/core';
 import type NodeMediaServerClass from 'node-media-server';
 import type { NmsSession } from 'node-media-server';
 import { withDefaults } from './with-defaults.js';
@@ -71,9 +71,11 @@ interface NmsLogger {
 function routeNmsLogger(nmsLogger: NmsLogger, logger: Logger): void {
   nmsLogger.log = (message: string, level = 'info') => {
     const fields = { component: 'node-media-server' };
-    if (level === 'error') logger.error(fields, String(message));
-    else if (level === 'warn') logger.warn(fields, String(message));
-    else logger.debug(fields, String(message));
+    // NMS may print stream URLs with their signatures
+    const text = redactUrlsIn(String(message));
+    if (level === 'error') logger.error(fields, text);
+    else if (level === 'warn') logger.warn(fields, text);
+    else logger.debug(fields, text);
   };
 }
 
