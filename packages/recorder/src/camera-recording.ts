@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Observable } from 'rxjs';
-import { backoffDelay, checkStreamUri, WardwatchError, type BackoffOptions, type Clock, type Logger, type RecorderSignal, type Segment, type StreamUriPolicy } from '@wardwatch/core';
+import { backoffDelay, checkStreamUri, createSerialQueue, WardwatchError, type BackoffOptions, type Clock, type Logger, type RecorderSignal, type Segment, type StreamUriPolicy } from '@wardwatch/core';
 import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
 import type { ManagedProcess, ProcessRunner } from './process-runner.js';
 import { initialRecordingState, reduceRecording, type RecordingAction, type RecordingEffect, type RecordingLimits } from './recording-reducer.js';
@@ -93,7 +93,7 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
     onRunEffect: (handler) => (runEffect = handler),
     emitError,
     setProcess: (proc) => (current = proc),
-    closing: Promise.resolve(),
+    closing: createSerialQueue(),
   };
 
   /** Waits the reconnect delay on the injected clock; `stop()` cuts it short. */
@@ -138,7 +138,7 @@ export function startCameraRecording(config: CameraRecordingConfig): CameraRecor
         wake?.();
         await current?.stop(config.graceMs);
         await done;
-        await ctx.closing;
+        await ctx.closing.idle();
         hub.complete();
       })();
       return stopping;

@@ -1,10 +1,9 @@
 import { Observable, type Subscription } from 'rxjs';
-import { checkStreamUri, redactUrlsIn, silentLogger, WardwatchError, type StreamUriPolicy, type Clock, type Frame, type FrameOptions, type Logger } from '@wardwatch/core';
+import { backoffDelay, checkStreamUri, defined, redactUrlsIn, silentLogger, WardwatchError, type StreamUriPolicy, type Clock, type Frame, type FrameOptions, type Logger } from '@wardwatch/core';
 import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
 import type { ManagedProcess, ProcessRunner } from './process-runner.js';
 import { openCameraInput } from './open-camera-input.js';
 import { rtspInputOptions } from './record-command.js';
-import { withDefaults } from './with-defaults.js';
 
 /** Inputs of {@link decodeFrames}. */
 export interface DecodeFramesConfig {
@@ -26,9 +25,8 @@ export interface DecodeFramesConfig {
 /** Frame options when not given: small, gray and slow, as analyzers of the sub stream want them. */
 const FRAME_DEFAULTS: FrameOptions = { width: 320, height: 180, fps: 5, format: 'gray' };
 
-/** First restart delay of the decoder, ms; doubled after each run without a frame, up to {@link RESTART_MAX_MS}. */
-const RESTART_MS = 2000;
-const RESTART_MAX_MS = 30_000;
+/** Restart delays of the decoder: 2 s, doubled after each run without a frame, up to 30 s, exact (no jitter). */
+const RESTART_BACKOFF = { initialMs: 2000, maxMs: 30_000, factor: 2, jitter: 0 };
 
 /**
  * Decodes a stream into raw frames (`gray` or `rgb`, scaled, at a fixed fps) with one ffmpeg process while
@@ -37,7 +35,7 @@ const RESTART_MAX_MS = 30_000;
  * queued.
  */
 export function decodeFrames(config: DecodeFramesConfig): Observable<Frame> {
-  const { width, height, fps, format } = withDefaults(FRAME_DEFAULTS, config.options);
+  const { width, height, fps, format } = { ...FRAME_DEFAULTS, ...defined(config.options) };
   return new Observable<Frame>((subscriber) => {
     const sizeOk = Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0 && width <= 7680 && height <= 4320;
     if (!sizeOk || !(fps > 0 && fps <= 60) || (format !== 'gray' && format !== 'rgb')) {
@@ -99,7 +97,7 @@ export function decodeFrames(config: DecodeFramesConfig): Observable<Frame> {
       proc = undefined;
       if (closed) return;
       fruitless = delivered ? 0 : fruitless + 1;
-      const delay = Math.min(RESTART_MAX_MS, RESTART_MS * 2 ** Math.max(0, fruitless - 1));
+      const delay = backoffDelay(fruitless - 1, RESTART_BACKOFF);
       if (fruitless > 0) config.logger?.warn({ cameraId: config.cameraId, tail: exit.stderrTail.slice(-2).map((line) => redactUrlsIn(line).slice(0, 300)), retryInMs: delay }, 'frame decoder delivered no frame; retrying');
       restartTimer = config.clock.schedule(() => void start().catch((e: unknown) => subscriber.error(e)), delay);
     };

@@ -3,10 +3,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo, Server } from 'node:net';
-import { redactUrlsIn, WardwatchError, silentLogger, type Logger } from '@wardwatch/core';
+import { defined, redactUrlsIn, WardwatchError, silentLogger, type Logger } from '@wardwatch/core';
 import type NodeMediaServerClass from 'node-media-server';
 import type { NmsSession } from 'node-media-server';
-import { withDefaults } from './with-defaults.js';
 
 /** Options of {@link createLiveGateway}. */
 export interface LiveGatewayOptions {
@@ -121,7 +120,7 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
   if ((typeof secret === 'string' ? Buffer.byteLength(secret) : secret.byteLength) < 16) {
     throw new WardwatchError('INVALID_CONFIG', 'live gateway: secret must be at least 16 bytes (signatures would be guessable)');
   }
-  const { host, playTtlSeconds: ttl, logger, rtmpPort: rtmpPortOption, httpPort: httpPortOption } = withDefaults(GATEWAY_DEFAULTS, options);
+  const { host, playTtlSeconds: ttl, logger, rtmpPort: rtmpPortOption, httpPort: httpPortOption } = { ...GATEWAY_DEFAULTS, ...defined(options) };
   let nms: NodeMediaServerClass | undefined;
   let ports: { rtmpPort: number; httpPort: number } | undefined;
   const hooks: Array<[string, (s: NmsSession) => void]> = [];

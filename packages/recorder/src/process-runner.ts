@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { silentLogger, type Logger } from '@wardwatch/core';
+import { defined, silentLogger, type Logger } from '@wardwatch/core';
 import { onLines } from './line-splitter.js';
-import { withDefaults } from './with-defaults.js';
 import type { Readable, Writable } from 'node:stream';
 
 /** How a managed process ended. */
@@ -84,7 +83,7 @@ const WATCHDOG_SCRIPT = [
  * a terminal reaches them too; ffmpeg then finishes its output as it does for `q`.
  */
 export function createProcessRunner(options: ProcessRunnerOptions = {}): ProcessRunner {
-  const resolved = withDefaults<Required<ProcessRunnerOptions>>(RUNNER_DEFAULTS, options);
+  const resolved: Required<ProcessRunnerOptions> = { ...RUNNER_DEFAULTS, ...defined(options) };
   const { graceMs: defaultGrace, logger } = resolved;
   const reportUnlessGone = (what: string, pid?: number) => (error: unknown): void => {
     if (!isGone(error)) logger.warn({ err: error, pid }, what);

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Subscription } from 'rxjs';
-import { redactUrlsIn, WardwatchError, type Logger, type Segment } from '@wardwatch/core';
+import { redactUrlsIn, WardwatchError, type Logger, type Segment, type SerialQueue } from '@wardwatch/core';
 import type { CameraRecordingConfig } from './camera-recording.js';
 import { closeSegment } from './close-segment.js';
 import { createLineBuffer } from './line-splitter.js';
@@ -33,7 +33,7 @@ export interface RunContext {
   /** Publishes the running process (for `stop()` and `pid()`). */
   setProcess(proc: ManagedProcess | undefined): void;
   /** Segments of this camera being finished, in order; the recording waits for it before it completes. */
-  closing: Promise<void>;
+  closing: SerialQueue;
 }
 
 /** The journal of a run, as written beside its segments for recovery. */
@@ -116,9 +116,10 @@ function watchRun(ctx: RunContext, proc: ManagedProcess, reports: ReportPipe, ru
     if (!entry) return;
     // segment times need the settled anchor; a process that ends first falls back to the best estimate
     const ready = Promise.race([settled, proc.exited.then(() => undefined)]);
-    ctx.closing = ctx.closing
-      .then(() => ready)
-      .then(async () => {
+    // the errors are handled inside the task, so they are emitted before the queue counts as idle
+    void ctx.closing.run(async () => {
+      try {
+        await ready;
         const run = ctx.state().run;
         const journal = journalOf(run);
         journal.anchor ??= run?.anchorMin;
@@ -126,12 +127,12 @@ function watchRun(ctx: RunContext, proc: ManagedProcess, reports: ReportPipe, ru
         const segment = await closeSegment(finishDeps, entry, runId, journal, run?.codec ?? 'unknown');
         if (segment) ctx.dispatch({ type: 'segment-closed', segment });
         else ctx.logger.warn({ file: entry.file }, 'closed segment is missing or empty; skipped');
-      })
-      .catch((error: unknown) => {
+      } catch (error) {
         const wrapped = error instanceof WardwatchError ? error : new WardwatchError('STORAGE_IO', 'Could not finish a segment', { cause: error, details: { cameraId: config.cameraId } });
         ctx.logger.error({ err: wrapped }, 'segment close failed');
         ctx.emitError(wrapped);
-      });
+      }
+    });
   };
   // of the blocks read in one tick only the newest counts (older ones would be stale samples of the same moment)
   let newest: FfmpegProgress | undefined;
@@ -217,7 +218,7 @@ export async function runRecordingProcess(ctx: RunContext): Promise<void> {
   }
   const upstream = input.failure();
   ctx.dispatch({ type: 'process-exited', exit, ...(upstream ? { upstreamCause: upstream } : {}) });
-  await ctx.closing;
+  await ctx.closing.idle();
   ctx.dispatch({ type: 'segments-recovered', segments: await recoverLeftovers(ctx) });
   const tail = exit.stderrTail.slice(-5).map((line) => redactUrlsIn(line).slice(0, 300));
   ctx.logger.info({ code: exit.code, signal: exit.signal, cause: ctx.state().run?.cause, tail }, 'recording process ended');

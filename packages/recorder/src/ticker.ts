@@ -1,6 +1,5 @@
 import type { SchedulerAction, Subscription } from 'rxjs';
-import type { Clock } from '@wardwatch/core';
-import { withDefaults } from './with-defaults.js';
+import { defined, type Clock } from '@wardwatch/core';
 
 /** Work done on every tick of a {@link Ticker}. */
 export interface TickTask {
@@ -35,7 +34,7 @@ const TICKER_DEFAULTS = { periodMs: 1000, fastPeriodMs: 50 };
  * virtual machine), so sixteen cameras polled by one timer cost a sixteenth of sixteen timers.
  */
 export function createTicker(clock: Clock, options: TickerOptions = {}): Ticker {
-  const { periodMs, fastPeriodMs } = withDefaults(TICKER_DEFAULTS, options);
+  const { periodMs, fastPeriodMs } = { ...TICKER_DEFAULTS, ...defined(options) };
   const tasks = new Set<TickTask>();
   let timer: Subscription | undefined;
   let dueAt = Number.POSITIVE_INFINITY;
