@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import type { AddressInfo, Server } from 'node:net';
 import { defined, redactUrlsIn, WardwatchError, silentLogger, type Logger } from '@wardwatch/core';
 import type NodeMediaServerClass from 'node-media-server';
 import type { NmsSession } from 'node-media-server';
+import { createLiveUrlSigner } from './live-url-signer.js';
 
 /** Options of {@link createLiveGateway}. */
 export interface LiveGatewayOptions {
@@ -99,11 +100,6 @@ export function liveStreamName(cameraId: string): string {
   return cameraId.replace(/[^A-Za-z0-9-]/g, (c) => `_${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-function first(value: unknown): string | undefined {
-  if (Array.isArray(value)) return typeof value[0] === 'string' ? value[0] : undefined;
-  return typeof value === 'string' ? value : undefined;
-}
-
 /** A host as it goes into a URL: IPv6 addresses in brackets. */
 function urlHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
@@ -116,10 +112,7 @@ function urlHost(host: string): string {
  * gateway runs per process at a time.
  */
 export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway {
-  const secret = options.secret ?? randomBytes(32);
-  if ((typeof secret === 'string' ? Buffer.byteLength(secret) : secret.byteLength) < 16) {
-    throw new WardwatchError('INVALID_CONFIG', 'live gateway: secret must be at least 16 bytes (signatures would be guessable)');
-  }
+  const signer = createLiveUrlSigner(options.secret ?? randomBytes(32));
   const { host, playTtlSeconds: ttl, logger, rtmpPort: rtmpPortOption, httpPort: httpPortOption } = { ...GATEWAY_DEFAULTS, ...defined(options) };
   let nms: NodeMediaServerClass | undefined;
   let ports: { rtmpPort: number; httpPort: number } | undefined;
@@ -130,30 +123,6 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
     const context = createRequire(import.meta.url)('node-media-server/src/core/context.js') as ReturnType<typeof removeHooks>;
     for (const [event, listener] of hooks.splice(0)) context.eventEmitter.off(event, listener as (...args: unknown[]) => void);
     return context;
-  };
-
-  const sign = (purpose: 'play' | 'publish', streamPath: string, exp: number, nonce = ''): string =>
-    createHmac('sha256', secret).update(`${purpose}\n${streamPath}\n${exp}${nonce ? `\n${nonce}` : ''}`).digest('base64url');
-
-  const verify = (purpose: 'play' | 'publish', streamPath: string, query: Record<string, unknown> | undefined): boolean => {
-    const exp = Number(first(query?.exp));
-    const sig = first(query?.sig);
-    const nonce = purpose === 'publish' ? first(query?.n) : '';
-    if (!Number.isInteger(exp) || !sig || nonce === undefined || exp * 1000 < Date.now()) return false;
-    const expected = Buffer.from(sign(purpose, streamPath, exp, nonce));
-    const given = Buffer.from(sig);
-    return expected.length === given.length && timingSafeEqual(expected, given);
-  };
-
-  // publish URLs are single-use: a nonce is spent by the first publish that presents it (kept until it expires)
-  const spentNonces = new Map<string, number>();
-  const spend = (query: Record<string, unknown> | undefined): boolean => {
-    const now = Date.now();
-    for (const [nonce, exp] of spentNonces) if (exp * 1000 < now) spentNonces.delete(nonce);
-    const nonce = first(query?.n);
-    if (!nonce || spentNonces.has(nonce)) return false;
-    spentNonces.set(nonce, Number(first(query?.exp)));
-    return true;
   };
 
   const listen = (server: Server, port: number): Promise<number> =>
@@ -197,15 +166,15 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
         neutraliseStore(server);
         nmsLogger.level = 'warn';
         const onPrePlay = (session: NmsSession): void => {
-          if (!verify('play', session.streamPath, session.streamQuery)) {
+          if (!signer.verifyPlay(session.streamPath, session.streamQuery)) {
             logger.warn({ streamPath: session.streamPath, ip: session.ip }, 'live play refused: bad or expired signature');
             session.close();
           }
         };
         const onPrePublish = (session: NmsSession): void => {
-          const valid = verify('publish', session.streamPath, session.streamQuery);
-          if (!valid || !spend(session.streamQuery)) {
-            logger.warn({ streamPath: session.streamPath, ip: session.ip }, valid ? 'live publish refused: the publish URL was already used' : 'live publish refused: bad or expired signature');
+          const verdict = signer.checkPublish(session.streamPath, session.streamQuery);
+          if (verdict !== 'ok') {
+            logger.warn({ streamPath: session.streamPath, ip: session.ip }, verdict === 'spent' ? 'live publish refused: the publish URL was already used' : 'live publish refused: bad or expired signature');
             // node-media-server goes on with the publish after this hook and `close()` only half-closes the
             // connection: the connection itself is destroyed, so not one byte of the refused stream reaches a viewer
             session.socket?.destroy();
@@ -256,19 +225,16 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
       const path = `/${APP}/${liveStreamName(cameraId)}`;
       // visible in the process list, so short-lived and single-use: a recording process publishes once per run,
       // soon after it starts, and asks for a new URL at each reconnect
-      const exp = Math.floor(Date.now() / 1000) + PUBLISH_TTL_SECONDS;
-      const nonce = randomBytes(12).toString('base64url');
-      return `rtmp://${urlHost(host)}:${ports.rtmpPort}${path}?exp=${exp}&n=${nonce}&sig=${sign('publish', path, exp, nonce)}`;
+      return `rtmp://${urlHost(host)}:${ports.rtmpPort}${path}?${signer.publishQuery(path, PUBLISH_TTL_SECONDS)}`;
     },
     playUrls(cameraId, ttlSeconds = ttl) {
       if (!ports) throw new WardwatchError('INVALID_STATE', 'live gateway is not running');
       const path = `/${APP}/${liveStreamName(cameraId)}`;
-      const exp = Math.floor(Date.now() / 1000) + ttlSeconds;
-      const query = `exp=${exp}&sig=${sign('play', path, exp)}`;
+      const { query, exp } = signer.playQuery(path, ttlSeconds);
       const where = `${urlHost(options.publicHost ?? host)}:${ports.httpPort}${path}.flv?${query}`;
       return { wsFlv: `ws://${where}`, httpFlv: `http://${where}`, expiresAt: exp * 1000 };
     },
-    verifyPlay: (streamPath, query) => verify('play', streamPath, query),
+    verifyPlay: (streamPath, query) => signer.verifyPlay(streamPath, query),
   };
   return gateway;
 }

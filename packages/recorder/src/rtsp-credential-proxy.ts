@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, connect as connectTcp, type AddressInfo, type Socket } from 'node:net';
-import { connect as connectTls } from 'node:tls';
-import { redactUrl, toWardwatchError, type Logger } from '@wardwatch/core';
-import { ffmpegFailureCause, type FfmpegFailureCause } from './ffmpeg-failure.js';
-import { parseRtspChallenge, rtspAuthorization, type RtspChallenge } from './rtsp-authorization.js';
-import { createRtspMessageReader, rtspHeader, serializeRtspMessage, type RtspChunk, type RtspMessage } from './rtsp-message-reader.js';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { toWardwatchError, type Logger } from '@wardwatch/core';
+import type { FfmpegFailureCause } from './ffmpeg-failure.js';
+import { relayRtspSession } from './relay-rtsp-session.js';
+import { createRtspMessageReader, type RtspChunk } from './rtsp-message-reader.js';
 
 /** A loopback RTSP endpoint that adds a camera's credentials to what ffmpeg sends (see {@link openRtspCredentialProxy}). */
 export interface RtspCredentialProxy {
@@ -26,16 +25,9 @@ export interface RtspCredentialProxyOptions {
   acceptTimeoutMs: number;
 }
 
-const DEFAULT_PORTS: Record<string, number> = { 'rtsp:': 554, 'rtsps:': 322 };
 /** An absolute RTSP URL's scheme and authority (what the camera calls itself in its answers). */
 const RTSP_AUTHORITY = /rtsps?:\/\/[^/\s;,"']*/gi;
 
-interface PendingRequest {
-  method: string;
-  uri: string;
-  message: RtspMessage;
-  retried: boolean;
-}
 
 /**
  * Opens a one-time RTSP proxy on 127.0.0.1 that holds a camera's credentials, so that they never appear on ffmpeg's
@@ -78,96 +70,6 @@ export async function openRtspCredentialProxy(options: RtspCredentialProxyOption
   const acceptTimer = setTimeout(stopListening, options.acceptTimeoutMs);
   acceptTimer.unref();
 
-  const serve = (client: Socket, first: RtspChunk[]): void => {
-    const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
-    const portNumber = Number(target.port) || DEFAULT_PORTS[target.protocol] || 554;
-    const camera = target.protocol === 'rtsps:' ? connectTls({ host, port: portNumber, servername: host.includes(':') ? undefined : host, rejectUnauthorized: false }) : connectTcp({ host, port: portNumber });
-    sockets.add(camera);
-    let challenge: RtspChallenge | undefined;
-    let raw = false;
-    const pending = new Map<string, PendingRequest>();
-    const send = (request: PendingRequest): void => {
-      const headers = request.message.headers.filter(([n]) => n.toLowerCase() !== 'authorization');
-      if (challenge) headers.push(['Authorization', rtspAuthorization(challenge, request.method, request.uri, username, password)]);
-      camera.write(serializeRtspMessage({ ...request.message, startLine: `${request.method} ${request.uri} ${request.message.startLine.split(' ')[2] ?? 'RTSP/1.0'}`, headers }));
-    };
-    const fromClient = (chunks: RtspChunk[]): void => {
-      for (const chunk of chunks) {
-        if (chunk.type === 'frames') {
-          camera.write(chunk.data);
-          continue;
-        }
-        const [method = '', uri = ''] = chunk.message.startLine.split(' ');
-        const cameraUri = toCamera(uri);
-        if (cameraUri === undefined) {
-          client.destroy();
-          return;
-        }
-        const request: PendingRequest = { method, uri: cameraUri, message: chunk.message, retried: false };
-        const cseq = rtspHeader(chunk.message, 'CSeq');
-        if (cseq !== undefined) pending.set(cseq, request);
-        send(request);
-      }
-    };
-    const fromCamera = (chunks: RtspChunk[]): void => {
-      for (const chunk of chunks) {
-        if (chunk.type === 'frames') {
-          client.write(chunk.data);
-          continue;
-        }
-        const message = chunk.message;
-        const status = Number(message.startLine.split(' ')[1]);
-        const cseq = rtspHeader(message, 'CSeq');
-        const request = cseq === undefined ? undefined : pending.get(cseq);
-        if (status === 401 && request && !request.retried && (username || password)) {
-          const offered = parseRtspChallenge(message.headers.filter(([n]) => n.toLowerCase() === 'www-authenticate').map(([, v]) => v));
-          if (offered) {
-            challenge = offered;
-            request.retried = true;
-            send(request);
-            continue;
-          }
-        }
-        if (cseq !== undefined) pending.delete(cseq);
-        const rewritten: RtspMessage = { startLine: message.startLine, headers: message.headers.map(([n, v]) => [n, toProxy(v)]), body: message.body.length ? Buffer.from(toProxy(message.body.toString('utf8'))) : message.body };
-        client.write(serializeRtspMessage(rewritten));
-        // after PLAY the camera sends media (and the odd keep-alive answer): passed on as it comes
-        if (status === 200 && request?.method.toUpperCase() === 'PLAY') raw = true;
-      }
-    };
-    const readCamera = createRtspMessageReader();
-    const readClient = createRtspMessageReader();
-    camera.on('data', (data: Buffer) => {
-      try {
-        if (raw) {
-          if (!client.write(data)) camera.pause();
-          return;
-        }
-        fromCamera(readCamera(data));
-      } catch (error) {
-        logger.warn({ err: toWardwatchError(error, 'CAMERA_PROTOCOL_ERROR') }, 'stream proxy: the camera sent malformed RTSP');
-        camera.destroy();
-      }
-    });
-    client.on('drain', () => camera.resume());
-    client.on('data', (data: Buffer) => {
-      try {
-        fromClient(readClient(data));
-      } catch (error) {
-        logger.warn({ err: toWardwatchError(error, 'CAMERA_PROTOCOL_ERROR') }, 'stream proxy: ffmpeg sent malformed RTSP');
-        client.destroy();
-      }
-    });
-    camera.on('error', (error: NodeJS.ErrnoException) => {
-      failure ??= ffmpegFailureCause(`${error.code ?? ''} ${error.message}`.replace('ECONNREFUSED', 'Connection refused').replace('ETIMEDOUT', 'timed out').replace('EHOSTUNREACH', 'No route to host').replace('ECONNRESET', 'Connection reset')) ?? 'connection-lost';
-      logger.info({ err: toWardwatchError(error, 'CAMERA_UNREACHABLE', { address: redactUrl(target.href) }) }, 'stream proxy: camera connection failed');
-    });
-    client.on('error', (error) => logger.debug({ err: error }, 'stream proxy: ffmpeg connection failed'));
-    camera.on('close', () => client.destroy());
-    client.on('close', () => camera.destroy());
-    fromClient(first);
-  };
-
   server.on('connection', (client) => {
     sockets.add(client);
     client.on('close', () => sockets.delete(client));
@@ -192,7 +94,7 @@ export async function openRtspCredentialProxy(options: RtspCredentialProxyOption
         return;
       }
       stopListening();
-      serve(client, chunks);
+      relayRtspSession(client, chunks, { target, username, password, toCamera, toProxy, logger, sockets, onFailure: (cause) => (failure ??= cause) });
     };
     client.on('data', onFirst);
   });
