@@ -1,20 +1,25 @@
-import { BehaviorSubject, Observable, Subject, Subscription } from 'rxjs';
+import { BehaviorSubject, Subject, Subscription, type Observable } from 'rxjs';
 import type { Analyzer } from '../contracts/analyzer.js';
-import type { CameraDriver, CameraSession, DriverEvent } from '../contracts/camera-driver.js';
+import type { CameraDriver, CameraSession } from '../contracts/camera-driver.js';
 import type { Clock } from '../contracts/clock.js';
 import type { Logger } from '../contracts/logger.js';
-import type { Recorder, RecorderSignal } from '../contracts/recorder.js';
-import { toWardwatchError, WardwatchError } from '../errors/wardwatch-error.js';
+import type { Recorder } from '../contracts/recorder.js';
+import { toWardwatchError } from '../errors/wardwatch-error.js';
 import { cameraHealth } from '../health/camera-health.js';
 import type { HealthSignal } from '../health/health-signal.js';
 import type { CameraSpec } from '../model/camera-spec.js';
 import type { CameraStats, CameraStatus } from '../model/camera-status.js';
 import type { StationEvent } from '../model/station-event.js';
 import { backoffDelay } from '../util/backoff-delay.js';
-import { defined } from '../util/defined.js';
-import { redactUrl } from '../util/redact-url.js';
+import { redactUrl, redactUrlsIn } from '../util/redact-url.js';
 import { createSerialQueue } from '../util/serial-queue.js';
 import type { Camera } from './camera.js';
+import { createCameraHandle } from './camera-handle.js';
+import { initialCameraRuntimeState, reduceCameraRuntime, type CameraRuntimeAction, type CameraRuntimeState } from './camera-runtime-state.js';
+import { forwardDriverEvents } from './forward-driver-events.js';
+import { handleRecorderSignal } from './handle-recorder-signal.js';
+import { probeSession } from './probe-session.js';
+import { runAnalyzers } from './run-analyzers.js';
 import type { SegmentIndex } from './segment-index.js';
 import type { StationHealthOptions } from './station-options.js';
 
@@ -46,79 +51,59 @@ export interface CameraRuntime {
   idle(): Promise<void>;
 }
 
-/** Strips credentials from error messages before they become a status cause or event. */
-function sanitize(text: string): string {
-  return text.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, (url) => redactUrl(url));
-}
-
-/** Creates the runtime of one camera (internal to the station). */
+/**
+ * Creates the runtime of one camera (internal to the station). Every state change from a callback (health,
+ * driver, recorder, timers) goes through {@link reduceCameraRuntime} by `dispatch`, which then publishes what
+ * changed: `status$` and `camera.status`, `stats$`.
+ */
 export function createCameraRuntime(initial: CameraSpec, deps: CameraRuntimeDeps): CameraRuntime {
   const { clock, emit } = deps;
   let spec = initial;
   const logger = deps.logger.child({ cameraId: spec.id });
-  const status$ = new BehaviorSubject<CameraStatus>({ state: spec.enabled ? 'connecting' : 'disabled', since: clock.now() });
-  const stats$ = new BehaviorSubject<CameraStats>({});
-  let session: CameraSession | undefined;
-  let connection: Subscription | undefined;
-  // segments are indexed one at a time, in the order they closed
+  let state: CameraRuntimeState = initialCameraRuntimeState(spec.enabled, clock.now());
+  const status$ = new BehaviorSubject<CameraStatus>(state.status);
+  const stats$ = new BehaviorSubject<CameraStats>(state.stats);
   const indexing = createSerialQueue();
+  let connection: Subscription | undefined;
   let closeSession: (() => Promise<void>) | undefined;
   let generation = 0;
   /** The connect attempt in flight, awaited by disconnect so no session opens after it. */
   let inflight: Promise<void> | undefined;
-  const events$ = new Observable<StationEvent>((subscriber) =>
-    deps.events$.subscribe({
-      next: (event) => {
-        if ((event as { cameraId?: string }).cameraId === spec.id) subscriber.next(event);
-      },
-      complete: () => subscriber.complete(),
-    }),
-  );
 
-  const setStatus = (status: CameraStatus): void => {
-    const previous = status$.value.state;
-    if (previous === status.state) return;
-    status$.next(status);
-    emit({ type: 'camera.status', at: status.since, cameraId: spec.id, status, previous });
+  const dispatch = (action: CameraRuntimeAction): void => {
+    const previous = state;
+    state = reduceCameraRuntime(previous, action);
+    if (state.status !== previous.status) {
+      status$.next(state.status);
+      emit({ type: 'camera.status', at: state.status.since, cameraId: spec.id, status: state.status, previous: previous.status.state });
+    }
+    if (state.stats !== previous.stats) stats$.next(state.stats);
   };
 
-  const handle: Camera = {
-    get id() {
-      return spec.id;
-    },
-    get spec() {
-      return spec;
-    },
+  const handle = createCameraHandle({
+    spec: () => spec,
+    state: () => state,
     status$: status$.asObservable(),
-    get status() {
-      return status$.value;
-    },
     stats$: stats$.asObservable(),
-    events$,
-    get ptz() {
-      return session?.ptz;
-    },
-    get clockOffsetMs() {
-      return session?.clockOffsetMs;
-    },
-    get device() {
-      return session?.device;
-    },
-    get session() {
-      return session;
-    },
-    async snapshot() {
-      if (session) {
-        try {
-          return await session.snapshot();
-        } catch (error) {
-          const err = toWardwatchError(error, 'CAMERA_PROTOCOL_ERROR', { cameraId: spec.id });
-          if (err.code !== 'CAMERA_UNSUPPORTED' || !deps.recorder) throw err;
-        }
-      }
-      if (deps.recorder) return deps.recorder.snapshot(spec.id);
-      throw new WardwatchError('CAMERA_UNREACHABLE', `Camera "${spec.id}" is not connected`, { details: { cameraId: spec.id } });
-    },
+    stationEvents$: deps.events$,
+    recorder: deps.recorder,
+  });
+
+  /** The health state machine of one connection, fed by `health` and dispatching its statuses. */
+  const watchHealth = (sub: Subscription, probeOnly: boolean): Subject<HealthSignal> => {
+    const health = new Subject<HealthSignal>();
+    const h = deps.health;
+    sub.add(
+      cameraHealth(health, {
+        clock,
+        offlineAfterMs: probeOnly ? Math.max(h.offlineAfterMs, h.probeIntervalMs * 2 + 1000) : h.offlineAfterMs,
+        recoverAfterMs: h.recoverAfterMs,
+        probeFailuresToDegrade: h.probeFailuresToDegrade,
+        lateAfterMs: probeOnly ? 0 : h.lateAfterMs,
+        enabled: spec.enabled,
+      }).subscribe((status) => dispatch({ type: 'health', status })),
+    );
+    return health;
   };
 
   const connect = (): void => {
@@ -126,60 +111,51 @@ export function createCameraRuntime(initial: CameraSpec, deps: CameraRuntimeDeps
     const gen = ++generation;
     const sub = new Subscription();
     connection = sub;
-    const signals = new Subject<HealthSignal>();
+    dispatch({ type: 'connection-started' });
     const probeOnly = !deps.recorder || !spec.recording.enabled;
-    const h = deps.health;
-    sub.add(
-      cameraHealth(signals, {
-        clock,
-        offlineAfterMs: probeOnly ? Math.max(h.offlineAfterMs, h.probeIntervalMs * 2 + 1000) : h.offlineAfterMs,
-        recoverAfterMs: h.recoverAfterMs,
-        probeFailuresToDegrade: h.probeFailuresToDegrade,
-        lateAfterMs: probeOnly ? 0 : h.lateAfterMs,
-        enabled: spec.enabled,
-      }).subscribe(setStatus),
-    );
+    const health = watchHealth(sub, probeOnly);
     if (!spec.enabled) return;
     const driver = deps.drivers.get(spec.driver);
     if (!driver) {
-      const cause = `DRIVER_NOT_FOUND: no registered driver "${spec.driver}"`;
       logger.error({ driver: spec.driver }, 'camera driver not registered');
-      signals.next({ type: 'connect-failed', at: clock.now(), cause });
+      health.next({ type: 'connect-failed', at: clock.now(), cause: `DRIVER_NOT_FOUND: no registered driver "${spec.driver}"` });
       return;
     }
     const abort = new AbortController();
     sub.add(() => abort.abort());
-    let failures = 0;
+    const h = deps.health;
 
+    const retryLater = (error: unknown): void => {
+      const err = toWardwatchError(error, 'CAMERA_UNREACHABLE', { cameraId: spec.id });
+      dispatch({ type: 'connect-failed' });
+      const failures = state.failures;
+      const delay = err.retryable ? backoffDelay(failures - 1, { initialMs: h.retryInitialMs, maxMs: h.retryMaxMs, jitter: h.retryJitter }) : h.retryNonRetryableMs;
+      const cause = redactUrlsIn(`${err.code}: ${err.message}`);
+      logger.warn({ code: err.code, retryable: err.retryable, failures, retryInMs: delay }, `connect failed: ${cause}`);
+      health.next({ type: 'connect-failed', at: clock.now(), cause });
+      sub.add(clock.schedule(() => void run(), delay));
+    };
     const attempt = async (): Promise<void> => {
       if (sub.closed) return;
-      signals.next({ type: 'connecting', at: clock.now() });
+      health.next({ type: 'connecting', at: clock.now() });
       let opened: CameraSession;
       try {
         opened = await driver.connect(spec, { signal: abort.signal });
       } catch (error) {
-        if (sub.closed) return;
-        const err = toWardwatchError(error, 'CAMERA_UNREACHABLE', { cameraId: spec.id });
-        failures++;
-        const delay = err.retryable ? backoffDelay(failures - 1, { initialMs: h.retryInitialMs, maxMs: h.retryMaxMs, jitter: h.retryJitter }) : h.retryNonRetryableMs;
-        const cause = sanitize(`${err.code}: ${err.message}`);
-        logger.warn({ code: err.code, retryable: err.retryable, failures, retryInMs: delay }, `connect failed: ${cause}`);
-        signals.next({ type: 'connect-failed', at: clock.now(), cause });
-        sub.add(clock.schedule(() => void run(), delay));
+        if (!sub.closed) retryLater(error);
         return;
       }
       if (sub.closed || gen !== generation) {
         await opened.close().catch((error: unknown) => logger.error({ err: error }, 'closing a late session failed'));
         return;
       }
-      failures = 0;
       try {
-        attach(opened, sub, signals, probeOnly);
+        attach(opened, sub, health, probeOnly);
       } catch (error) {
         const err = toWardwatchError(error, 'INTERNAL', { cameraId: spec.id });
         logger.error({ err }, 'starting the camera pipelines failed');
-        emit({ type: 'recording.error', at: clock.now(), cameraId: spec.id, code: err.code, message: sanitize(err.message) });
-        signals.next({ type: 'media-lost', at: clock.now(), cause: sanitize(`${err.code}: ${err.message}`) });
+        emit({ type: 'recording.error', at: clock.now(), cameraId: spec.id, code: err.code, message: redactUrlsIn(err.message) });
+        health.next({ type: 'media-lost', at: clock.now(), cause: redactUrlsIn(`${err.code}: ${err.message}`) });
       }
     };
     const run = (): void => {
@@ -191,143 +167,35 @@ export function createCameraRuntime(initial: CameraSpec, deps: CameraRuntimeDeps
     run();
   };
 
-  const attach = (opened: CameraSession, sub: Subscription, signals: Subject<HealthSignal>, probeOnly: boolean): void => {
-    session = opened;
+  /** Runs a connected session's pipelines: device events, recording, probes and analyzers. */
+  const attach = (opened: CameraSession, sub: Subscription, health: Subject<HealthSignal>, probeOnly: boolean): void => {
+    dispatch({ type: 'session-opened', session: opened });
     let closed = false;
     closeSession = async () => {
       if (closed) return;
       closed = true;
-      if (session === opened) session = undefined;
+      dispatch({ type: 'session-closed', session: opened });
       await opened.close();
     };
     logger.info({ main: redactUrl(opened.streams.main.uri) }, 'camera connected');
     const cameraId = spec.id;
-
-    sub.add(
-      opened.events$.subscribe({
-        next: (event: DriverEvent) => {
-          if (event.type === 'motion') emit({ type: 'motion', at: event.at, cameraId, phase: event.phase, source: 'camera' });
-          else if (event.type === 'tamper') emit({ type: 'tamper', at: event.at, cameraId, kind: event.kind, phase: event.phase, source: 'camera' });
-          else if (event.type === 'analytics') emit({ type: 'camera.analytics', at: event.at, cameraId, kind: event.kind, phase: event.phase, source: 'camera' });
-          else logger.debug({ input: event.input, active: event.active }, 'camera digital input');
-        },
-        error: (error: unknown) => logger.error({ err: error }, 'camera event stream failed'),
-      }),
-    );
-
-    const onSignal = (signal: RecorderSignal): void => {
-      switch (signal.type) {
-        case 'connected':
-          signals.next({ type: 'media', at: signal.at });
-          break;
-        case 'progress': {
-          signals.next({ type: 'media', at: signal.at });
-          const { fps, bitrateKbps, width, height } = signal;
-          stats$.next({ ...stats$.value, ...defined({ fps, bitrateKbps, width, height }), lastFrameAt: signal.at });
-          break;
-        }
-        case 'segment': {
-          const segment = signal.segment;
-          signals.next({ type: 'media', at: clock.now() });
-          void indexing
-            .run(() => deps.segments.index([segment]))
-            .catch((error: unknown) => {
-                const err = toWardwatchError(error, 'STORAGE_IO', { cameraId });
-                logger.error({ err, path: segment.path }, 'indexing a segment failed');
-                emit({ type: 'recording.error', at: clock.now(), cameraId, code: err.code, message: `segment ${segment.path} not indexed: ${err.message}` });
-            });
-          break;
-        }
-        case 'gap':
-          emit({ type: 'recording.gap', at: clock.now(), cameraId, from: signal.from, to: signal.to, cause: sanitize(signal.cause) });
-          break;
-        case 'disconnected':
-          signals.next({ type: 'media-lost', at: signal.at, cause: sanitize(signal.cause) });
-          break;
-        case 'error':
-          logger.warn({ code: signal.error.code }, `recorder: ${sanitize(signal.error.message)}`);
-          emit({ type: 'recording.error', at: signal.at, cameraId, code: signal.error.code, message: sanitize(signal.error.message) });
-          break;
-      }
-    };
-
+    sub.add(forwardDriverEvents(opened, cameraId, emit, logger));
     if (deps.recorder && spec.recording.enabled) {
+      const onSignal = handleRecorderSignal({ cameraId, clock, logger, emit, health, dispatch, segments: deps.segments, indexing });
       sub.add(
         deps.recorder.record(spec, opened).subscribe({
           next: onSignal,
           error: (error: unknown) => {
             const err = toWardwatchError(error, 'FFMPEG_FAILED', { cameraId });
             logger.error({ err }, 'recording ended with an error');
-            emit({ type: 'recording.error', at: clock.now(), cameraId, code: err.code, message: sanitize(err.message) });
-            signals.next({ type: 'media-lost', at: clock.now(), cause: sanitize(`${err.code}: ${err.message}`) });
+            emit({ type: 'recording.error', at: clock.now(), cameraId, code: err.code, message: redactUrlsIn(err.message) });
+            health.next({ type: 'media-lost', at: clock.now(), cause: redactUrlsIn(`${err.code}: ${err.message}`) });
           },
         }),
       );
     }
-
-    // Health probes: one in flight at most, every probeIntervalMs, the first at once.
-    let probing = false;
-    const probe = (): void => {
-      if (probing || sub.closed) return;
-      probing = true;
-      opened
-        .probe()
-        .then(
-          (result) => ({ ok: result.ok, cause: result.cause }),
-          (error: unknown) => {
-            const err = toWardwatchError(error, 'CAMERA_UNREACHABLE');
-            return { ok: false, cause: `${err.code}: ${err.message}` };
-          },
-        )
-        .then(({ ok, cause }) => {
-          probing = false;
-          if (sub.closed) return;
-          signals.next({ type: 'probe', at: clock.now(), ok, ...(cause === undefined ? {} : { cause: sanitize(cause) }) });
-          if (probeOnly && ok) signals.next({ type: 'media', at: clock.now() });
-        });
-    };
-    sub.add(
-      clock.schedule(function (this: { schedule(state?: undefined, delay?: number): unknown }) {
-        probe();
-        this.schedule(undefined, deps.health.probeIntervalMs);
-      }, 0),
-    );
-
-    // Analyzers named by the spec, fed by the recorder's frames.
-    for (const name of spec.analytics.analyzers) {
-      const analyzer = deps.analyzers.get(name);
-      const fail = (error: unknown): void => {
-        const err = toWardwatchError(error, 'INTERNAL', { cameraId, analyzer: name });
-        logger.error({ err, analyzer: name }, 'analyzer failed');
-        emit({ type: 'analyzer.error', at: clock.now(), cameraId, analyzer: name, code: err.code, message: sanitize(err.message) });
-      };
-      if (!analyzer) {
-        fail(new WardwatchError('NOT_FOUND', `Analyzer "${name}" is not registered`));
-        continue;
-      }
-      if (!deps.recorder) {
-        fail(new WardwatchError('INVALID_STATE', `Analyzer "${name}" needs a recorder to get frames`));
-        continue;
-      }
-      try {
-        const frames$ = deps.recorder.frames(cameraId, analyzer.frameOptions);
-        const detections$ = analyzer.analyze(frames$, { camera: spec, options: spec.analytics.options[name] ?? {}, clock, logger: logger.child({ analyzer: name }) });
-        sub.add(
-          detections$.subscribe({
-            next: (detection) => {
-              try {
-                emit(detection);
-              } catch (error) {
-                fail(error);
-              }
-            },
-            error: fail,
-          }),
-        );
-      } catch (error) {
-        fail(error);
-      }
-    }
+    sub.add(probeSession(opened, { clock, intervalMs: deps.health.probeIntervalMs, probeOnly, health }));
+    sub.add(runAnalyzers(spec, { analyzers: deps.analyzers, recorder: deps.recorder, clock, logger, emit }));
   };
 
   const disconnect = async (reason: string): Promise<void> => {
@@ -338,15 +206,14 @@ export function createCameraRuntime(initial: CameraSpec, deps: CameraRuntimeDeps
     await inflight;
     const close = closeSession;
     closeSession = undefined;
-    session = undefined;
+    dispatch({ type: 'session-closed', session: undefined });
     try {
       await close?.();
     } catch (error) {
       logger.error({ err: error }, 'closing the camera session failed');
     }
     await indexing.idle();
-    const state = status$.value.state;
-    if (state !== 'offline' && state !== 'disabled') setStatus({ state: 'offline', cause: reason, since: clock.now() });
+    dispatch({ type: 'stopped', cause: reason, at: clock.now() });
   };
 
   return {
