@@ -129,7 +129,8 @@ export { checkStreamUri, normaliseHost, STREAM_URI_SCHEMES } from './security/ch
 export type { StreamUriPolicy } from './security/check-stream-uri.js';
 
 // station
-export { createStation, STATION_HEALTH_DEFAULTS } from './station/create-station.js';
+export { createStation } from './station/create-station.js';
+export { STATION_HEALTH_DEFAULTS } from './station/resolve-station-options.js';
 export { createRecorderContext } from './station/create-recorder-context.js';
 export type { RecorderContextOptions } from './station/create-recorder-context.js';
 export type { Station, StationOptions } from './station/station.js';
