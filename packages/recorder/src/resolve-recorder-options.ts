@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { WardwatchError, type BackoffOptions } from '@wardwatch/core';
 import type { RecorderOptions } from './create-recorder.js';
-import type { RetentionOptions } from './retention.js';
+import { RETENTION_DEFAULTS, type RetentionOptions } from './retention.js';
 import { withDefaults } from './with-defaults.js';
 
 /** The defaults of {@link RecorderOptions}, written once (beside their `@default` in the options' TSDoc). */
@@ -35,9 +34,7 @@ function validateRetention(r: RetentionOptions): void {
     throw new WardwatchError('INVALID_CONFIG', `recorder: retention.${message}`);
   };
   if (r.days !== undefined && !(r.days > 0 && r.days <= 3650)) fail('days must be more than 0 and at most 3650');
-  const warn = r.warnRatio ?? 0.8;
-  const purge = r.purgeRatio ?? 0.9;
-  const target = r.targetRatio ?? 0.85;
+  const { warnRatio: warn, purgeRatio: purge, targetRatio: target } = withDefaults(RETENTION_DEFAULTS, r);
   if (!(warn > 0 && warn <= purge && purge < 1)) fail('warnRatio and purgeRatio must satisfy 0 < warnRatio <= purgeRatio < 1');
   if (!(target > 0 && target < purge)) fail('targetRatio must be more than 0 and less than purgeRatio');
   if (r.intervalMs !== undefined && !(r.intervalMs >= 1000)) fail('intervalMs must be at least 1000');
