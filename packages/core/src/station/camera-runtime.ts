@@ -5,7 +5,6 @@ import type { Clock } from '../contracts/clock.js';
 import type { Logger } from '../contracts/logger.js';
 import type { Recorder } from '../contracts/recorder.js';
 import { toWardwatchError } from '../errors/wardwatch-error.js';
-import { cameraHealth } from '../health/camera-health.js';
 import type { HealthSignal } from '../health/health-signal.js';
 import type { CameraSpec } from '../model/camera-spec.js';
 import type { CameraStats, CameraStatus } from '../model/camera-status.js';
@@ -16,12 +15,10 @@ import { createSerialQueue } from '../util/serial-queue.js';
 import type { Camera } from './camera.js';
 import { createCameraHandle } from './camera-handle.js';
 import { initialCameraRuntimeState, reduceCameraRuntime, type CameraRuntimeAction, type CameraRuntimeState } from './camera-runtime-state.js';
-import { forwardDriverEvents } from './forward-driver-events.js';
-import { handleRecorderSignal } from './handle-recorder-signal.js';
-import { probeSession } from './probe-session.js';
-import { runAnalyzers } from './run-analyzers.js';
+import { runSessionPipelines } from './run-session-pipelines.js';
 import type { SegmentIndex } from './segment-index.js';
 import type { StationHealthOptions } from './station-options.js';
+import { watchCameraHealth } from './watch-camera-health.js';
 
 /** Everything a camera runtime needs from its station (internal). */
 export interface CameraRuntimeDeps {
@@ -89,23 +86,6 @@ export function createCameraRuntime(initial: CameraSpec, deps: CameraRuntimeDeps
     recorder: deps.recorder,
   });
 
-  /** The health state machine of one connection, fed by `health` and dispatching its statuses. */
-  const watchHealth = (sub: Subscription, probeOnly: boolean): Subject<HealthSignal> => {
-    const health = new Subject<HealthSignal>();
-    const h = deps.health;
-    sub.add(
-      cameraHealth(health, {
-        clock,
-        offlineAfterMs: probeOnly ? Math.max(h.offlineAfterMs, h.probeIntervalMs * 2 + 1000) : h.offlineAfterMs,
-        recoverAfterMs: h.recoverAfterMs,
-        probeFailuresToDegrade: h.probeFailuresToDegrade,
-        lateAfterMs: probeOnly ? 0 : h.lateAfterMs,
-        enabled: spec.enabled,
-      }).subscribe((status) => dispatch({ type: 'health', status })),
-    );
-    return health;
-  };
-
   const connect = (): void => {
     if (connection) return;
     const gen = ++generation;
@@ -113,7 +93,7 @@ export function createCameraRuntime(initial: CameraSpec, deps: CameraRuntimeDeps
     connection = sub;
     dispatch({ type: 'connection-started' });
     const probeOnly = !deps.recorder || !spec.recording.enabled;
-    const health = watchHealth(sub, probeOnly);
+    const health = watchCameraHealth({ clock, health: deps.health, probeOnly, enabled: spec.enabled, owner: sub, onStatus: (status) => dispatch({ type: 'health', status }) });
     if (!spec.enabled) return;
     const driver = deps.drivers.get(spec.driver);
     if (!driver) {
@@ -178,24 +158,7 @@ export function createCameraRuntime(initial: CameraSpec, deps: CameraRuntimeDeps
       await opened.close();
     };
     logger.info({ main: redactUrl(opened.streams.main.uri) }, 'camera connected');
-    const cameraId = spec.id;
-    sub.add(forwardDriverEvents(opened, cameraId, emit, logger));
-    if (deps.recorder && spec.recording.enabled) {
-      const onSignal = handleRecorderSignal({ cameraId, clock, logger, emit, health, dispatch, segments: deps.segments, indexing });
-      sub.add(
-        deps.recorder.record(spec, opened).subscribe({
-          next: onSignal,
-          error: (error: unknown) => {
-            const err = toWardwatchError(error, 'FFMPEG_FAILED', { cameraId });
-            logger.error({ err }, 'recording ended with an error');
-            emit({ type: 'recording.error', at: clock.now(), cameraId, code: err.code, message: redactUrlsIn(err.message) });
-            health.next({ type: 'media-lost', at: clock.now(), cause: redactUrlsIn(`${err.code}: ${err.message}`) });
-          },
-        }),
-      );
-    }
-    sub.add(probeSession(opened, { clock, intervalMs: deps.health.probeIntervalMs, probeOnly, health }));
-    sub.add(runAnalyzers(spec, { analyzers: deps.analyzers, recorder: deps.recorder, clock, logger, emit }));
+    sub.add(runSessionPipelines(opened, { spec, deps, logger, health, dispatch, indexing, probeOnly }));
   };
 
   const disconnect = async (reason: string): Promise<void> => {
