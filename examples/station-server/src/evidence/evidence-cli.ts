@@ -72,6 +72,187 @@ function defaultOperator(): string {
   }
 }
 
+/** The options of every command (each command reads the ones it needs). */
+const CLI_OPTIONS = {
+  data: { type: 'string' },
+  camera: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  reason: { type: 'string' },
+  case: { type: 'string' },
+  incident: { type: 'string' },
+  operator: { type: 'string' },
+  'public-key': { type: 'string' },
+  id: { type: 'string' },
+  still: { type: 'string', multiple: true },
+  json: { type: 'boolean', default: false },
+  all: { type: 'boolean', default: false },
+  'no-zip': { type: 'boolean', default: false },
+} as const;
+
+type ParsedValues = ReturnType<typeof parseArgs<{ args: string[]; options: typeof CLI_OPTIONS; allowPositionals: true; strict: true }>>['values'];
+
+/** What each command of the CLI gets (internal). */
+interface CommandContext {
+  command: string;
+  values: ParsedValues;
+  positionals: string[];
+  json: boolean;
+  out: (text: string) => void;
+  io: EvidenceCliIo;
+  openData: (dataDir: string) => Promise<EvidenceData>;
+}
+
+/** Checks every hash and the signature of a package folder or `.zip`. */
+async function verifyCommand(ctx: CommandContext): Promise<number> {
+  const { values, positionals, json, out, io } = ctx;
+  const path = positionals[0];
+  if (!path) throw new UsageError('verify needs a package folder or .zip');
+  let publicKey: string | undefined;
+  if (typeof values['public-key'] === 'string') {
+    try {
+      publicKey = await readFile(values['public-key'], 'utf8');
+    } catch (error) {
+      throw new WardwatchError('EVIDENCE_KEY_ERROR', `Cannot read the public key ${values['public-key']}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  const result = await verifyEvidencePackage(path, { ...(publicKey === undefined ? {} : { publicKey }), ...(io.signal ? { signal: io.signal } : {}) });
+  if (json) out(`${JSON.stringify({ ok: result.ok, verdict: result.verdict, kind: result.kind, signature: result.signature, problems: result.problems, files: result.files, evidenceId: result.manifest?.id }, null, 2)}\n`);
+  else {
+    for (const file of result.files) out(`  ${file.status === 'ok' ? 'OK      ' : file.status.toUpperCase().padEnd(8)} ${file.path}\n`);
+    out(`  signature: ${result.signature.status} (key ${result.signature.keySource}${result.signature.fingerprint ? `, fingerprint ${result.signature.fingerprint}` : ''})\n`);
+    for (const problem of result.problems) out(`  ! ${problem.message}\n`);
+    if (result.manifest) {
+      const m = result.manifest;
+      out(`  evidence ${m.id}: camera ${m.camera.id} "${m.camera.name}", ${m.actual.fromIso} → ${m.actual.toIso}, by ${m.operator}, exported ${m.exportedAtIso}\n`);
+    }
+    out(`${result.verdict}\n`);
+  }
+  return result.ok ? EVIDENCE_CLI_EXIT.ok : EVIDENCE_CLI_EXIT.failed;
+}
+
+/** Re-hashes the station's audit chain. */
+async function auditVerifyCommand(ctx: CommandContext): Promise<number> {
+  const { values, positionals, json, out, io, openData } = ctx;
+  const dataDir = positionals[0] ?? (typeof values.data === 'string' ? values.data : undefined);
+  if (!dataDir) throw new UsageError('audit-verify needs the station data directory');
+  const result = await (await openData(dataDir)).storage.audit.verify();
+  if (json) out(`${JSON.stringify(result)}\n`);
+  else if (result.ok) out(`AUDIT CHAIN OK: ${result.entries} entries, last hash ${result.lastHash}\n`);
+  else out(`AUDIT CHAIN BROKEN at entry ${result.brokenAt}: ${result.reason} (${result.entries} entries read)\n`);
+  return result.ok ? EVIDENCE_CLI_EXIT.ok : EVIDENCE_CLI_EXIT.failed;
+}
+
+/** Cuts a signed evidence package, with a progress bar. */
+async function exportCommand(ctx: CommandContext): Promise<number> {
+  const { values, json, out, io, openData } = ctx;
+  const dataDir = need(values, 'data');
+  const cameraId = need(values, 'camera');
+  const from = parseCliTime(need(values, 'from'), 'from');
+  const to = parseCliTime(need(values, 'to'), 'to');
+  const reason = need(values, 'reason');
+  const opened = await openData(dataDir);
+  const camera = await opened.storage.cameras.get(cameraId);
+  const station = await readStationIdentity(dataDir, camera ? { id: camera.site.station, name: camera.site.station, ward: camera.site.ward } : undefined);
+  const writeZip = values['no-zip'] !== true;
+  const service = await opened.service(station, { zip: writeZip ? 'eager' : 'on-demand' });
+  const bar = createProgressBar(io.stderr, { tty: io.stderr.isTTY === true });
+  const done = (await lastValueFrom(
+    service
+      .exportEvidence({
+        cameraId,
+        from,
+        to,
+        reason,
+        operator: typeof values.operator === 'string' ? values.operator : defaultOperator(),
+        ...(typeof values.case === 'string' ? { caseId: values.case } : {}),
+        ...(typeof values.incident === 'string' ? { incidentId: values.incident } : {}),
+        ...(values.still && values.still.length > 0 ? { stillsAt: values.still.map((t) => parseCliTime(t, 'still')) } : {}),
+        ...(io.signal ? { signal: io.signal } : {}),
+      })
+      .pipe(tap((event: EvidenceExportEvent) => event.type === 'progress' && bar.update(event.ratio, event.phase))),
+  )) as Extract<EvidenceExportEvent, { type: 'done' }>;
+  bar.finish();
+  if (json) out(`${JSON.stringify({ evidenceId: done.record.id, packageDir: done.packageDir, zipPath: writeZip ? done.zipPath : null, record: done.record }, null, 2)}\n`);
+  else {
+    out(`Exported ${done.record.id}\n  folder: ${done.packageDir}\n  zip:    ${writeZip ? done.zipPath : 'not written (--no-zip): the station writes it at the first download'}\n`);
+    out(`  actual range: ${done.manifest.actual.fromIso} → ${done.manifest.actual.toIso}, ${done.manifest.sourceSegments.length} source segments verified, ${done.manifest.gaps.length} gaps\n`);
+    out(`  clip SHA-256: ${done.record.clipSha256}\n  manifest SHA-256: ${done.record.manifestSha256}\n`);
+  }
+  return EVIDENCE_CLI_EXIT.ok;
+}
+
+/** Lists exports, newest first, each with whether its `.zip` is written yet. */
+async function listCommand(ctx: CommandContext): Promise<number> {
+  const { values, json, out, io, openData } = ctx;
+  const dataDir = need(values, 'data');
+  const opened = await openData(dataDir);
+  const evidenceRoot = stationDataPaths(dataDir).evidence;
+  const records = (await opened.storage.evidence.list({
+    ...(typeof values.camera === 'string' ? { cameraId: values.camera } : {}),
+    ...(typeof values.incident === 'string' ? { incidentId: values.incident } : {}),
+  })).sort((a, b) => b.createdAt - a.createdAt);
+  const listed = await Promise.all(
+    records.map(async (r) => ({ ...r, zipReady: await stat(join(evidenceRoot, `${r.packagePath}.zip`)).then((info) => info.isFile(), () => false) })),
+  );
+  if (json) out(`${JSON.stringify(listed, null, 2)}\n`);
+  else {
+    for (const r of listed) {
+      out(`${r.id}  ${r.cameraId}  ${new Date(r.actual.from).toISOString()} → ${new Date(r.actual.to).toISOString()}  ${r.operator}  ${r.reason}  ${r.zipReady ? 'zip' : 'no zip yet'}\n`);
+    }
+  }
+  return EVIDENCE_CLI_EXIT.ok;
+}
+
+/** Prints the station public key (PEM). */
+async function publicKeyCommand(ctx: CommandContext): Promise<number> {
+  const { values, out, openData } = ctx;
+  const opened = await openData(need(values, 'data'));
+  out(await opened.keyStore.publicKeyPem());
+  return EVIDENCE_CLI_EXIT.ok;
+}
+
+/** Lists holds (active ones unless `--all`). */
+async function holdsCommand(ctx: CommandContext): Promise<number> {
+  const { values, json, out, openData } = ctx;
+  const opened = await openData(need(values, 'data'));
+  const holds = await opened.storage.holds.list({ ...(typeof values.camera === 'string' ? { cameraId: values.camera } : {}), ...(values.all ? {} : { active: true }) });
+  if (json) out(`${JSON.stringify(holds, null, 2)}\n`);
+  else {
+    for (const h of holds) {
+      out(`${h.id}  ${h.cameraId}  ${new Date(h.from).toISOString()} → ${new Date(h.to).toISOString()}  ${h.owner.kind}:${h.owner.id}  ${h.releasedAt ? `released by ${h.releasedBy}` : 'active'}  ${h.reason}\n`);
+    }
+  }
+  return EVIDENCE_CLI_EXIT.ok;
+}
+
+/** Creates (`hold`) or releases (`release`) a hold, audited with who and why. */
+async function holdCommand(ctx: CommandContext): Promise<number> {
+  const { values, json, out, io, openData, command } = ctx;
+  const dataDir = need(values, 'data');
+  const reason = need(values, 'reason');
+  const actor = typeof values.operator === 'string' ? values.operator : defaultOperator();
+  const opened = await openData(dataDir);
+  const service = await opened.service(await readStationIdentity(dataDir));
+  const hold =
+    command === 'hold'
+      ? await service.createHold({ cameraId: need(values, 'camera'), from: parseCliTime(need(values, 'from'), 'from'), to: parseCliTime(need(values, 'to'), 'to'), reason, actor })
+      : await service.releaseHold(need(values, 'id'), { actor, reason });
+  out(json ? `${JSON.stringify(hold, null, 2)}\n` : `${command === 'hold' ? 'Created' : 'Released'} hold ${hold.id} on ${hold.cameraId}\n`);
+  return EVIDENCE_CLI_EXIT.ok;
+}
+
+const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
+  verify: verifyCommand,
+  'audit-verify': auditVerifyCommand,
+  export: exportCommand,
+  list: listCommand,
+  'public-key': publicKeyCommand,
+  holds: holdsCommand,
+  hold: holdCommand,
+  release: holdCommand,
+};
+
 /** Runs `wardwatch-evidence` with `argv` (without node and script); resolves the exit code. */
 export async function runEvidenceCli(argv: readonly string[], io: EvidenceCliIo): Promise<number> {
   const out = (text: string): void => void io.stdout.write(text);
@@ -88,22 +269,7 @@ export async function runEvidenceCli(argv: readonly string[], io: EvidenceCliIo)
       args: [...rest],
       allowPositionals: true,
       strict: true,
-      options: {
-        data: { type: 'string' },
-        camera: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        reason: { type: 'string' },
-        case: { type: 'string' },
-        incident: { type: 'string' },
-        operator: { type: 'string' },
-        'public-key': { type: 'string' },
-        id: { type: 'string' },
-        still: { type: 'string', multiple: true },
-        json: { type: 'boolean', default: false },
-        all: { type: 'boolean', default: false },
-        'no-zip': { type: 'boolean', default: false },
-      },
+      options: CLI_OPTIONS,
     });
     const json = values.json === true;
     const openData = async (dataDir: string): Promise<EvidenceData> => {
@@ -111,136 +277,9 @@ export async function runEvidenceCli(argv: readonly string[], io: EvidenceCliIo)
       return data;
     };
 
-    switch (command) {
-      case 'verify': {
-        const path = positionals[0];
-        if (!path) throw new UsageError('verify needs a package folder or .zip');
-        let publicKey: string | undefined;
-        if (typeof values['public-key'] === 'string') {
-          try {
-            publicKey = await readFile(values['public-key'], 'utf8');
-          } catch (error) {
-            throw new WardwatchError('EVIDENCE_KEY_ERROR', `Cannot read the public key ${values['public-key']}: ${(error as Error).message}`, { cause: error });
-          }
-        }
-        const result = await verifyEvidencePackage(path, { ...(publicKey === undefined ? {} : { publicKey }), ...(io.signal ? { signal: io.signal } : {}) });
-        if (json) out(`${JSON.stringify({ ok: result.ok, verdict: result.verdict, kind: result.kind, signature: result.signature, problems: result.problems, files: result.files, evidenceId: result.manifest?.id }, null, 2)}\n`);
-        else {
-          for (const file of result.files) out(`  ${file.status === 'ok' ? 'OK      ' : file.status.toUpperCase().padEnd(8)} ${file.path}\n`);
-          out(`  signature: ${result.signature.status} (key ${result.signature.keySource}${result.signature.fingerprint ? `, fingerprint ${result.signature.fingerprint}` : ''})\n`);
-          for (const problem of result.problems) out(`  ! ${problem.message}\n`);
-          if (result.manifest) {
-            const m = result.manifest;
-            out(`  evidence ${m.id}: camera ${m.camera.id} "${m.camera.name}", ${m.actual.fromIso} → ${m.actual.toIso}, by ${m.operator}, exported ${m.exportedAtIso}\n`);
-          }
-          out(`${result.verdict}\n`);
-        }
-        return result.ok ? EVIDENCE_CLI_EXIT.ok : EVIDENCE_CLI_EXIT.failed;
-      }
-
-      case 'audit-verify': {
-        const dataDir = positionals[0] ?? (typeof values.data === 'string' ? values.data : undefined);
-        if (!dataDir) throw new UsageError('audit-verify needs the station data directory');
-        const result = await (await openData(dataDir)).storage.audit.verify();
-        if (json) out(`${JSON.stringify(result)}\n`);
-        else if (result.ok) out(`AUDIT CHAIN OK: ${result.entries} entries, last hash ${result.lastHash}\n`);
-        else out(`AUDIT CHAIN BROKEN at entry ${result.brokenAt}: ${result.reason} (${result.entries} entries read)\n`);
-        return result.ok ? EVIDENCE_CLI_EXIT.ok : EVIDENCE_CLI_EXIT.failed;
-      }
-
-      case 'export': {
-        const dataDir = need(values, 'data');
-        const cameraId = need(values, 'camera');
-        const from = parseCliTime(need(values, 'from'), 'from');
-        const to = parseCliTime(need(values, 'to'), 'to');
-        const reason = need(values, 'reason');
-        const opened = await openData(dataDir);
-        const camera = await opened.storage.cameras.get(cameraId);
-        const station = await readStationIdentity(dataDir, camera ? { id: camera.site.station, name: camera.site.station, ward: camera.site.ward } : undefined);
-        const writeZip = values['no-zip'] !== true;
-        const service = await opened.service(station, { zip: writeZip ? 'eager' : 'on-demand' });
-        const bar = createProgressBar(io.stderr, { tty: io.stderr.isTTY === true });
-        const done = (await lastValueFrom(
-          service
-            .exportEvidence({
-              cameraId,
-              from,
-              to,
-              reason,
-              operator: typeof values.operator === 'string' ? values.operator : defaultOperator(),
-              ...(typeof values.case === 'string' ? { caseId: values.case } : {}),
-              ...(typeof values.incident === 'string' ? { incidentId: values.incident } : {}),
-              ...(values.still && values.still.length > 0 ? { stillsAt: values.still.map((t) => parseCliTime(t, 'still')) } : {}),
-              ...(io.signal ? { signal: io.signal } : {}),
-            })
-            .pipe(tap((event: EvidenceExportEvent) => event.type === 'progress' && bar.update(event.ratio, event.phase))),
-        )) as Extract<EvidenceExportEvent, { type: 'done' }>;
-        bar.finish();
-        if (json) out(`${JSON.stringify({ evidenceId: done.record.id, packageDir: done.packageDir, zipPath: writeZip ? done.zipPath : null, record: done.record }, null, 2)}\n`);
-        else {
-          out(`Exported ${done.record.id}\n  folder: ${done.packageDir}\n  zip:    ${writeZip ? done.zipPath : 'not written (--no-zip): the station writes it at the first download'}\n`);
-          out(`  actual range: ${done.manifest.actual.fromIso} → ${done.manifest.actual.toIso}, ${done.manifest.sourceSegments.length} source segments verified, ${done.manifest.gaps.length} gaps\n`);
-          out(`  clip SHA-256: ${done.record.clipSha256}\n  manifest SHA-256: ${done.record.manifestSha256}\n`);
-        }
-        return EVIDENCE_CLI_EXIT.ok;
-      }
-
-      case 'list': {
-        const dataDir = need(values, 'data');
-        const opened = await openData(dataDir);
-        const evidenceRoot = stationDataPaths(dataDir).evidence;
-        const records = (await opened.storage.evidence.list({
-          ...(typeof values.camera === 'string' ? { cameraId: values.camera } : {}),
-          ...(typeof values.incident === 'string' ? { incidentId: values.incident } : {}),
-        })).sort((a, b) => b.createdAt - a.createdAt);
-        const listed = await Promise.all(
-          records.map(async (r) => ({ ...r, zipReady: await stat(join(evidenceRoot, `${r.packagePath}.zip`)).then((info) => info.isFile(), () => false) })),
-        );
-        if (json) out(`${JSON.stringify(listed, null, 2)}\n`);
-        else {
-          for (const r of listed) {
-            out(`${r.id}  ${r.cameraId}  ${new Date(r.actual.from).toISOString()} → ${new Date(r.actual.to).toISOString()}  ${r.operator}  ${r.reason}  ${r.zipReady ? 'zip' : 'no zip yet'}\n`);
-          }
-        }
-        return EVIDENCE_CLI_EXIT.ok;
-      }
-
-      case 'public-key': {
-        const opened = await openData(need(values, 'data'));
-        out(await opened.keyStore.publicKeyPem());
-        return EVIDENCE_CLI_EXIT.ok;
-      }
-
-      case 'holds': {
-        const opened = await openData(need(values, 'data'));
-        const holds = await opened.storage.holds.list({ ...(typeof values.camera === 'string' ? { cameraId: values.camera } : {}), ...(values.all ? {} : { active: true }) });
-        if (json) out(`${JSON.stringify(holds, null, 2)}\n`);
-        else {
-          for (const h of holds) {
-            out(`${h.id}  ${h.cameraId}  ${new Date(h.from).toISOString()} → ${new Date(h.to).toISOString()}  ${h.owner.kind}:${h.owner.id}  ${h.releasedAt ? `released by ${h.releasedBy}` : 'active'}  ${h.reason}\n`);
-          }
-        }
-        return EVIDENCE_CLI_EXIT.ok;
-      }
-
-      case 'hold':
-      case 'release': {
-        const dataDir = need(values, 'data');
-        const reason = need(values, 'reason');
-        const actor = typeof values.operator === 'string' ? values.operator : defaultOperator();
-        const opened = await openData(dataDir);
-        const service = await opened.service(await readStationIdentity(dataDir));
-        const hold =
-          command === 'hold'
-            ? await service.createHold({ cameraId: need(values, 'camera'), from: parseCliTime(need(values, 'from'), 'from'), to: parseCliTime(need(values, 'to'), 'to'), reason, actor })
-            : await service.releaseHold(need(values, 'id'), { actor, reason });
-        out(json ? `${JSON.stringify(hold, null, 2)}\n` : `${command === 'hold' ? 'Created' : 'Released'} hold ${hold.id} on ${hold.cameraId}\n`);
-        return EVIDENCE_CLI_EXIT.ok;
-      }
-
-      default:
-        throw new UsageError(`unknown command "${command}"`);
-    }
+    const run = COMMANDS[command];
+    if (!run) throw new UsageError(`unknown command "${command}"`);
+    return await run({ command, values, positionals, json, out, io, openData });
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))) {
       err(`wardwatch-evidence: ${error.message}\n\n${EVIDENCE_CLI_USAGE}`);
