@@ -1,8 +1,7 @@
 import { join, resolve } from 'node:path';
-import { WardwatchError, type BackoffOptions } from '@wardwatch/core';
+import { defined, WardwatchError, type BackoffOptions } from '@wardwatch/core';
 import type { RecorderOptions } from './create-recorder.js';
 import { RETENTION_DEFAULTS, type RetentionOptions } from './retention.js';
-import { withDefaults } from './with-defaults.js';
 
 /** The defaults of {@link RecorderOptions}, written once (beside their `@default` in the options' TSDoc). */
 export const RECORDER_DEFAULTS = {
@@ -34,7 +33,7 @@ function validateRetention(r: RetentionOptions): void {
     throw new WardwatchError('INVALID_CONFIG', `recorder: retention.${message}`);
   };
   if (r.days !== undefined && !(r.days > 0 && r.days <= 3650)) fail('days must be more than 0 and at most 3650');
-  const { warnRatio: warn, purgeRatio: purge, targetRatio: target } = withDefaults(RETENTION_DEFAULTS, r);
+  const { warnRatio: warn, purgeRatio: purge, targetRatio: target } = { ...RETENTION_DEFAULTS, ...defined(r) };
   if (!(warn > 0 && warn <= purge && purge < 1)) fail('warnRatio and purgeRatio must satisfy 0 < warnRatio <= purgeRatio < 1');
   if (!(target > 0 && target < purge)) fail('targetRatio must be more than 0 and less than purgeRatio');
   if (r.intervalMs !== undefined && !(r.intervalMs >= 1000)) fail('intervalMs must be at least 1000');
@@ -49,7 +48,7 @@ export function resolveRecorderOptions(options: RecorderOptions): ResolvedRecord
   if (/[|[\]\\]/.test(options.root)) {
     throw new WardwatchError('INVALID_CONFIG', 'recorder: root must not contain | [ ] or \\ (they break the ffmpeg tee syntax)');
   }
-  const resolved = withDefaults(RECORDER_DEFAULTS, options);
+  const resolved = { ...RECORDER_DEFAULTS, ...defined(options) };
   if (!(resolved.segmentSeconds >= 1 && resolved.segmentSeconds <= 3600)) {
     throw new WardwatchError('INVALID_CONFIG', 'recorder: segmentSeconds must be between 1 and 3600');
   }

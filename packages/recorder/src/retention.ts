@@ -1,9 +1,8 @@
 import { statfs } from 'node:fs/promises';
 import type { SchedulerAction, Subscription } from 'rxjs';
-import type { RecorderContext } from '@wardwatch/core';
+import { defined, type RecorderContext } from '@wardwatch/core';
 import { purgeByAge } from './purge-by-age.js';
 import { purgeByDisk } from './purge-by-disk.js';
-import { withDefaults } from './with-defaults.js';
 
 /** Disk space of the filesystem holding the recordings. */
 export interface DiskUsage {
@@ -64,7 +63,7 @@ export function createRetention(
   options: RetentionOptions & { root: string; context: RecorderContext; retentionDays: (cameraId: string) => Promise<number | undefined> },
 ): Retention {
   const { context, root, retentionDays } = options;
-  const config: ResolvedRetention = { ...withDefaults(RETENTION_DEFAULTS, options), root, retentionDays };
+  const config: ResolvedRetention = { ...RETENTION_DEFAULTS, ...defined(options), root, retentionDays };
   let timer: Subscription | undefined;
   let running: Promise<void> | undefined;
   // bumped by stop(): a running pass ends after the segment in hand (a large purge must not hold up a shutdown),
