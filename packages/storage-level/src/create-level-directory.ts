@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { openLevelDatabase, openSublevels } from './level-database.js';
 import { ensureSchema } from './schema-version.js';
@@ -41,9 +41,19 @@ async function removeStaleStaging(parent: string, prefix: string, now: number): 
  * `location` without a marker and without records can therefore only be a damaged one (its log
  * truncated or deleted) or another application's, never an interrupted creation. Where the sibling
  * cannot be made or renamed (a read-only parent, `location` being a mount point), it is created in
- * place, and only an interruption within the first milliseconds can leave it unmarked.
+ * place (also when `location` is a symlink, which a rename would replace), and only an interruption within
+ * the first milliseconds can leave it unmarked.
  */
 export async function createLevelDirectory(location: string): Promise<void> {
+  // A symlink (to a bigger disk, say) must stay one: renaming onto it would replace the link itself.
+  const link = await lstat(location).then(
+    (info) => info.isSymbolicLink(),
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return false;
+      throw error;
+    },
+  );
+  if (link) return createMarked(location);
   const parent = dirname(location);
   const prefix = `.${basename(location)}.creating-`;
   await mkdir(parent, { recursive: true });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, readdir, readFile, rm, stat, truncate, unlink, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { isWardwatchError, type Logger, type StorageAdapter, type WardwatchError } from '@wardwatch/core';
@@ -109,6 +109,19 @@ describe('damaged storage', () => {
     const raw = new Level<string, string>(path);
     expect(JSON.parse((await raw.sublevel('meta').get('schema')) as string)).toEqual({ format: LEVEL_STORAGE_FORMAT, version: LEVEL_STORAGE_SCHEMA_VERSION });
     await raw.close();
+  });
+
+  it('creates a new database through a symlink in the target directory, keeping the link', async () => {
+    const path = await tempDir();
+    const target = join(dirname(path), 'bigger-disk');
+    await mkdir(target);
+    await symlink(target, path);
+    const storage = await openStorage(path);
+    await storage.segments.add(makeSegment('cam-a', T0));
+    await storage.close();
+    expect((await lstat(path)).isSymbolicLink()).toBe(true);
+    expect(await readdir(target)).toContain('CURRENT');
+    expect(await startsOf(await openStorage(path))).toEqual([0]);
   });
 
   it('loses nothing when the last log is truncated after a clean shutdown (close moves everything into tables)', async () => {
