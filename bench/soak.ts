@@ -139,7 +139,13 @@ async function startSimulatorProcess(count: number): Promise<SimulatorProcess> {
     const onExit = (code: number | null): void => reject(new Error(`the simulator process exited (${String(code)}) before its cameras were up`));
     child.once('exit', onExit);
     lines.on('line', (line) => {
-      const message = JSON.parse(line) as { cameras?: SimCameraInfo[]; seq?: number; ok?: boolean; error?: string };
+      let message: { cameras?: SimCameraInfo[]; seq?: number; ok?: boolean; error?: string };
+      try {
+        message = JSON.parse(line) as typeof message;
+      } catch {
+        process.stderr.write(`soak: simulator said: ${line}\n`);
+        return;
+      }
       if (message.cameras) {
         child.off('exit', onExit);
         resolve(message.cameras);
@@ -155,12 +161,20 @@ async function startSimulatorProcess(count: number): Promise<SimulatorProcess> {
       else waiter.reject(new Error(message.error ?? 'simulator command failed'));
     });
   });
+  // A simulator that dies fails every command still waiting, and every later one.
+  let exited: Error | undefined;
+  child.once('exit', (code, signal) => {
+    exited = new Error(`the simulator process exited (${String(code ?? signal)})`);
+    for (const waiter of replies.values()) waiter.reject(exited);
+    replies.clear();
+  });
   return {
     child,
     cameras,
     command(camera, op, extra = {}) {
       const n = ++seq;
       return new Promise<void>((resolve, reject) => {
+        if (exited) return reject(exited);
         replies.set(n, { resolve, reject });
         child.stdin!.write(`${JSON.stringify({ seq: n, camera, op, ...extra })}\n`);
       });
