@@ -398,6 +398,19 @@ async function main(): Promise<void> {
     }
   };
 
+  /** Fault kinds in seeded shuffled rounds: every kind comes once before any comes again. */
+  let bag: FaultKind[] = [];
+  const nextKind = (): FaultKind => {
+    if (bag.length === 0) {
+      bag = [...FAULT_KINDS];
+      for (let i = bag.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [bag[i], bag[j]] = [bag[j] as FaultKind, bag[i] as FaultKind];
+      }
+    }
+    return bag.pop() as FaultKind;
+  };
+
   const idleCameras = (): string[] => sim.cameras.map((c) => c.id).filter((id) => !active.has(id));
 
   // ---- flapping: drop/reconnect cycles, each waiting for media to flow again ----
@@ -456,7 +469,7 @@ async function main(): Promise<void> {
     }
     if (t >= nextFaultAt && t < RUN_MS - QUIET_TAIL_MS) {
       const idle = idleCameras();
-      if (idle.length > 0) await inject(pick(FAULT_KINDS), pick(idle));
+      if (idle.length > 0) await inject(nextKind(), pick(idle));
       nextFaultAt = t + between(FAULT_EVERY_MS / 2, FAULT_EVERY_MS * 1.5);
     }
     for (const fault of active.values()) {

@@ -16,6 +16,7 @@ interface SoakSummary {
   faults: {
     injected: number;
     recovered: number;
+    byKind: Record<string, { injected: number; recovered: number }>;
     unrecovered: unknown[];
     list: Array<{ kind: string; camera: string; restoredAt: number | null; recoveredAt: number | null }>;
   };
@@ -44,14 +45,16 @@ function runSoak(args: string[], out: string): Promise<{ code: number | null; li
 
 describe('pnpm soak (3 minutes, 4 cameras)', () => {
   it('records through seeded faults: every fault recovers, segments keep coming, nothing is left running after stop', async () => {
-    const { code, lines, stderr } = await runSoak(['--cameras', '4', '--minutes', '3', '--segment-seconds', '4', '--fault-every-s', '15', '--seed', '26'], 'soak-3min.json');
+    const { code, lines, stderr } = await runSoak(['--cameras', '4', '--minutes', '3', '--segment-seconds', '4', '--fault-every-s', '10', '--seed', '26'], 'soak-3min.json');
     expect(code, stderr).toBe(0);
     // One line a minute, then the JSON summary.
     expect(lines.filter((l) => /^\[\s*\d+ min\]/.test(l))).toHaveLength(3);
     const summary = JSON.parse(lines.at(-1) as string) as SoakSummary;
     const context = JSON.stringify({ faults: summary.faults.list, segments: summary.segments, gaps: summary.gaps });
 
-    expect(summary.faults.injected, context).toBeGreaterThanOrEqual(3);
+    // Kinds come in shuffled rounds, so a few faults already cover most of them.
+    expect(summary.faults.injected, context).toBeGreaterThanOrEqual(5);
+    expect(Object.keys(summary.faults.byKind).length, context).toBeGreaterThanOrEqual(5);
     expect(summary.faults.unrecovered, context).toEqual([]);
     for (const fault of summary.faults.list) expect(fault.recoveredAt, context).toBeGreaterThanOrEqual(fault.restoredAt as number);
 
