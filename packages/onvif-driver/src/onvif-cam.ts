@@ -132,7 +132,7 @@ export class OnvifCam {
       try {
         const { body } = await this.call('media', 'GetProfiles', `<GetProfiles xmlns="${NS.media}"/>`);
         const profiles = parseMedia1Profiles(body);
-        if (profiles.length > 0) return profiles;
+        if (profiles.length > 0) return await this.withMedia2Codecs(profiles);
         tried.push('Media1 GetProfiles returned no profile');
       } catch (error) {
         if (!isWardwatchError(error, 'CAMERA_UNSUPPORTED') && !isWardwatchError(error, 'CAMERA_SOAP_FAULT')) throw error;
@@ -161,6 +161,23 @@ export class OnvifCam {
       });
     }
     return profiles;
+  }
+
+  /**
+   * Media1 profiles of cameras set to H.265 may carry no encoder (Dahua) or a stale H264 (Hikvision's attribute
+   * aside): when a profile has no codec and the camera lists Media2, its Media2 profile (same token) tells it.
+   */
+  private async withMedia2Codecs(profiles: OnvifProfile[]): Promise<OnvifProfile[]> {
+    if (profiles.every((p) => p.encoding !== undefined) || !this.services.media2) return profiles;
+    try {
+      const { body } = await this.call('media2', 'GetProfiles', `<GetProfiles xmlns="${NS.media2}"><Type>VideoEncoder</Type></GetProfiles>`);
+      const codecs = new Map(parseMedia2Profiles(body).flatMap((p) => (p.encoding ? [[p.token, p.encoding] as const] : [])));
+      return profiles.map((p) => (p.encoding === undefined && codecs.has(p.token) ? { ...p, encoding: codecs.get(p.token)! } : p));
+    } catch (error) {
+      if (!isWardwatchError(error, 'CAMERA_UNSUPPORTED') && !isWardwatchError(error, 'CAMERA_SOAP_FAULT')) throw error;
+      this.options.logger.warn({ code: error.code, operation: 'GetProfiles' }, 'Media2 GetProfiles failed; codecs stay unknown');
+      return profiles;
+    }
   }
 
   private async uri(profile: OnvifProfile, operation: 'GetStreamUri' | 'GetSnapshotUri'): Promise<string> {

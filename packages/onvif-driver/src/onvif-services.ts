@@ -37,8 +37,11 @@ export function parseCapabilities(body: XmlNode): OnvifServiceAddresses {
     const xaddr = text(child(caps, element), 'XAddr');
     if (xaddr) out[name] = xaddr;
   }
-  const media2 = text(path(caps, 'Extension', 'Media2'), 'XAddr');
-  if (media2) out.media2 = media2;
+  // Media2 sits under Capabilities/Extension; some firmwares write several Extension elements.
+  for (const extension of asArray(caps?.Extension)) {
+    const media2 = text(child(extension, 'Media2'), 'XAddr');
+    if (media2 && out.media2 === undefined) out.media2 = media2;
+  }
   return out;
 }
 

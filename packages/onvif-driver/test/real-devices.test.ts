@@ -136,6 +136,23 @@ describe('real device answers: Axis (agsh/onvif captures)', () => {
     expect(server.requests.some((r) => r.key === 'media.GetProfiles')).toBe(false);
   });
 
+  it('takes the codec from Media2 when the Media1 profile has no encoder configuration (issue 25.1)', async () => {
+    const server = await serve({
+      device: AXIS,
+      answers: {
+        // Media1 profile without its encoder (Dahua in H.265 mode); the camera lists Media2 too.
+        GetProfiles: () => ({ body: fixture(`${AXIS}/GetProfiles.xml`).replace(/<tt:VideoEncoderConfiguration[\s\S]*?<\/tt:VideoEncoderConfiguration>/, '') }),
+        GetCapabilities: () => ({
+          body: fixture(`${AXIS}/GetCapabilities.xml`).replace('</tds:Capabilities>', '<tt:Extension><tt:Media2><tt:XAddr>http://192.168.68.111/onvif/services</tt:XAddr></tt:Media2></tt:Extension></tds:Capabilities>'),
+        }),
+        'media2.GetProfiles': () => ({ body: fixture(`${AXIS}/media2.GetProfiles.h265.xml`).replace('token="profile_1_h264"', 'token="main"') }),
+      },
+    });
+    const session = await connect(server);
+    expect(session.streams.main.codec).toBe('h265');
+    expect(server.requests.filter((r) => r.key === 'media2.GetProfiles')).toHaveLength(1);
+  });
+
   it('says CAMERA_UNSUPPORTED with the reason when neither Media1 nor Media2 is offered (issue 25.2)', async () => {
     const server = await serve({ device: AXIS, answers: { GetCapabilities: `${AXIS}/GetCapabilities.media2-only.xml` } });
     const error = await failure(connect(server));
