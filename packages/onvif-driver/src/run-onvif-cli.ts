@@ -69,7 +69,7 @@ export async function runOnvifCli(argv: readonly string[], io: CliIo): Promise<n
     if (command === 'discover') {
       const cameras = await firstValueFrom(
         discoverOnvif({
-          timeoutMs: timeout ?? 3000,
+          ...(timeout !== undefined ? { timeoutMs: timeout } : {}),
           ...(values.address ? { address: values.address } : {}),
           ...(values.port ? { port: Number(values.port) } : {}),
           ...(values.interface ? { interfaceAddress: values.interface } : {}),

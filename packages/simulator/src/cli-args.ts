@@ -25,6 +25,8 @@ export interface CliArgs {
   username: string;
   /** Password. @default 'admin123' */
   password: string;
+  /** Channels of an extra NVR camera with every real-device quirk (Media2 only, H.265 reports, reference parameters); undefined = none. */
+  nvrChannels: number | undefined;
   /** Print help and exit. */
   help: boolean;
 }
@@ -42,6 +44,8 @@ export const CLI_USAGE = `Usage: wardwatch-sim [options]
   --shared-encoder     one encoder for all cameras (default on above 4 cameras)
   --no-shared-encoder  one encoder per camera (name burned into each picture)
   --user NAME --password PASS   credentials (default admin / admin123)
+  --nvr CHANNELS       add an NVR camera with CHANNELS channels and the real-device quirks
+                       (Media2 only, main reported as H.265, WS-Addressing reference parameters)
   --help`;
 
 /** Parses `wardwatch-sim` arguments; throws `INVALID_ARGUMENT` with the usage on bad input. */
@@ -58,6 +62,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     sharedEncoder: false,
     username: 'admin',
     password: 'admin123',
+    nvrChannels: undefined,
     help: false,
   };
   let shared: boolean | undefined;
@@ -95,11 +100,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       case '--no-shared-encoder': shared = false; break;
       case '--user': args.username = next() ?? bad('--user needs a name'); break;
       case '--password': args.password = next() ?? bad('--password needs a value'); break;
+      case '--nvr': args.nvrChannels = int(next(), '--nvr', 1, 64); break;
       case '--help': case '-h': args.help = true; break;
       default: bad(`unknown option ${a}`);
     }
   }
-  if (args.portBase > 0 && args.portBase + args.cameras * 2 > 65535) bad('--port-base too high for that many cameras');
+  const total = args.cameras + (args.nvrChannels === undefined ? 0 : 1);
+  if (args.portBase > 0 && args.portBase + total * 2 > 65535) bad('--port-base too high for that many cameras');
   args.sharedEncoder = shared ?? args.cameras > 4;
   return args;
 }

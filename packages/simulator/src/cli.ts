@@ -24,6 +24,21 @@ async function main(): Promise<void> {
     rtspPort: args.portBase ? args.portBase + 2 * i : 0,
     onvifPort: args.portBase ? args.portBase + 2 * i + 1 : 0,
   }));
+  if (args.nvrChannels !== undefined) {
+    const i = cameras.length;
+    cameras.push({
+      id: 'nvr',
+      name: `NVR (${args.nvrChannels} channels)`,
+      username: args.username,
+      password: args.password,
+      scene: args.scene,
+      main: { width: args.mainSize[0], height: args.mainSize[1], fps: args.fps, gop: args.fps * 2 },
+      sub: { width: args.subSize[0], height: args.subSize[1], fps: args.fps, gop: args.fps * 2 },
+      rtspPort: args.portBase ? args.portBase + 2 * i : 0,
+      onvifPort: args.portBase ? args.portBase + 2 * i + 1 : 0,
+      quirks: { media2Only: true, h265: true, channels: args.nvrChannels, referenceParameters: true },
+    });
+  }
   const streets: StreetVehicle[] = [];
   if (args.scene === 'street' && cameras.length >= 2) {
     const route = cameras.slice(0, Math.min(3, cameras.length)).map((c) => c.id);

@@ -23,7 +23,7 @@ export interface OnvifDevice {
   readonly hasPtz: boolean;
   readonly onvifAuth: OnvifAuthMode;
   /** Real-device behaviours this camera reproduces. */
-  readonly quirks: Readonly<SimDeviceQuirks>;
+  readonly quirks: Readonly<SimDeviceQuirks & { channels: number }>;
   /** The malformed-answer fault in effect. */
   readonly malformedFault: MalformedKind;
   readonly mainSettings: StreamSettings;

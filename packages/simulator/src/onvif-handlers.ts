@@ -33,7 +33,7 @@ interface SimProfile {
 /** The profiles of a device: a main/sub pair per channel (channel 1 keeps the historical `Profile_1`/`Profile_2`). */
 function profilesOf(cam: OnvifDevice): SimProfile[] {
   const out: SimProfile[] = [];
-  for (let c = 1; c <= (cam.quirks.channels ?? 1); c++) {
+  for (let c = 1; c <= cam.quirks.channels; c++) {
     const one = c === 1;
     out.push({ token: one ? 'Profile_1' : `Profile_${c}01`, name: one ? 'mainStream' : `Channel${c}MainStream`, stream: 'main', encoder: one ? 'VideoEncoderToken_1' : `VideoEncoderToken_${c}01`, channel: c });
     out.push({ token: one ? 'Profile_2' : `Profile_${c}02`, name: one ? 'subStream' : `Channel${c}SubStream`, stream: 'sub', encoder: one ? 'VideoEncoderToken_2' : `VideoEncoderToken_${c}02`, channel: c });

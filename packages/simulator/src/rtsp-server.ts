@@ -21,6 +21,8 @@ export interface RtspContext {
   malformedSdp(): boolean;
   /** Device name for the SDP `s=` line. */
   sessionName: string;
+  /** Reports a server-side socket error (the server keeps serving). */
+  warn(what: string, error: Error): void;
 }
 
 const PAYLOAD_TYPE = 96;
@@ -95,7 +97,7 @@ export class RtspServer {
         resolve();
       });
     });
-    server.on('error', () => undefined);
+    server.on('error', (error) => this.ctx.warn('RTSP server error', error));
     this.server = server;
     this.port = (server.address() as { port: number }).port;
     if (!this.rtpSocket) await this.bindUdpPair();
@@ -158,8 +160,8 @@ export class RtspServer {
           rtcp.bind(port + 1, this.host, () => resolve(true));
         });
         if (ok) {
-          rtp.on('error', () => undefined);
-          rtcp.on('error', () => undefined);
+          rtp.on('error', (error) => this.ctx.warn('RTP socket error', error));
+          rtcp.on('error', (error) => this.ctx.warn('RTCP socket error', error));
           rtp.on('message', () => undefined);
           rtcp.on('message', () => undefined);
           this.rtpSocket = rtp;
@@ -181,7 +183,8 @@ export class RtspServer {
       if (this.stalled) c.pending.push(chunk);
       else this.onData(c, chunk);
     });
-    socket.on('error', () => undefined);
+    // A client's socket error (reset, drop() fault) ends that connection: 'close' below cleans its sessions up.
+    socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       this.connections.delete(c);
       for (const s of [...this.sessions.values()]) if (s.connection === c) this.endSession(s);

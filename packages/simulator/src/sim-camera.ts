@@ -57,7 +57,7 @@ export class SimCamera implements OnvifDevice {
   /** ONVIF authentication mode. */
   readonly onvifAuth: OnvifAuthMode;
   /** Real-device behaviours this camera reproduces. */
-  readonly quirks: Readonly<SimDeviceQuirks>;
+  readonly quirks: Readonly<SimDeviceQuirks & { channels: number }>;
   /** Manufacturer reported by GetDeviceInformation. */
   readonly manufacturer: string;
   /** Model reported by GetDeviceInformation. */
@@ -105,7 +105,7 @@ export class SimCamera implements OnvifDevice {
     this.pass = options.password ?? 'admin123';
     this.rtspAuth = options.rtspAuth ?? 'digest';
     this.onvifAuth = options.onvifAuth ?? 'both';
-    this.quirks = { ...options.quirks };
+    this.quirks = { ...options.quirks, channels: options.quirks?.channels ?? 1 };
     this.manufacturer = options.manufacturer ?? 'WardWatch Sim';
     this.hardware = options.hardware ?? 'DS-2CD2143G2-I';
     this.serialNumber = options.serialNumber ?? `WWSIM-${Buffer.from(options.id).toString('hex').slice(0, 12).toUpperCase()}`;
@@ -126,6 +126,7 @@ export class SimCamera implements OnvifDevice {
         [RTSP_PATHS.sub, this.streams.sub],
       ]),
       malformedSdp: () => this.malformedKind === 'sdp',
+      warn: (what, error) => process.emitWarning(`simulator camera ${this.id}: ${what}: ${error.message}`),
     });
     this.onvif = new OnvifServer(ctx.host, this);
   }
@@ -310,7 +311,7 @@ export class SimCamera implements OnvifDevice {
    * (1-based; NVR quirk), ended after `durationMs`.
    */
   triggerMotion(durationMs = 3000, channel = 1): void {
-    const channels = this.quirks.channels ?? 1;
+    const channels = this.quirks.channels;
     if (!Number.isInteger(channel) || channel < 1 || channel > channels) {
       throw new SimulatorError('INVALID_ARGUMENT', `channel must be a whole number from 1 to ${channels}`);
     }

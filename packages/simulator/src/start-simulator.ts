@@ -142,6 +142,8 @@ function validate(options: SimulatorOptions): void {
       }
       if ((s.width ?? 2) % 2 !== 0 || (s.height ?? 2) % 2 !== 0) problems.push(`cameras[${i}].${key}: width and height must be even`);
     }
+    const channels = c?.quirks?.channels;
+    if (channels !== undefined && (!Number.isInteger(channels) || channels < 1 || channels > 64)) problems.push(`cameras[${i}].quirks.channels: whole number 1-64 expected`);
     for (const p of ['onvifPort', 'rtspPort'] as const) {
       const v = c?.[p];
       if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 65535)) problems.push(`cameras[${i}].${p}: port 0-65535 expected`);

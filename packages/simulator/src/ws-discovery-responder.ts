@@ -31,7 +31,7 @@ export class WsDiscoveryResponder {
         resolve();
       });
     });
-    socket.on('error', () => undefined);
+    socket.on('error', (error) => process.emitWarning(`simulator WS-Discovery responder: ${error.message}`));
     socket.on('message', (msg, rinfo) => this.onMessage(msg.toString('utf8'), rinfo.address, rinfo.port));
     this.socket = socket;
     this.port = socket.address().port;

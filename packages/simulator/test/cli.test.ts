@@ -16,6 +16,9 @@ describe('wardwatch-sim CLI', () => {
     expect(() => parseCliArgs(['--cameras', 'x'])).toThrow(/--cameras must be an integer[\s\S]*Usage/);
     expect(() => parseCliArgs(['--bogus'])).toThrow(/unknown option --bogus/);
     expect(() => parseCliArgs(['--main', '321x180'])).toThrow(/even/);
+    expect(parseCliArgs(['--nvr', '4'])).toMatchObject({ nvrChannels: 4 });
+    expect(parseCliArgs([]).nvrChannels).toBeUndefined();
+    expect(() => parseCliArgs(['--nvr', '0'])).toThrow(/--nvr must be an integer 1-64/);
   });
 
   it('prints URLs and credentials, serves them, and stops every ffmpeg on Ctrl-C', async () => {

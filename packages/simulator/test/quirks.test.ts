@@ -50,6 +50,7 @@ describe('device quirks worth keeping in demos', () => {
     const media1 = await post('plain', '/onvif/media_service', '<GetProfiles xmlns="http://www.onvif.org/ver10/media/wsdl"/>');
     expect(media1.xml).not.toContain('encoding="H265"');
     expect(() => sim.camera('plain').triggerMotion(100, 2)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    await expect(startSimulator({ cameras: [{ id: 'x', quirks: { channels: 0 } }] })).rejects.toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringContaining('quirks.channels') });
   });
 
   it('referenceParameters: one subscription address, SubscriptionId required on every pull, events name their channel', async () => {
