@@ -1,21 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseCameraSpec, redactUrl, WardwatchError, type CameraSession } from '@wardwatch/core';
+import { redactUrl, WardwatchError, type CameraSession } from '@wardwatch/core';
 import { createOnvifDriver } from '../src/index.js';
+import { localSpec } from './helpers/local-spec.js';
 import { fault } from './helpers/fake-http-server.js';
 import { startCannedCamera, TINY_JPEG, type CannedCamera } from './helpers/canned-camera.js';
 
 const PASSWORD = 'pa:ss@word';
 
 function specFor(port: number, options: Record<string, unknown> = {}) {
-  return parseCameraSpec({
-    id: 'cam-1',
-    name: 'Gate',
-    site: { ward: 'W1', station: 'S1' },
-    location: { lat: 21, lon: 105 },
-    ownership: 'station',
-    driver: 'onvif',
-    connection: { host: '127.0.0.1', port, username: 'admin', password: PASSWORD, options },
-  });
+  return localSpec(port, PASSWORD, options);
 }
 
 describe('connect against a canned ONVIF camera (onvif Cam calls over our transport)', () => {

@@ -1,8 +1,9 @@
 import { firstValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WardwatchError, type CameraSession, type DriverEvent } from '@wardwatch/core';
+import type { CameraSession, DriverEvent } from '@wardwatch/core';
 import { findFfmpeg, startSimulator, type Simulator } from '@wardwatch/simulator';
 import { createOnvifDriver } from '../src/index.js';
+import { codedFailure as rejection } from './helpers/coded-failure.js';
 import { ffmpegGrabFrame, simSpec, waitFor } from './helpers/sim-specs.js';
 
 const small = { main: { width: 320, height: 180, fps: 5, gop: 10, bitrateKbps: 300 }, sub: { width: 160, height: 90, fps: 5, gop: 10, bitrateKbps: 100 } };
@@ -26,14 +27,6 @@ afterAll(async () => {
 const driver = (events: Record<string, number> = {}) =>
   createOnvifDriver({ timeoutMs: 3000, events: { pullTimeoutMs: 2000, retryMinMs: 300, retryMaxMs: 1500, motionHoldMs: 30_000, ...events } });
 
-async function rejection(promise: Promise<unknown>): Promise<WardwatchError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(WardwatchError);
-  return error as WardwatchError;
-}
 
 describe('onvif driver against the simulator (real HTTP/SOAP, RTSP, UDP)', () => {
   it.each([

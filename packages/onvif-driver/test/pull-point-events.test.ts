@@ -2,7 +2,7 @@ import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { WardwatchError, silentLogger, type DriverEvent } from '@wardwatch/core';
 import { EVENT_TOPIC_TABLE } from '../src/event-topics.js';
-import { pullPointEvents } from '../src/pull-point-events.js';
+import { pullPointEvents, type PullPointContext } from '../src/pull-point-events.js';
 import type { SoapClient, SoapResult } from '../src/soap-client.js';
 import { parseXml, path, type XmlNode } from '../src/xml-tree.js';
 
@@ -16,6 +16,23 @@ const created = (n: number) =>
 const pulled = (messages: string) => body(`<tev:PullMessagesResponse>${messages}</tev:PullMessagesResponse>`);
 const motion = (utc: string, state: boolean) =>
   `<wsnt:NotificationMessage><wsnt:Topic Dialect="x">tns1:VideoSource/MotionAlarm</wsnt:Topic><wsnt:Message><tt:Message UtcTime="${utc}" PropertyOperation="Changed"><tt:Source><tt:SimpleItem Name="Source" Value="VideoSource_1"/></tt:Source><tt:Data><tt:SimpleItem Name="State" Value="${state}"/></tt:Data></tt:Message></wsnt:Message></wsnt:NotificationMessage>`;
+
+/** A pull-point context for a scripted camera on virtual time (settings overridable). */
+function loopContext(soap: SoapClient, scheduler: VirtualTimeScheduler, overrides: Partial<PullPointContext> = {}): PullPointContext {
+  return {
+    soap,
+    eventsUrl: 'http://127.0.0.1:8080/onvif/events',
+    deviceUrl: 'http://127.0.0.1:8080/onvif/device_service',
+    clock: scheduler,
+    logger: silentLogger,
+    clockOffsetMs: () => 0,
+    callTimeoutMs: 1000,
+    table: EVENT_TOPIC_TABLE,
+    track: () => undefined,
+    timing: { pullTimeoutMs: 5000, terminationMs: 60_000, retryMinMs: 1000, retryMaxMs: 15_000, silentResubscribeMs: 600_000 },
+    ...overrides,
+  };
+}
 
 describe('pullPointEvents loop (virtual time, scripted camera)', () => {
   it('backs off after failures, resubscribes, releases old pull points, renews at half-life and maps notifications', async () => {
@@ -40,18 +57,7 @@ describe('pullPointEvents loop (virtual time, scripted camera)', () => {
     } as unknown as SoapClient;
     const work: Promise<void>[] = [];
     const events: DriverEvent[] = [];
-    const subscription = pullPointEvents({
-      soap,
-      eventsUrl: 'http://127.0.0.1:8080/onvif/events',
-      deviceUrl: 'http://127.0.0.1:8080/onvif/device_service',
-      clock: scheduler,
-      logger: silentLogger,
-      clockOffsetMs: () => 2000,
-      callTimeoutMs: 1000,
-      table: EVENT_TOPIC_TABLE,
-      track: (p) => work.push(p),
-      timing: { pullTimeoutMs: 5000, terminationMs: 60_000, retryMinMs: 1000, retryMaxMs: 15_000, silentResubscribeMs: 600_000 },
-    }).subscribe((e) => events.push(e));
+    const subscription = pullPointEvents(loopContext(soap, scheduler, { clockOffsetMs: () => 2000, track: (p) => work.push(p) })).subscribe((e) => events.push(e));
 
     for (let step = 0; step < 200 && !calls.some((c) => c.operation === 'Renew'); step++) {
       await new Promise((r) => setImmediate(r));
@@ -94,18 +100,9 @@ describe('pullPointEvents pacing (virtual time)', () => {
         return answer(pulls.length);
       },
     } as unknown as SoapClient;
-    const subscription = pullPointEvents({
-      soap,
-      eventsUrl: 'http://127.0.0.1:8080/onvif/events',
-      deviceUrl: 'http://127.0.0.1:8080/onvif/device_service',
-      clock: scheduler,
-      logger: silentLogger,
-      clockOffsetMs: () => 0,
-      callTimeoutMs: 1000,
-      table: EVENT_TOPIC_TABLE,
-      track: () => undefined,
-      timing: { pullTimeoutMs: 5000, terminationMs: 600_000, retryMinMs: 1000, retryMaxMs: 15_000, silentResubscribeMs: 6_000_000 },
-    }).subscribe();
+    const subscription = pullPointEvents(
+      loopContext(soap, scheduler, { timing: { pullTimeoutMs: 5000, terminationMs: 600_000, retryMinMs: 1000, retryMaxMs: 15_000, silentResubscribeMs: 6_000_000 } }),
+    ).subscribe();
     for (let step = 0; step < 500 && scheduler.now() < windowMs; step++) {
       await new Promise((r) => setImmediate(r));
       scheduler.flush();

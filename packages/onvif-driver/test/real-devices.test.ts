@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseCameraSpec, WardwatchError, type CameraSession, type DriverEvent, type Logger } from '@wardwatch/core';
+import { type CameraSession, type DriverEvent, type Logger } from '@wardwatch/core';
 import { createOnvifDriver, runOnvifCli, type OnvifDriverOptions } from '../src/index.js';
+import { codedFailure as failure } from './helpers/coded-failure.js';
+import { localSpec } from './helpers/local-spec.js';
 import { dateTimeAnswer, envelope, fault } from './helpers/fake-http-server.js';
 import { FIXTURES, fixture, startFixtureServer, type FixtureServer, type FixtureServerOptions } from './helpers/fixture-server.js';
 import { waitFor } from './helpers/sim-specs.js';
@@ -26,15 +28,7 @@ async function serve(options: FixtureServerOptions): Promise<FixtureServer> {
 }
 
 function spec(port: number, options: Record<string, unknown> = {}, host = '127.0.0.1', streamHosts?: string[]) {
-  return parseCameraSpec({
-    id: 'cam-real',
-    name: 'Real device',
-    site: { ward: 'W1', station: 'S1' },
-    location: { lat: 21, lon: 105 },
-    ownership: 'household',
-    driver: 'onvif',
-    connection: { host, port, username: 'admin', password: PASSWORD, options, ...(streamHosts ? { streamHosts } : {}) },
-  });
+  return localSpec(port, PASSWORD, options, { id: 'cam-real', host, ...(streamHosts ? { streamHosts } : {}) });
 }
 
 /** A logger that keeps every record (bindings included) as JSON text. */
@@ -49,14 +43,6 @@ async function connect(server: FixtureServer, options: Record<string, unknown> =
   return session;
 }
 
-async function failure(promise: Promise<unknown>): Promise<WardwatchError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(WardwatchError);
-  return error as WardwatchError;
-}
 
 /** Answers a captured PullMessages once, then empty long polls (as a device does when nothing changes). */
 function pullOnce(file: string) {

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WardwatchError, silentLogger } from '@wardwatch/core';
+import { silentLogger } from '@wardwatch/core';
 import { SoapClient, soapEnvelope, type OnvifAuthScheme } from '../src/soap-client.js';
 import { parseAuthParams } from '../src/http-auth.js';
+import { codedFailure } from './helpers/coded-failure.js';
 import { dateTimeAnswer, envelope, fault, startFakeHttpServer, type FakeHttpServer } from './helpers/fake-http-server.js';
 
 const PASSWORD = 'S3cret!pass';
@@ -13,14 +14,6 @@ function client(auth: OnvifAuthScheme = 'auto', overrides: Partial<ConstructorPa
   return new SoapClient({ username: 'admin', password: PASSWORD, auth, timeoutMs: 1500, maxBytes: 64 * 1024, cameraNow: () => Date.now(), logger: silentLogger, ...overrides });
 }
 
-async function codedFailure(promise: Promise<unknown>): Promise<WardwatchError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(WardwatchError);
-  return error as WardwatchError;
-}
 
 describe('SoapClient against a local HTTP server', () => {
   let server: FakeHttpServer;
