@@ -10,3 +10,5 @@ export { LEVEL_STORAGE_FORMAT, LEVEL_STORAGE_SCHEMA_VERSION } from './schema-ver
 export type { LevelStorageProblem } from './level-storage-problem.js';
 export { repairLevelStorage } from './repair-level-storage.js';
 export type { LevelRepairOptions, LevelRepairReport } from './repair-level-storage.js';
+export { runStorageCli } from './run-storage-cli.js';
+export type { StorageCliIo } from './run-storage-cli.js';
