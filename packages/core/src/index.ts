@@ -16,6 +16,7 @@ export type {
   LooseErrorDetails,
   MediaErrorDetails,
   OptionalDependencyErrorDetails,
+  PlatePatternErrorDetails,
   PluginErrorDetails,
   RecordErrorDetails,
   StorageErrorDetails,
@@ -51,6 +52,10 @@ export {
 export type { Incident, IncidentCategory, IncidentOutcome, IncidentRange, IncidentStatus } from './model/incident.js';
 export { EvidenceRecordSchema, HoldSchema } from './model/evidence.js';
 export type { EvidenceRecord, Hold } from './model/evidence.js';
+export { SightingCropSchema, SightingInputSchema, WatchlistEntryIdSchema } from './model/sighting.js';
+export type { Sighting, SightingCrop, SightingInput } from './model/sighting.js';
+export { isWatchlistEntryActive, WatchlistEntrySchema } from './model/watchlist-entry.js';
+export type { WatchlistEntry } from './model/watchlist-entry.js';
 export { AuditInputSchema } from './model/audit.js';
 export type { AuditEntry, AuditInput, AuditVerification } from './model/audit.js';
 
@@ -88,7 +93,10 @@ export type {
   IncidentRepository,
   Page,
   SegmentRepository,
+  SightingQuery,
+  SightingRepository,
   StorageAdapter,
+  WatchlistRepository,
 } from './contracts/storage-adapter.js';
 export type {
   ClipEvent,
@@ -114,6 +122,12 @@ export { checkLimit, checkOptionalString, checkOptionalTime, MAX_PAGE_LIMIT } fr
 export { eventIdBound, formatEventId, parseEventId } from './storage/event-id.js';
 export { DEFAULT_GAP_TOLERANCE_MS, findRecordingGaps } from './storage/find-recording-gaps.js';
 export { sumBytesPerDay, utcDay } from './storage/sum-bytes-per-day.js';
+
+// sightings
+export { compactPlate, parsePlatePattern, PLATE_PATTERN_MAX_SYMBOLS, PLATE_PATTERN_MIN_KNOWN, reversePlate } from './sightings/plate-pattern.js';
+export type { PlatePattern } from './sightings/plate-pattern.js';
+export { checkSightingQuery, sightingIdInRange, sightingMatches } from './sightings/check-sighting-query.js';
+export type { CheckedSightingQuery } from './sightings/check-sighting-query.js';
 
 // utilities
 export { backoffDelay } from './util/backoff-delay.js';

@@ -13,6 +13,8 @@ import { createLevelEvidenceRepository } from './level-evidence-repository.js';
 import { createLevelHoldRepository } from './level-hold-repository.js';
 import { createLevelIncidentRepository } from './level-incident-repository.js';
 import { createLevelSegmentRepository } from './level-segment-repository.js';
+import { createLevelSightingRepository } from './level-sighting-repository.js';
+import { createLevelWatchlistRepository } from './level-watchlist-repository.js';
 import { ensureSchema, LEVEL_STORAGE_SCHEMA_VERSION, SCHEMA_MIGRATIONS } from './schema-version.js';
 import { WriteQueue, type SyncMode } from './write-queue.js';
 
@@ -150,7 +152,12 @@ export async function createLevelStorage(options: LevelStorageOptions): Promise<
     await ensureSchema(db, sub, opts.path, LEVEL_STORAGE_SCHEMA_VERSION, SCHEMA_MIGRATIONS, false);
     const queue = new WriteQueue(db, { delayMs: opts.batchDelayMs, maxOps: opts.maxBatchOps, sync: opts.sync });
     const ctx = createLevelContext(db, sub, queue, opts.maxRecordBytes, opts.path, () => closed);
-    const [segments, events, audit] = await Promise.all([createLevelSegmentRepository(ctx), createLevelEventRepository(ctx), createLevelAuditLog(ctx)]);
+    const [segments, events, audit, sightings] = await Promise.all([
+      createLevelSegmentRepository(ctx),
+      createLevelEventRepository(ctx),
+      createLevelAuditLog(ctx),
+      createLevelSightingRepository(ctx),
+    ]);
     let closing: Promise<void> | undefined;
     return {
       cameras: createLevelCameraRepository(ctx),
@@ -160,6 +167,8 @@ export async function createLevelStorage(options: LevelStorageOptions): Promise<
       evidence: createLevelEvidenceRepository(ctx),
       holds: createLevelHoldRepository(ctx),
       audit,
+      sightings,
+      watchlist: createLevelWatchlistRepository(ctx),
       async flush() {
         ctx.assertOpen();
         await queue.flush();

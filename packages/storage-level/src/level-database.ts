@@ -40,6 +40,16 @@ export interface Sublevels {
   audit: Sublevel;
   /** Schema version and counters. */
   meta: Sublevel;
+  /** Sighting id → sighting JSON (time order). */
+  sightings: Sublevel;
+  /** `compactPlate!sightingId` → camera id (the plate index). */
+  sightingPlates: Sublevel;
+  /** `reversedCompactPlate!sightingId` → camera id (the suffix index for patterns starting with a wildcard). */
+  sightingPlatesReversed: Sublevel;
+  /** `entryId!sightingId` → camera id (sightings of a watchlist entry). */
+  sightingEntries: Sublevel;
+  /** Watchlist entry id → entry JSON. */
+  watchlist: Sublevel;
 }
 
 /** Creates the sublevel handles of `db`. */
@@ -56,6 +66,11 @@ export function openSublevels(db: LevelDb): Sublevels {
     holds: makeSublevel(db, 'holds'),
     audit: makeSublevel(db, 'audit'),
     meta: makeSublevel(db, 'meta'),
+    sightings: makeSublevel(db, 'sightings'),
+    sightingPlates: makeSublevel(db, 'sighting-plates'),
+    sightingPlatesReversed: makeSublevel(db, 'sighting-plates-reversed'),
+    sightingEntries: makeSublevel(db, 'sighting-entries'),
+    watchlist: makeSublevel(db, 'watchlist'),
   };
 }
 

@@ -3,6 +3,8 @@ import type { CameraSpec } from '../model/camera-spec.js';
 import type { EvidenceRecord, Hold } from '../model/evidence.js';
 import type { Incident, IncidentStatus } from '../model/incident.js';
 import type { RecordingGap, Segment, TimeRange } from '../model/segment.js';
+import type { Sighting, SightingInput } from '../model/sighting.js';
+import type { WatchlistEntry } from '../model/watchlist-entry.js';
 import type { StationEvent, StationEventType, StoredEvent } from '../model/station-event.js';
 
 /** A page of results with an opaque cursor for the next page. */
@@ -111,6 +113,59 @@ export interface AuditLog {
   verify(): Promise<AuditVerification>;
 }
 
+/**
+ * Filters for {@link SightingRepository.query}; all given filters must match. Results are in time order
+ * (by id, which sorts by time); `next` is the last item's id.
+ */
+export interface SightingQuery {
+  /**
+   * A plate (`29A-123.45`) or a partial plate (`29A-1??.45`, `*123.45`) in the grammar of `parsePlatePattern`;
+   * layout characters are ignored. A malformed one fails with `PLATE_PATTERN_INVALID`.
+   */
+  plate?: string;
+  /** Sightings of one watchlist entry (face matches, and plate reads that matched a wanted vehicle). */
+  entryId?: string;
+  /** Only plate reads or only face matches. */
+  kind?: 'plate' | 'face';
+  /** Only these cameras (at least one). */
+  cameraIds?: readonly string[];
+  /** Inclusive start, UTC ms. */
+  from?: number;
+  /** Exclusive end, UTC ms. */
+  to?: number;
+  /** Cursor from a previous page (the id of its last item). */
+  after?: string;
+  /** Page size. @default 100 */
+  limit?: number;
+}
+
+/**
+ * Plate reads and face matches, indexed by plate (exact and partial) and by watchlist entry, so "where was
+ * 29A-123.45 this week" is one range scan.
+ */
+export interface SightingRepository {
+  /** Stores one sighting and gives it a time-ordered id (`<at:15>-<seq:12>`, unique across restarts). */
+  add(input: SightingInput): Promise<Sighting>;
+  /** Stores many sightings in one batch; ids in input order. */
+  addMany(inputs: readonly SightingInput[]): Promise<Sighting[]>;
+  get(id: string): Promise<Sighting | undefined>;
+  /** A page of sightings in time order; see {@link SightingQuery}. */
+  query(query?: SightingQuery): Promise<Page<Sighting>>;
+  /** Forgets the crop of these sightings (its file went with retention); the sightings stay. Unknown ids are ignored. */
+  removeCrops(ids: readonly string[]): Promise<void>;
+}
+
+/** Watchlist entries: wanted vehicles and enrolled faces. */
+export interface WatchlistRepository {
+  /** Stores or replaces an entry. */
+  put(entry: WatchlistEntry): Promise<void>;
+  get(id: string): Promise<WatchlistEntry | undefined>;
+  /** Every entry (optionally of one kind), ordered by id; expired ones included. */
+  list(filter?: { kind?: 'plate' | 'face' }): Promise<WatchlistEntry[]>;
+  /** Deletes an entry; an unknown id is a no-op. */
+  delete(id: string): Promise<void>;
+}
+
 /** Persistence for a station: one repository per entity, batched writes, range-scan reads. */
 export interface StorageAdapter {
   readonly cameras: CameraRepository;
@@ -120,6 +175,10 @@ export interface StorageAdapter {
   readonly evidence: EvidenceRepository;
   readonly holds: HoldRepository;
   readonly audit: AuditLog;
+  /** Plate reads and face matches. */
+  readonly sightings: SightingRepository;
+  /** Wanted vehicles and enrolled faces. */
+  readonly watchlist: WatchlistRepository;
   /** Writes every buffered write to durable storage. */
   flush(): Promise<void>;
   /** Flushes and releases the storage; later calls fail with `STORAGE_CLOSED`. Idempotent. */

@@ -51,6 +51,8 @@ export const ERROR_CODES = {
   ANALYZER_BAD_FRAME: { retryable: false, description: 'A frame has the wrong size or format for the analyzer.' },
   IMAGE_DECODE_FAILED: { retryable: false, description: 'An image could not be decoded.' },
   MODEL_NOT_FOUND: { retryable: false, description: 'A model file the analyzer needs is missing.' },
+  // sightings and watchlists
+  PLATE_PATTERN_INVALID: { retryable: false, description: 'A plate or plate pattern breaks the pattern grammar; `details.rule` names the rule.' },
   // server / access
   UNAUTHENTICATED: { retryable: false, description: 'No valid session or credentials were presented.' },
   FORBIDDEN: { retryable: false, description: "The user's role does not allow the operation." },

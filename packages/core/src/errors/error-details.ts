@@ -132,6 +132,16 @@ export type PluginErrorDetails = {
   missing?: string[];
 };
 
+/** Details of `PLATE_PATTERN_INVALID`: the pattern as given, the rule it breaks and where. */
+export type PlatePatternErrorDetails = {
+  /** The pattern as the caller gave it. */
+  pattern: string;
+  /** The broken rule: `empty`, `character`, `too-long`, `adjacent-stars` or `too-few-known`. */
+  rule: 'empty' | 'character' | 'too-long' | 'adjacent-stars' | 'too-few-known';
+  /** 0-based position of the offending character in the given pattern, when there is one. */
+  position?: number;
+};
+
 /** Details of `OPTIONAL_DEPENDENCY_MISSING`: the packages to add and what needs them. */
 export type OptionalDependencyErrorDetails = {
   /** The npm packages to install, e.g. `['onnxruntime-node']`. */
@@ -186,6 +196,7 @@ export interface ErrorDetailsByCode {
   ANALYZER_BAD_FRAME: LooseErrorDetails;
   IMAGE_DECODE_FAILED: LooseErrorDetails;
   MODEL_NOT_FOUND: LooseErrorDetails;
+  PLATE_PATTERN_INVALID: PlatePatternErrorDetails;
   UNAUTHENTICATED: LooseErrorDetails;
   FORBIDDEN: LooseErrorDetails;
   RATE_LIMITED: LooseErrorDetails;

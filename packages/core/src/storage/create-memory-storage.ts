@@ -9,6 +9,8 @@ import { createMemoryEvidenceRepository } from './memory-evidence-repository.js'
 import { createMemoryHoldRepository } from './memory-hold-repository.js';
 import { createMemoryIncidentRepository } from './memory-incident-repository.js';
 import { createMemorySegmentRepository } from './memory-segment-repository.js';
+import { createMemorySightingRepository } from './memory-sighting-repository.js';
+import { createMemoryWatchlistRepository } from './memory-watchlist-repository.js';
 
 /** Options of {@link createMemoryStorage}. */
 export interface MemoryStorageOptions {
@@ -39,6 +41,8 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     evidence: createMemoryEvidenceRepository(context),
     holds,
     audit: createMemoryAuditLog(context),
+    sightings: createMemorySightingRepository(context),
+    watchlist: createMemoryWatchlistRepository(context),
     async flush() {
       context.assertOpen();
     },
