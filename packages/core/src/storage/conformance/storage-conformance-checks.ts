@@ -20,6 +20,9 @@ import {
   MINUTE,
   T0,
 } from './storage-fixtures.js';
+import { check, expectCode } from './conformance-assert.js';
+import { sightingConformanceChecks } from './sighting-conformance-checks.js';
+import { watchlistConformanceChecks } from './watchlist-conformance-checks.js';
 
 /** What a conformance check gets: the adapter under test and, for durable adapters, a way to reopen it. */
 export interface StorageCheckContext {
@@ -43,26 +46,6 @@ export interface StorageConformanceCheck {
   readonly needsReopen?: boolean;
   /** Runs the check; resolves when the adapter conforms, rejects with an assertion error otherwise. */
   run(ctx: StorageCheckContext): Promise<void>;
-}
-
-/** Awaits `fn` and asserts it fails with a WardwatchError of `code` (compared by code, not class identity). */
-async function expectCode(what: string, code: string, fn: () => Promise<unknown>): Promise<void> {
-  let error: unknown;
-  let failed = false;
-  try {
-    await fn();
-  } catch (e) {
-    error = e;
-    failed = true;
-  }
-  if (!failed) throw new assert.AssertionError({ message: `${what}: expected a ${code} error, but it succeeded` });
-  const got = (error as { code?: unknown } | null)?.code;
-  const name = (error as { name?: unknown } | null)?.name;
-  if (got !== code || name !== 'WardwatchError') {
-    throw new assert.AssertionError({
-      message: `${what}: expected a WardwatchError ${code}, got ${String(name)} ${String(got)}: ${error instanceof Error ? error.message : String(error)}`,
-    });
-  }
 }
 
 const keysOf = (segments: readonly Segment[]): Array<[string, number]> => segments.map((s) => [s.cameraId, s.start]);
@@ -91,12 +74,6 @@ async function allEventPages(storage: StorageAdapter, query: Parameters<StorageA
   return { pages, ids: pages.flat().map((e) => e.id) };
 }
 
-const check = (group: string, name: string, run: (ctx: StorageCheckContext) => Promise<void>, needsReopen = false): StorageConformanceCheck => ({
-  group,
-  name,
-  run,
-  ...(needsReopen ? { needsReopen } : {}),
-});
 
 /** Every check of the storage conformance kit, in run order. */
 export const storageConformanceChecks: readonly StorageConformanceCheck[] = [
@@ -601,4 +578,6 @@ export const storageConformanceChecks: readonly StorageConformanceCheck[] = [
     },
     true,
   ),
+  ...sightingConformanceChecks,
+  ...watchlistConformanceChecks,
 ];
