@@ -31,6 +31,8 @@ export type RecordErrorDetails = {
   evidenceId?: string;
   holdId?: string;
   exportId?: string;
+  /** A watchlist entry. */
+  entryId?: string;
   /** A file or directory path (never one with credentials). */
   path?: string;
   /** The position of the item in a list the caller gave. */

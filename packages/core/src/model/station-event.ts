@@ -50,6 +50,27 @@ export interface StationEventMap {
     confidence: number;
     match?: { entryId: string; label: string; similarity: number };
   };
+  /** A plate read matched an active wanted-vehicle entry (biển số cần truy tìm). */
+  'plate.alert': {
+    cameraId: string;
+    /** The stored sighting of the read. */
+    sightingId: string;
+    /** The plate as read (normalised). */
+    plate: string;
+    confidence: number;
+    entryId: string;
+    /** The entry's plate or pattern that matched. */
+    wanted: string;
+    label: string;
+    reason: string;
+    caseId?: string;
+    /** The crop file, relative to the station's crop directory. */
+    crop?: string;
+  };
+  /** A face matched an active entry of the station's face watchlist. */
+  'face.alert': { cameraId: string; sightingId: string; entryId: string; label: string; reason: string; caseId?: string; similarity: number };
+  /** A watchlist entry was added, changed or removed (audited with the operator). */
+  'watchlist.changed': { entryId: string; kind: 'plate' | 'face'; change: 'added' | 'updated' | 'removed' };
   'segment.closed': { cameraId: string; segment: Segment };
   'recording.gap': { cameraId: string; from: number; to: number; cause: string };
   'recording.error': { cameraId: string; code: string; message: string };
