@@ -128,6 +128,11 @@ export { compactPlate, parsePlatePattern, PLATE_PATTERN_MAX_SYMBOLS, PLATE_PATTE
 export type { PlatePattern } from './sightings/plate-pattern.js';
 export { checkSightingQuery, sightingIdInRange, sightingMatches } from './sightings/check-sighting-query.js';
 export type { CheckedSightingQuery } from './sightings/check-sighting-query.js';
+export type { SightingService, SightingServiceOptions, StationSightingsOptions } from './sightings/sighting-service.js';
+export { createSightingService } from './sightings/sighting-service.js';
+export { createWatchlistService } from './sightings/watchlist-service.js';
+export type { WatchlistEntryInput, WatchlistEntryPatch, WatchlistFilter, WatchlistService, WatchlistServiceOptions } from './sightings/watchlist-service.js';
+export { DEFAULT_MAX_CROP_BYTES, writeSightingCrop } from './sightings/write-sighting-crop.js';
 
 // utilities
 export { backoffDelay } from './util/backoff-delay.js';

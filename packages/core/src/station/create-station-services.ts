@@ -4,6 +4,8 @@ import { createEvidenceService, type EvidenceService } from '../evidence/evidenc
 import { createIncidentService, type IncidentService } from '../incidents/incident-service.js';
 import type { StationEvent } from '../model/station-event.js';
 import { createReportService, type ReportService } from '../reports/report-service.js';
+import { createSightingService, type SightingService } from '../sightings/sighting-service.js';
+import { createWatchlistService, type WatchlistService } from '../sightings/watchlist-service.js';
 import type { ResolvedStationOptions } from './resolve-station-options.js';
 import type { StationOptions } from './station.js';
 
@@ -13,9 +15,11 @@ export interface StationServices {
   incidents: IncidentService;
   reports: ReportService;
   evidence: EvidenceService | undefined;
+  sightings: SightingService;
+  watchlists: WatchlistService;
 }
 
-/** Creates the audit function, the incident, report and (when configured) evidence services of a station. */
+/** Creates the audit function, the incident, report, sighting, watchlist and (when configured) evidence services of a station. */
 export function createStationServices(
   options: StationOptions,
   resolved: ResolvedStationOptions,
@@ -37,5 +41,7 @@ export function createStationServices(
     options.evidence && recorder
       ? createEvidenceService({ ...options.evidence, storage, recorder, clock, logger, emit, audit, incidents, clockOffsetOf: parts.clockOffsetOf })
       : undefined;
-  return { audit, incidents, reports: createReportService({ storage }), evidence };
+  const watchlists = createWatchlistService({ storage, clock, emit, audit });
+  const sightings = createSightingService({ ...options.sightings, storage, clock, logger, emit, audit, watchlists });
+  return { audit, incidents, reports: createReportService({ storage }), evidence, sightings, watchlists };
 }

@@ -38,6 +38,7 @@ export function createStation(options: StationOptions): Station {
     }
     persister.push(event);
     events$.next(event);
+    services.sightings.observe(event);
   };
   const segments = createSegmentIndex({ storage, clock, emit });
   const cameras = createStationCameras({
@@ -69,6 +70,7 @@ export function createStation(options: StationOptions): Station {
     }
     errors.push(...(await registry.teardown()));
     try {
+      await services.sightings.idle();
       await persister.close();
       await storage.flush();
     } catch (error) {
@@ -101,6 +103,7 @@ export function createStation(options: StationOptions): Station {
       }
       phase = 'starting';
       try {
+        await services.watchlists.load();
         if (recorder) await recorder.start(recorderContextOf(segments, clock, logger.child({ component: 'recorder' })));
         await cameras.loadStored();
         phase = 'running';

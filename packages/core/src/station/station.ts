@@ -14,6 +14,8 @@ import type { TimeRange } from '../model/segment.js';
 import type { StationEvent } from '../model/station-event.js';
 import type { Plugin } from '../plugins/define-plugin.js';
 import type { ReportService } from '../reports/report-service.js';
+import type { SightingService, StationSightingsOptions } from '../sightings/sighting-service.js';
+import type { WatchlistService } from '../sightings/watchlist-service.js';
 import type { Camera } from './camera.js';
 import type { StationEvidenceOptions, StationHealthOptions } from './station-options.js';
 
@@ -53,6 +55,10 @@ export interface Station {
   readonly reports: ReportService;
   /** Evidence export, holds and chain of custody; undefined when the station was created without `evidence`. */
   readonly evidence: EvidenceService | undefined;
+  /** Plate reads and face matches: the one writer of `storage.sightings` (from `plate`/`face` events) and audited search. */
+  readonly sightings: SightingService;
+  /** Wanted vehicles and enrolled faces: the one writer of `storage.watchlist`, every change audited. */
+  readonly watchlists: WatchlistService;
   /** The station's audit function (on the station clock): the one writer of `storage.audit`, for services and integrators alike. */
   readonly audit: Audit;
   /** The storage the station writes to (owned by the caller). */
@@ -97,6 +103,8 @@ export interface StationOptions {
   stationName?: string;
   /** Evidence export (needs a `recorder`): the station then offers `station.evidence`. @default no evidence service */
   evidence?: StationEvidenceOptions;
+  /** Sightings: where plate crops are written. @default sightings without crops */
+  sightings?: StationSightingsOptions;
   /** Event persistence batching. */
   events?: {
     /** Events written per `appendMany`. @default 500 */
