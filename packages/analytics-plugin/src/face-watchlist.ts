@@ -36,6 +36,19 @@ export interface EnrolInput {
   cameras?: string[];
 }
 
+/**
+ * An entry kept outside the watchlist, e.g. in the station's persisted watchlist (`station.watchlists.faces()`, whose
+ * entries fit this shape): matched like an enrolled one, never enrolled, removed or purged here.
+ */
+export interface FaceWatchlistSourceEntry {
+  id: string;
+  label: string;
+  /** Face descriptors; an entry without any never matches. */
+  embeddings?: ReadonlyArray<ArrayLike<number>>;
+  expiresAt?: number;
+  cameras?: readonly string[];
+}
+
 /** Options of {@link createFaceWatchlist}. */
 export interface FaceWatchlistOptions {
   /** Computes descriptors of enrolment images. */
@@ -44,6 +57,12 @@ export interface FaceWatchlistOptions {
   threshold?: number;
   /** The clock expiry is judged by. @default systemClock */
   clock?: Clock;
+  /**
+   * Entries kept elsewhere, read on every match besides the enrolled ones: pass `() => station.watchlists.faces()` to
+   * match against the station's persisted face watchlist.
+   * @default none
+   */
+  entries?: () => Iterable<FaceWatchlistSourceEntry>;
 }
 
 /** Enrolled faces matched by descriptor similarity, with expiry and per-camera scope. */
@@ -64,7 +83,7 @@ export interface FaceWatchlist {
  * Similarity of two face descriptors, 0..1: Euclidean distance mapped as in the FaceRes model's
  * reference matcher (1 − √(25·Σd²)/100, normalised over 0.2..0.8 and clamped).
  */
-export function faceSimilarity(a: Float32Array, b: Float32Array): number {
+export function faceSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length || a.length === 0) return 0;
   let sum = 0;
   for (let i = 0; i < a.length; i += 1) {
@@ -84,7 +103,7 @@ export function createFaceWatchlist(options: FaceWatchlistOptions = {}): FaceWat
   if (!(threshold > 0 && threshold <= 1)) throw new WardwatchError('INVALID_CONFIG', 'threshold must be in (0, 1]');
   const clock = options.clock ?? systemClock;
   const entries = new Map<string, WatchlistEntry>();
-  const live = (e: WatchlistEntry): boolean => e.expiresAt === undefined || e.expiresAt > clock.now();
+  const live = (e: { expiresAt?: number }): boolean => e.expiresAt === undefined || e.expiresAt > clock.now();
   return {
     async enrol(input) {
       if (typeof input.label !== 'string' || input.label.trim() === '') throw new WardwatchError('INVALID_ARGUMENT', 'label must not be empty');
@@ -120,8 +139,9 @@ export function createFaceWatchlist(options: FaceWatchlistOptions = {}): FaceWat
     },
     match(embedding, cameraId) {
       let best: WatchlistMatch | undefined;
-      for (const e of entries.values()) {
-        if (!live(e)) continue;
+      const external: Iterable<FaceWatchlistSourceEntry> = options.entries?.() ?? [];
+      for (const e of [...entries.values(), ...external]) {
+        if (!live(e) || !e.embeddings) continue;
         if (cameraId !== undefined && e.cameras && !e.cameras.includes(cameraId)) continue;
         for (const enrolled of e.embeddings) {
           const similarity = faceSimilarity(embedding, enrolled);

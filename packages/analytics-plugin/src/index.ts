@@ -59,7 +59,7 @@ export type { LatLon } from './bearing.js';
 export { FACE_MODELS, createFaceEngine } from './face-engine.js';
 export type { DetectedFace, FaceEngine, FaceEngineOptions } from './face-engine.js';
 export { createFaceWatchlist, faceSimilarity } from './face-watchlist.js';
-export type { EnrolInput, FaceWatchlist, FaceWatchlistOptions, WatchlistEntry, WatchlistMatch } from './face-watchlist.js';
+export type { EnrolInput, FaceWatchlist, FaceWatchlistOptions, FaceWatchlistSourceEntry, WatchlistEntry, WatchlistMatch } from './face-watchlist.js';
 export { createFaceAnalyzer } from './face-analyzer.js';
 export type { FaceAnalyzerOptions } from './face-analyzer.js';
 
