@@ -9,6 +9,7 @@ import { healthRoutes } from './health-routes.js';
 import { incidentRoutes } from './incident-routes.js';
 import { recordingRoutes } from './recording-routes.js';
 import { reportRoutes } from './report-routes.js';
+import { sightingRoutes } from './sighting-routes.js';
 import { userRoutes } from './user-routes.js';
 
 /** The station server's own route modules, registered in this order under `/api` (integrators' `plugins` follow). */
@@ -24,4 +25,5 @@ export const SERVER_ROUTES: readonly StationServerPlugin[] = [
   reportRoutes,
   userRoutes,
   auditRoutes,
+  sightingRoutes,
 ];
