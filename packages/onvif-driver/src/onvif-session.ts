@@ -57,8 +57,8 @@ function optionFlag(options: Record<string, unknown>, key: string, fallback: boo
 }
 
 /**
- * The device service URL of a spec. `connection.host` may carry a scheme (`https://10.0.0.5`), or
- * `connection.options.scheme` names it; `https` is never downgraded to `http`.
+ * The device service URL of a spec: `connection.options.scheme` (`http` | `https`) names the scheme; a host
+ * written with a scheme (`https://10.0.0.5`) is read too. `https` is never downgraded to `http`.
  */
 export function deviceUrlOf(spec: CameraSpec): { url: string; host: string } {
   const extra = spec.connection.options ?? {};

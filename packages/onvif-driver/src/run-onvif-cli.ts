@@ -15,12 +15,14 @@ const USAGE = `Usage:
   wardwatch-onvif probe <host[:port] | https://host[:port]> -u USER -p PASS [--auth auto|ws-security|digest|none] [--path /onvif/device_service] [--allow-self-signed] [--timeout MS] [--json]
 `;
 
-function splitHostPort(target: string): { host: string; port: number } {
-  // https://host[:port]: the scheme stays in the host (the driver reads it), the port defaults to 443.
+function splitHostPort(target: string): { host: string; port: number; scheme?: 'http' | 'https' } {
+  // http(s)://host[:port]: the scheme becomes connection.options.scheme (the host stays bare, as other
+  // components compare it), the port defaults to the scheme's.
   const withScheme = /^(https?):\/\/([^/]+)/i.exec(target);
   if (withScheme && URL.canParse(`${withScheme[1]}://${withScheme[2]}`)) {
     const url = new URL(`${withScheme[1]}://${withScheme[2]}`);
-    return { host: `${url.protocol}//${url.hostname}`, port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80 };
+    const scheme = url.protocol === 'https:' ? 'https' : 'http';
+    return { host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port ? Number(url.port) : scheme === 'https' ? 443 : 80, scheme };
   }
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(target);
   if (bracketed) return { host: bracketed[1]!, port: Number(bracketed[2] ?? 80) };
@@ -89,7 +91,7 @@ export async function runOnvifCli(argv: readonly string[], io: CliIo): Promise<n
       io.stderr(USAGE);
       return 2;
     }
-    const { host, port } = splitHostPort(target);
+    const { host, port, scheme } = splitHostPort(target);
     const spec = parseCameraSpec({
       id: 'probe',
       name: target,
@@ -103,6 +105,7 @@ export async function runOnvifCli(argv: readonly string[], io: CliIo): Promise<n
         ...(values.user ? { username: values.user } : {}),
         ...(values.password !== undefined ? { password: values.password } : {}),
         options: {
+          ...(scheme ? { scheme } : {}),
           ...(values.auth ? { auth: values.auth } : {}),
           ...(values.path ? { path: values.path } : {}),
           ...(values['allow-self-signed'] ? { allowSelfSignedTls: true } : {}),

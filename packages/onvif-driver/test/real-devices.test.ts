@@ -290,10 +290,12 @@ describe('HTTPS devices (issues 25.12, 24.6)', () => {
 
   it('refuses a self-signed certificate with a coded error unless allowed, then speaks TLS only', async () => {
     const server = await serve({ device: AXIS, tls });
-    const refused = await failure(createOnvifDriver({ timeoutMs: 2000, events: { enabled: false } }).connect(spec(server.port, {}, 'https://127.0.0.1')));
+    const refused = await failure(createOnvifDriver({ timeoutMs: 2000, events: { enabled: false } }).connect(spec(server.port, { scheme: 'https' })));
     expect(refused.code).toBe('CAMERA_TLS_FAILED');
     expect(refused.message).toMatch(/allowSelfSignedTls/);
-    const session = await connect(server, { allowSelfSignedTls: true }, {}, 'https://127.0.0.1');
+    const session = await connect(server, { scheme: 'https', allowSelfSignedTls: true });
+    // A host written with its scheme works the same.
+    await connect(server, { allowSelfSignedTls: true }, {}, 'https://127.0.0.1');
     expect((session as unknown as { info: { deviceUrl: string } }).info.deviceUrl).toBe(`https://127.0.0.1:${server.port}/onvif/device_service`);
     // The camera's http:// service and snapshot addresses follow the https address we reached: never downgraded.
     expect(session.snapshotUri).toMatch(new RegExp(`^https://127\\.0\\.0\\.1:${server.port}/`));
