@@ -28,8 +28,11 @@ export function parseRtspChallenge(values: readonly string[]): RtspChallenge | u
   return values.some((v) => /^basic\b/i.test(v)) ? { scheme: 'basic' } : undefined;
 }
 
-/** The `Authorization` header of one request answering `challenge` (Digest counts its use in `challenge.nc`). */
-export function rtspAuthorization(challenge: RtspChallenge, method: string, uri: string, username: string, password: string): string {
+/**
+ * The `Authorization` header of one request answering `challenge` (Digest counts its use in `challenge.nc`; `cnonce`
+ * is random unless given).
+ */
+export function rtspAuthorization(challenge: RtspChallenge, method: string, uri: string, username: string, password: string, cnonce = randomBytes(8).toString('hex')): string {
   if (challenge.scheme === 'basic') return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
   const ha1 = md5(`${username}:${challenge.realm}:${password}`);
   const ha2 = md5(`${method}:${uri}`);
@@ -38,7 +41,6 @@ export function rtspAuthorization(challenge: RtspChallenge, method: string, uri:
   if (challenge.qop) {
     challenge.nc++;
     const nc = challenge.nc.toString(16).padStart(8, '0');
-    const cnonce = randomBytes(8).toString('hex');
     fields.push(`qop=auth`, `nc=${nc}`, `cnonce="${cnonce}"`, `response="${md5(`${ha1}:${challenge.nonce}:${nc}:${cnonce}:auth:${ha2}`)}"`);
   } else {
     fields.push(`response="${md5(`${ha1}:${challenge.nonce}:${ha2}`)}"`);

@@ -37,10 +37,10 @@ const withCredentials = (url: string, password = PASSWORD): string => url.replac
 const cmdline = (pid: number): string => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
 
 /** Records one camera with a build of ffmpeg until `until` holds; returns what was seen. */
-async function recordWith(ffmpegPath: string, cameraId: string, password: string, until: (signals: RecorderSignal[]) => boolean) {
+async function recordWith(ffmpegPath: string, cameraId: string, password: string, until: (signals: RecorderSignal[]) => boolean, transport: 'tcp' | 'udp' = 'tcp') {
   const { dir, cleanup } = tempDir();
   cleanups.push(cleanup);
-  const recorder = createRecorder({ root: dir, segmentSeconds: 1, ffmpegPath, live: gateway });
+  const recorder = createRecorder({ root: dir, segmentSeconds: 1, ffmpegPath, live: gateway, transport });
   await recorder.start(makeContext());
   cleanups.push(() => recorder.stop());
   const signals: RecorderSignal[] = [];
@@ -70,6 +70,18 @@ describe('secrets on ffmpeg command lines (issue 24 #4)', () => {
       }
     }
   }, 180_000);
+
+  it('records over RTP/UDP through the proxy too (only the RTSP control connection goes through it), with every build', async () => {
+    for (const ffmpegPath of ffmpegBuilds()) {
+      const version = (await detectCapabilities(ffmpegPath)).version;
+      const { recorder, signals } = await recordWith(ffmpegPath, 'cam-digest', PASSWORD, (s) => s.some((x) => x.type === 'segment'), 'udp');
+      const line = cmdline(recorder.pids()[0]!);
+      expect(line, version).toContain('-rtsp_transport udp');
+      expect(line, version).not.toContain(PASSWORD);
+      expect(signals.find((x) => x.type === 'segment'), version).toBeDefined();
+      for (const c of cleanups.splice(0).reverse()) await c();
+    }
+  }, 120_000);
 
   it('the proxy URL read from the command line is useless: single-use', async () => {
     const ffmpegPath = ffmpegBuilds()[0]!;
