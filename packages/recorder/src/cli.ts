@@ -15,7 +15,11 @@ import {
 import { createRecorder } from './create-recorder.js';
 import { parseDuration } from './parse-duration.js';
 
-const USAGE = 'usage: wardwatch-record <rtsp-url> --out DIR [--segment 10s] [--duration 60s] [--transport tcp|udp]';
+const USAGE = [
+  'usage: wardwatch-record <rtsp-url> --out DIR [--segment 10s] [--duration 60s] [--transport tcp|udp]',
+  '       wardwatch-record --url-env VAR --out DIR ...   (the URL, with its password, from environment variable VAR:',
+  '       a command line is readable by every local user, the environment only by yours)',
+].join('\n');
 
 function line(obj: object): void {
   process.stdout.write(`${JSON.stringify(obj)}\n`);
@@ -33,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
         segment: { type: 'string', default: '10s' },
         duration: { type: 'string' },
         transport: { type: 'string', default: 'tcp' },
+        'url-env': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -45,8 +50,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const url = positionals[0];
-  if (!url || !values.out || positionals.length > 1) {
+  const fromEnv = values['url-env'];
+  const url = fromEnv === undefined ? positionals[0] : process.env[fromEnv];
+  if (!url || !values.out || positionals.length > (fromEnv === undefined ? 1 : 0)) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }

@@ -9,15 +9,24 @@ import { parseDuration } from '../src/parse-duration.js';
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const cwd = fileURLToPath(new URL('../', import.meta.url));
 
-/** Runs the CLI; `signalAfterMs` sends SIGINT to it, or with `toGroup` to its whole process group (a terminal's Ctrl-C). */
-function run(args: string[], signalAfterMs?: number, toGroup = false): Promise<{ code: number | null; lines: Array<Record<string, unknown>>; stderr: string }> {
+/**
+ * Runs the CLI; `signalAfterMs` sends SIGINT to it, or with `toGroup` to its whole process group (a terminal's Ctrl-C),
+ * that long after it reports the camera online (so a slow start on a loaded machine does not eat the recording time).
+ */
+function run(args: string[], signalAfterMs?: number, toGroup = false, env: Record<string, string> = {}): Promise<{ code: number | null; lines: Array<Record<string, unknown>>; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: toGroup });
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: toGroup, env: { ...process.env, ...env } });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    let armed = false;
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (signalAfterMs && !armed && out.includes('"status":"online"')) {
+        armed = true;
+        setTimeout(() => (toGroup ? process.kill(-child.pid!, 'SIGINT') : child.kill('SIGINT')), signalAfterMs);
+      }
+    });
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    if (signalAfterMs) setTimeout(() => (toGroup ? process.kill(-child.pid!, 'SIGINT') : child.kill('SIGINT')), signalAfterMs);
     child.on('close', (code) =>
       resolve({ code, stderr: err, lines: out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) }),
     );
@@ -62,7 +71,7 @@ describe('wardwatch-record CLI', () => {
   it('stops cleanly on Ctrl-C (SIGINT)', async () => {
     const { dir, cleanup } = tempDir();
     try {
-      const { code, lines } = await run([sim.camera('cam-cli').rtspUrl.main, '--out', dir, '--segment', '2s'], 5000);
+      const { code, lines } = await run([sim.camera('cam-cli').rtspUrl.main, '--out', dir, '--segment', '2s'], 3000);
       expect(code).toBe(0);
       expect(lines.at(-1)).toMatchObject({ event: 'status', status: 'stopped' });
       // the segment open at Ctrl-C is closed and reported
@@ -75,11 +84,27 @@ describe('wardwatch-record CLI', () => {
   it('stops cleanly when Ctrl-C reaches ffmpeg as well (SIGINT to the whole process group)', async () => {
     const { dir, cleanup } = tempDir();
     try {
-      const { code, lines } = await run([sim.camera('cam-cli').rtspUrl.main, '--out', dir, '--segment', '2s'], 5000, true);
-      expect(code).toBe(0);
+      const { code, lines, stderr } = await run([sim.camera('cam-cli').rtspUrl.main, '--out', dir, '--segment', '2s'], 3000, true);
+      expect(code, stderr).toBe(0);
       expect(lines.filter((l) => l.event === 'status').map((l) => l.status).slice(-2)).toEqual(['stopping', 'stopped']);
       expect(lines.filter((l) => l.event === 'error' || l.event === 'recording.gap')).toEqual([]);
+      expect(lines.filter((l) => l.event === 'segment.closed').length, JSON.stringify(lines)).toBeGreaterThanOrEqual(1);
+    } finally {
+      cleanup();
+    }
+  }, 60_000);
+
+  it('takes the URL from an environment variable, so its password is on no command line (issue 24 #4)', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const url = sim.camera('cam-cli').rtspUrl.main.replace('rtsp://', 'rtsp://viewer:Cli-Secret-9@');
+      const { code, lines, stderr } = await run(['--url-env', 'CAM_URL', '--out', dir, '--segment', '1s', '--duration', '5s'], undefined, false, { CAM_URL: url });
+      expect(code, stderr).toBe(0);
+      const starting = lines.find((l) => l.event === 'status' && l.status === 'starting')!;
+      expect(starting.url).toBe(url.replace('Cli-Secret-9', '***'));
+      expect(JSON.stringify(lines)).not.toContain('Cli-Secret-9');
       expect(lines.filter((l) => l.event === 'segment.closed').length).toBeGreaterThanOrEqual(1);
+      expect((await run(['--url-env', 'NO_SUCH_VAR', '--out', dir])).code).toBe(2);
     } finally {
       cleanup();
     }
