@@ -16,4 +16,4 @@ export { probeMedia } from './probe-media.js';
 export type { MediaInfo } from './probe-media.js';
 export { segmentRelativePath } from './segment-path.js';
 export { createLiveGateway, liveStreamName } from './live-gateway.js';
-export type { LiveGateway, LiveGatewayOptions, LivePlayUrls } from './live-gateway.js';
+export type { LiveGateway, LiveGatewayOptions, LivePlayUrls, LiveViewer } from './live-gateway.js';

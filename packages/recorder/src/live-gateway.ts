@@ -35,6 +35,12 @@ export interface LivePlayUrls {
   expiresAt: number;
 }
 
+/** One viewer of the live relay as a play policy sees it: the stream and the query of the URL it opened. */
+export interface LiveViewer {
+  streamPath: string;
+  query: Readonly<Record<string, unknown>>;
+}
+
 /** The live relay: node-media-server fed by the recording processes, viewers on signed WS-FLV/HTTP-FLV URLs. */
 export interface LiveGateway {
   /** Starts listening; resolves with the bound ports. */
@@ -43,8 +49,12 @@ export interface LiveGateway {
   stop(): Promise<void>;
   /** The RTMP URL a recording process publishes a camera to (signed); undefined while stopped. */
   publishUrl(cameraId: string): string | undefined;
-  /** Signed play URLs for a camera, valid for `ttlSeconds`. */
-  playUrls(cameraId: string, ttlSeconds?: number): LivePlayUrls;
+  /** Signed play URLs for a camera, valid for `ttlSeconds` (to start playing); `extraQuery` is added to them (e.g. a grant id the play policy checks). */
+  playUrls(cameraId: string, ttlSeconds?: number, extraQuery?: Readonly<Record<string, string>>): LivePlayUrls;
+  /** Sets the policy every play must pass besides a valid signature (e.g. "the viewer's session still has the right"), or removes it. */
+  setPlayPolicy(policy: ((viewer: LiveViewer) => boolean) | undefined): void;
+  /** Cuts the open viewers matching `match` (e.g. those the play policy no longer allows); resolves with how many. */
+  dropViewers(match: (viewer: LiveViewer) => boolean): number;
   /** Whether a stream path (`/live/<name>`) with this query is allowed to play now. */
   verifyPlay(streamPath: string, query: Record<string, unknown>): boolean;
   /** Whether the gateway is running. */
@@ -117,6 +127,13 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
   let nms: NodeMediaServerClass | undefined;
   let ports: { rtmpPort: number; httpPort: number } | undefined;
   const hooks: Array<[string, (s: NmsSession) => void]> = [];
+  let playPolicy: ((viewer: LiveViewer) => boolean) | undefined;
+  /** Ends a viewer's connection outright (node-media-server's `close()` alone only half-closes HTTP-FLV). */
+  const cut = (session: NmsSession): void => {
+    session.close();
+    session.req?.socket.destroy();
+    session.res?.terminate?.();
+  };
 
   /** Takes the gateway's hooks off node-media-server's global state (one per process) and returns that state. */
   const removeHooks = (): { sessions: Map<string, unknown>; broadcasts: Map<string, unknown>; eventEmitter: import('node:events').EventEmitter } => {
@@ -169,6 +186,9 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
           if (!signer.verifyPlay(session.streamPath, session.streamQuery)) {
             logger.warn({ streamPath: session.streamPath, ip: session.ip }, 'live play refused: bad or expired signature');
             session.close();
+          } else if (playPolicy && !playPolicy({ streamPath: session.streamPath, query: session.streamQuery ?? {} })) {
+            logger.warn({ streamPath: session.streamPath, ip: session.ip }, 'live play refused by the play policy');
+            cut(session);
           }
         };
         const onPrePublish = (session: NmsSession): void => {
@@ -189,6 +209,11 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
         const rtmpServer = server.rtmpServer.tcpServer;
         const httpServer = server.httpServer.httpServer as unknown as Server | undefined;
         if (!rtmpServer || !httpServer) throw new WardwatchError('INTERNAL', 'node-media-server did not create its servers');
+        // NMS's express app answers every viewer with `Access-Control-Allow-Origin: *` and `X-Powered-By`: not from us
+        httpServer.prependListener('request', (_request: unknown, response: import('node:http').ServerResponse) => {
+          const setHeader = response.setHeader.bind(response);
+          response.setHeader = (name, value) => (/^(access-control-allow-origin|x-powered-by)$/i.test(name) ? response : setHeader(name, value));
+        });
         const rtmpPort = await listen(rtmpServer, rtmpPortOption);
         const httpPort = await listen(httpServer, httpPortOption);
         nms = server;
@@ -227,14 +252,30 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
       // soon after it starts, and asks for a new URL at each reconnect
       return `rtmp://${urlHost(host)}:${ports.rtmpPort}${path}?${signer.publishQuery(path, PUBLISH_TTL_SECONDS)}`;
     },
-    playUrls(cameraId, ttlSeconds = ttl) {
+    playUrls(cameraId, ttlSeconds = ttl, extraQuery = {}) {
       if (!ports) throw new WardwatchError('INVALID_STATE', 'live gateway is not running');
       const path = `/${APP}/${liveStreamName(cameraId)}`;
       const { query, exp } = signer.playQuery(path, ttlSeconds);
-      const where = `${urlHost(options.publicHost ?? host)}:${ports.httpPort}${path}.flv?${query}`;
+      const extra = Object.entries(extraQuery).map(([k, v]) => `&${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('');
+      const where = `${urlHost(options.publicHost ?? host)}:${ports.httpPort}${path}.flv?${query}${extra}`;
       return { wsFlv: `ws://${where}`, httpFlv: `http://${where}`, expiresAt: exp * 1000 };
     },
     verifyPlay: (streamPath, query) => signer.verifyPlay(streamPath, query),
+    setPlayPolicy(policy) {
+      playPolicy = policy;
+    },
+    dropViewers(match) {
+      if (!nms) return 0;
+      const context = createRequire(import.meta.url)('node-media-server/src/core/context.js') as { sessions: Map<string, NmsSession & { isPublisher?: boolean }> };
+      let dropped = 0;
+      for (const session of [...context.sessions.values()]) {
+        if (session.isPublisher || !session.ip || !match({ streamPath: session.streamPath, query: session.streamQuery ?? {} })) continue;
+        cut(session);
+        dropped += 1;
+      }
+      if (dropped > 0) logger.info({ dropped }, 'live viewers dropped');
+      return dropped;
+    },
   };
   return gateway;
 }

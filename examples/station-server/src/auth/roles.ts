@@ -66,3 +66,14 @@ export function can(role: Role, permission: Permission): boolean {
 export function permissionsOf(role: Role): Permission[] {
   return PERMISSIONS.filter((permission) => ROLE_PERMISSIONS[role].has(permission));
 }
+
+/**
+ * The permission needed to see a station event of this type: investigation activity (evidence exports and holds,
+ * incidents, watchlist alerts) needs the permission of that area, so a household viewer sees neither who exported
+ * its camera's footage nor an alert of someone else's case; everything else needs `events.view`.
+ */
+export function eventPermission(type: string): Permission {
+  if (type.startsWith('evidence.') || type.startsWith('hold.')) return 'exports.view';
+  if (type.startsWith('incident.') || type.endsWith('.alert')) return 'incidents.view';
+  return 'events.view';
+}

@@ -1,21 +1,49 @@
 import { WardwatchError } from '@wardwatch/core';
-import { SESSION_COOKIE } from '../auth/session-cookie.js';
-import type { StationServerPlugin } from '../server/station-server-plugin.js';
+import type { FastifyRequest } from 'fastify';
 import type { MeAnswer } from '../api/api-types.js';
 import { permissionsOf } from '../auth/roles.js';
+import { SESSION_COOKIE } from '../auth/session-cookie.js';
 import type { PublicUser } from '../auth/user-store.js';
+import type { StationServerPlugin } from '../server/station-server-plugin.js';
 import { meSchema } from './schemas.js';
 
 const meOf = (user: PublicUser): MeAnswer => ({ user, permissions: permissionsOf(user.role) });
 
-/** Login, logout and the current user with their permissions. */
+/**
+ * Login, logout and the current user with their permissions. Logins are throttled per IP and username and per IP
+ * across usernames (a spray is stopped), password checks go through one concurrency gate (a spray cannot fill the
+ * thread pool), and failed logins are audited one by one only up to a few per IP and window, then summed up in one
+ * `auth.login.failed.summary` entry (an attacker cannot flood the audit log with names of their choosing).
+ */
 export const authRoutes: StationServerPlugin = async (app, { context: ctx }) => {
+  const throttle = ctx.loginThrottle;
+  const auditSummaries = async (all: boolean): Promise<void> => {
+    for (const summary of throttle.drainSummaries(all)) {
+      await ctx.station.audit({ actor: 'anonymous', action: 'auth.login.failed.summary', details: { ...summary } });
+    }
+  };
+  const summaries = setInterval(() => {
+    auditSummaries(false).catch((error: unknown) => app.log.error({ err: error }, 'failed-login summary not audited'));
+  }, 60_000);
+  summaries.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(summaries);
+    await auditSummaries(true);
+  });
+
+  const refuse = async (request: FastifyRequest, username: string, error: unknown): Promise<never> => {
+    if (throttle.firstRefusal(request.ip, username)) {
+      await ctx.station.audit({ actor: username.slice(0, 64), action: 'auth.login.rate-limited', details: { ip: request.ip } });
+    }
+    throw error;
+  };
+
   app.post<{ Body: { username: string; password: string } }>(
     '/auth/login',
     {
       schema: {
         tags: ['auth'],
-        summary: 'Log in; sets the httpOnly session cookie. Rate-limited per IP and username.',
+        summary: 'Log in; sets the httpOnly session cookie. Throttled per IP and username, and per IP across usernames.',
         security: [],
         body: {
           type: 'object',
@@ -25,38 +53,22 @@ export const authRoutes: StationServerPlugin = async (app, { context: ctx }) => 
         },
         response: { 200: meSchema },
       },
-      config: {
-        rateLimit: {
-          // After body parsing, so the key can include the username.
-          hook: 'preHandler',
-          max: ctx.loginRateLimit.max,
-          timeWindow: ctx.loginRateLimit.windowMs,
-          keyGenerator: (request) => {
-            const body = request.body as { username?: unknown } | undefined;
-            const name = typeof body?.username === 'string' ? body.username.toLowerCase() : '';
-            return `${request.ip}|${name}`;
-          },
-          onExceeded: (request) => {
-            const body = request.body as { username?: unknown } | undefined;
-            void ctx.station.storage.audit
-              .append({
-                at: Date.now(),
-                actor: typeof body?.username === 'string' ? body.username.slice(0, 64) : 'anonymous',
-                action: 'auth.login.rate-limited',
-                details: { ip: request.ip },
-              })
-              .catch((error: unknown) => request.log.error({ err: error }, 'audit write failed'));
-          },
-        },
-      },
     },
     async (request, reply) => {
       const { username, password } = request.body;
-      const user = await ctx.users.verify(username, password);
+      try {
+        throttle.check(request.ip, username);
+      } catch (error) {
+        return refuse(request, username, error);
+      }
+      const user = await ctx.passwordChecks.run(() => ctx.users.verify(username, password));
       if (!user) {
-        await ctx.station.storage.audit.append({ at: Date.now(), actor: username.slice(0, 64), action: 'auth.login.failed', details: { ip: request.ip } });
+        if (throttle.failure(request.ip, username).audit) {
+          await ctx.station.audit({ actor: username.slice(0, 64), action: 'auth.login.failed', details: { ip: request.ip } });
+        }
         throw new WardwatchError('UNAUTHENTICATED', 'Wrong username or password');
       }
+      throttle.success(request.ip, username);
       const { token, session } = ctx.sessions.create(user);
       request.wwUser = user;
       await ctx.audit(request, 'auth.login', `user:${user.username}`);
@@ -64,14 +76,14 @@ export const authRoutes: StationServerPlugin = async (app, { context: ctx }) => 
         httpOnly: true,
         sameSite: 'strict',
         path: '/',
-        secure: request.protocol === 'https',
-        expires: new Date(session.expiresAt),
+        secure: ctx.secureCookies || request.protocol === 'https',
+        expires: new Date(session.endsAt),
       });
       return meOf(user);
     },
   );
 
-  app.post('/auth/logout', { schema: { tags: ['auth'], summary: 'Ends the session.' } }, async (request, reply) => {
+  app.post('/auth/logout', { schema: { tags: ['auth'], summary: 'Ends the session (and its live views).' } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     const session = ctx.sessions.get(token);
     if (session) {
@@ -79,6 +91,7 @@ export const authRoutes: StationServerPlugin = async (app, { context: ctx }) => 
       await ctx.audit(request, 'auth.logout', `user:${session.user.username}`);
     }
     ctx.sessions.destroy(token);
+    ctx.revalidateLive();
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true };
   });
@@ -88,5 +101,4 @@ export const authRoutes: StationServerPlugin = async (app, { context: ctx }) => 
     { schema: { tags: ['auth'], summary: 'The logged-in user and the permissions of their role.', response: { 200: meSchema } } },
     async (request): Promise<MeAnswer> => meOf(ctx.userOf(request)),
   );
-
 };

@@ -168,6 +168,8 @@ export const cameraRoutes: StationServerPlugin = async (app, { context: ctx }) =
           : {}),
       };
       const updated = await station.updateCamera(camera.id, patch);
+      // a new owner (or a disabled camera) may take live rights away from open views
+      ctx.revalidateLive();
       await ctx.audit(request, 'camera.update', `camera:${camera.id}`, { fields: Object.keys(b) });
       return cameraView(updated, await uptime24h(request, updated.id));
     },
@@ -179,6 +181,7 @@ export const cameraRoutes: StationServerPlugin = async (app, { context: ctx }) =
     async (request, reply) => {
       const camera = ctx.cameraFor(request, request.params.id);
       await station.removeCamera(camera.id);
+      ctx.revalidateLive();
       await ctx.audit(request, 'camera.remove', `camera:${camera.id}`);
       return reply.code(204).send();
     },
@@ -235,7 +238,7 @@ export const cameraRoutes: StationServerPlugin = async (app, { context: ctx }) =
     async (request) => {
       const camera = ctx.cameraFor(request, request.params.id);
       if (!ctx.live) return { available: false, reason: 'live relay not configured' };
-      const url = await ctx.live.playUrl(camera.id);
+      const url = await ctx.live.playUrl(camera.id, { grant: ctx.liveGrants.grant(ctx.sessionOf(request), camera.id) });
       if (!url) return { available: false, reason: 'no live stream for this camera' };
       await ctx.audit(request, 'live.view', `camera:${camera.id}`, { expiresAt: url.expiresAt });
       return { available: true, ...url };

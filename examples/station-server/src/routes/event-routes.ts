@@ -1,5 +1,6 @@
 import type { StationEvent, StationEventType } from '@wardwatch/core';
 import type { Subscription } from 'rxjs';
+import { can, eventPermission } from '../auth/roles.js';
 import { SESSION_COOKIE } from '../auth/session-cookie.js';
 import type { FastifyRequest } from 'fastify';
 import type { StationServerPlugin } from '../server/station-server-plugin.js';
@@ -16,10 +17,12 @@ export const eventRoutes: StationServerPlugin = async (app, { context: ctx }) =>
   const { station } = ctx;
   const streams = new Set<{ end(): void }>();
 
+  /** Which events a request's user may see: those of the cameras they may see, of the areas their role covers. */
   const visible = (request: FastifyRequest) => {
     const user = ctx.userOf(request);
-    if (user.role !== 'viewer') return () => true;
-    return (event: { cameraId?: unknown }): boolean => {
+    return (event: { type: string; cameraId?: unknown }): boolean => {
+      if (!can(user.role, eventPermission(event.type))) return false;
+      if (user.role !== 'viewer') return true;
       if (typeof event.cameraId !== 'string') return false;
       const camera = station.camera(event.cameraId);
       return camera !== undefined && ctx.canSeeCamera(user, camera.spec);
@@ -61,7 +64,7 @@ export const eventRoutes: StationServerPlugin = async (app, { context: ctx }) =>
         limit: q.limit ?? 100,
         reverse: q.reverse ?? true,
       });
-      return { items: page.items.filter((e) => allowed(e as { cameraId?: unknown })).map(slim), ...(page.next ? { next: page.next } : {}) };
+      return { items: page.items.filter((e) => allowed(e)).map(slim), ...(page.next ? { next: page.next } : {}) };
     },
   );
 
@@ -100,7 +103,7 @@ export const eventRoutes: StationServerPlugin = async (app, { context: ctx }) =>
       streams.add(stream);
       subscription = station.events$.subscribe({
         next: (event) => {
-          if (!allowed(event as { cameraId?: unknown })) return;
+          if (!allowed(event)) return;
           res.write(`event: station\ndata: ${JSON.stringify(slim(event))}\n\n`);
         },
         complete: () => stream.end(),

@@ -48,6 +48,7 @@ export const userRoutes: StationServerPlugin = async (app, { context: ctx }) => 
     async (request, reply) => {
       await ctx.users.remove(request.params.username);
       ctx.sessions.destroyUser(request.params.username);
+      ctx.revalidateLive();
       await ctx.audit(request, 'user.remove', `user:${request.params.username}`);
       return reply.code(204).send();
     },

@@ -1,20 +1,23 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
-import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { WardwatchError, type EvidenceService, type Station } from '@wardwatch/core';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { createConcurrencyGate } from '../auth/concurrency-gate.js';
+import { createLoginThrottle } from '../auth/login-throttle.js';
 import { can, type Permission } from '../auth/roles.js';
 import { SESSION_COOKIE } from '../auth/session-cookie.js';
 import { createSessionStore, type SessionStore } from '../auth/session-store.js';
 import type { PublicUser, UserStore } from '../auth/user-store.js';
 import type { ExportJobs } from '../exports/export-jobs.js';
+import { createLiveGrants } from '../live/create-live-grants.js';
 import type { LiveUrlProvider } from '../live/live-url-provider.js';
 import { SERVER_ROUTES } from '../routes/server-routes.js';
 import { toApiError } from './http-error.js';
+import { registerSecurityHooks } from './security-hooks.js';
 import type { ServerContext } from './server-context.js';
 import type { StationServerPlugin } from './station-server-plugin.js';
 
@@ -24,7 +27,7 @@ export interface StationServerOptions {
   station: Station;
   /** Station users. */
   users: UserStore;
-  /** Sessions. @default an in-memory store with 12 h sliding expiry */
+  /** Sessions. @default an in-memory store: 2 h idle expiry, 12 h absolute lifetime */
   sessions?: SessionStore;
   /** Signed live URLs; without it tiles show "live unavailable". */
   live?: LiveUrlProvider;
@@ -48,8 +51,20 @@ export interface StationServerOptions {
   discovery?: { port?: number; address?: string };
   /** Demo mode (shown in the UI). @default false */
   demo?: boolean;
-  /** Login attempts allowed per IP and username per window. @default { max: 5, windowMs: 60000 } */
+  /** Failed logins allowed per IP and username per window. @default { max: 5, windowMs: 60000 } */
   loginRateLimit?: { max: number; windowMs: number };
+  /** Failed logins allowed per IP across usernames per window. @default { max: 30, windowMs: 900000 } */
+  loginIpRateLimit?: { max: number; windowMs: number };
+  /** Password checks (scrypt) run at once, and queued before further logins get `RATE_LIMITED`. @default { concurrent: 2, queued: 16 } */
+  passwordChecks?: { concurrent: number; queued: number };
+  /** Trust `X-Forwarded-*` from a reverse proxy (Fastify's `trustProxy`: true, a hop count or addresses). @default false */
+  trustProxy?: boolean | string | string[];
+  /** Mark the session cookie `Secure` even for plain-HTTP requests (TLS ends at a proxy). @default false (Secure when the request is HTTPS) */
+  secureCookies?: boolean;
+  /** Origins besides the server's own allowed to send unsafe requests. @default [] */
+  allowedOrigins?: readonly string[];
+  /** How often open live views are re-checked against their session and rights, ms. @default 5000 */
+  liveRevalidateMs?: number;
   /** Fastify logger option. @default false */
   logger?: boolean | Record<string, unknown>;
 }
@@ -68,7 +83,7 @@ export async function createStationServer(options: StationServerOptions): Promis
   const app = Fastify({
     logger: options.logger ?? false,
     ...(options.https ? { https: { cert: options.https.cert, key: options.https.key } } : {}),
-    trustProxy: false,
+    trustProxy: options.trustProxy ?? false,
     bodyLimit: 1024 * 1024,
     // Errors Fastify meets before routing (a malformed URL, a bad content length) get the API's error body too.
     frameworkErrors: (error, request, reply: FastifyReply) => {
@@ -80,7 +95,7 @@ export async function createStationServer(options: StationServerOptions): Promis
   }) as unknown as FastifyInstance;
 
   await app.register(fastifyCookie);
-  await app.register(fastifyRateLimit, { global: false });
+  registerSecurityHooks(app, options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {});
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.0.3',
@@ -130,6 +145,9 @@ export async function createStationServer(options: StationServerOptions): Promis
     return session.user;
   };
   const evidence = options.evidence;
+  const canSeeCamera: ServerContext['canSeeCamera'] = (user, spec) => user.role !== 'viewer' || (user.owner !== undefined && spec.owner === user.owner);
+  const liveGrants = createLiveGrants({ station, sessions, canSeeCamera });
+  options.live?.setPlayPolicy((viewer) => liveGrants.allows(viewer));
 
   const context: ServerContext = {
     station,
@@ -143,7 +161,22 @@ export async function createStationServer(options: StationServerOptions): Promis
     site: { ward: options.ward ?? 'ward', station: options.stationName ?? 'WardWatch station' },
     discovery: options.discovery,
     demo: options.demo ?? false,
-    loginRateLimit: options.loginRateLimit ?? { max: 5, windowMs: 60_000 },
+    loginThrottle: createLoginThrottle({
+      ...(options.loginRateLimit ? { perUser: options.loginRateLimit } : {}),
+      ...(options.loginIpRateLimit ? { perIp: options.loginIpRateLimit } : {}),
+    }),
+    passwordChecks: createConcurrencyGate({ max: options.passwordChecks?.concurrent ?? 2, queue: options.passwordChecks?.queued ?? 16, what: 'password checks' }),
+    secureCookies: options.secureCookies ?? false,
+    revalidateLive() {
+      const dropped = options.live?.dropViewers((viewer) => !liveGrants.allows(viewer)) ?? 0;
+      if (dropped > 0) app.log.info({ dropped }, 'live viewers without a valid grant dropped');
+    },
+    liveGrants,
+    sessionOf(request) {
+      const session = sessions.get(request.cookies[SESSION_COOKIE]);
+      if (!session) throw new WardwatchError('UNAUTHENTICATED', 'Log in first');
+      return session;
+    },
     requirePermission(permission: Permission) {
       return async (request) => {
         const user = authenticate(request);
@@ -154,9 +187,7 @@ export async function createStationServer(options: StationServerOptions): Promis
     },
     userOf: authenticate,
     actorOf: (request) => authenticate(request).username,
-    canSeeCamera(user, spec) {
-      return user.role !== 'viewer' || (user.owner !== undefined && spec.owner === user.owner);
-    },
+    canSeeCamera,
     mayAccessCamera(request, cameraId) {
       const camera = station.camera(cameraId);
       return camera !== undefined && context.canSeeCamera(authenticate(request), camera.spec);
@@ -170,13 +201,7 @@ export async function createStationServer(options: StationServerOptions): Promis
     },
     async audit(request, action, target, details) {
       const actor = request.wwUser?.username ?? 'anonymous';
-      await station.storage.audit.append({
-        at: Date.now(),
-        actor,
-        action,
-        ...(target ? { target } : {}),
-        details: { ip: request.ip, ...(details ?? {}) },
-      });
+      await station.audit({ actor, action, ...(target ? { target } : {}), details: { ip: request.ip, ...(details ?? {}) } });
     },
     sendError,
   };
@@ -200,12 +225,12 @@ export async function createStationServer(options: StationServerOptions): Promis
     return sendError(reply.code(404), new WardwatchError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`));
   });
 
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
-  });
+  // Open live views are re-checked: a session that ended (logout, expiry, user removed) or a camera reassigned cuts them.
+  const revalidation = options.live ? setInterval(() => context.revalidateLive(), options.liveRevalidateMs ?? 5000) : undefined;
+  revalidation?.unref();
   app.addHook('onClose', async () => {
+    if (revalidation) clearInterval(revalidation);
+    options.live?.setPlayPolicy(undefined);
     await options.exports?.close();
   });
   return app;

@@ -1,9 +1,12 @@
 import type { Camera, CameraSpec, EvidenceService, Station } from '@wardwatch/core';
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { ConcurrencyGate } from '../auth/concurrency-gate.js';
+import type { LoginThrottle } from '../auth/login-throttle.js';
 import type { Permission } from '../auth/roles.js';
-import type { SessionStore } from '../auth/session-store.js';
+import type { Session, SessionStore } from '../auth/session-store.js';
 import type { PublicUser, UserStore } from '../auth/user-store.js';
 import type { ExportJobs } from '../exports/export-jobs.js';
+import type { LiveGrants } from '../live/create-live-grants.js';
 import type { LiveUrlProvider } from '../live/live-url-provider.js';
 
 /** What every route module is given: the station, auth helpers and the audit writer. */
@@ -24,8 +27,18 @@ export interface ServerContext {
   /** Where discovery probes are sent (tests and the demo point it at the simulator's responder). */
   discovery: { port?: number; address?: string } | undefined;
   demo: boolean;
-  /** Login attempts allowed per IP and username per window. */
-  loginRateLimit: { max: number; windowMs: number };
+  /** Login throttling and failed-login audit aggregation. */
+  loginThrottle: LoginThrottle;
+  /** The gate every password check goes through (a bounded number of scrypt checks at once). */
+  passwordChecks: ConcurrencyGate;
+  /** Whether session cookies are `Secure` even when the request came over plain HTTP (TLS ends at a proxy). */
+  secureCookies: boolean;
+  /** Live views tied to sessions. */
+  liveGrants: LiveGrants;
+  /** The session of a request (401 without one). */
+  sessionOf(request: FastifyRequest): Session;
+  /** Re-checks every open live view against its session and rights now, and drops those that lost them. */
+  revalidateLive(): void;
   /** A preHandler that requires a logged-in user holding `permission` (401/403 otherwise). */
   requirePermission(permission: Permission): preHandlerAsyncHookHandler;
   /** The logged-in user of a request (after a `requirePermission` preHandler). */
