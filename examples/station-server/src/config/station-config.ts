@@ -19,6 +19,12 @@ export const StationConfigSchema = z
         host: z.string().min(1).default('127.0.0.1'),
         port: port.default(8080),
         tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
+        /** Behind a TLS reverse proxy: trust its `X-Forwarded-*` headers (true, or the proxy's addresses). */
+        trustProxy: z.union([z.boolean(), z.string().min(1), z.array(z.string().min(1))]).default(false),
+        /** Mark the session cookie `Secure` even when the request reached the server over plain HTTP. */
+        secureCookies: z.boolean().default(false),
+        /** Origins besides the server's own allowed to send unsafe requests. */
+        allowedOrigins: z.array(z.string().url()).default([]),
       })
       .strict()
       .prefault({}),
@@ -30,8 +36,10 @@ export const StationConfigSchema = z
         httpPort: port.default(8000),
         /** Host name browsers use to reach the relay (when it differs from `host`). */
         publicHost: z.string().min(1).optional(),
-        /** How long a signed play URL is valid, seconds. */
-        urlTtlSeconds: z.number().int().min(10).max(86_400).default(300),
+        /** How long a signed play URL may be used to start playing, seconds (an open view lasts while its session keeps the right). */
+        urlTtlSeconds: z.number().int().min(10).max(3600).default(60),
+        /** The relay's public base URL behind a TLS proxy, e.g. `wss://station.example/live` (browsers refuse ws: from https: pages). */
+        publicUrl: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').optional(),
       })
       .strict()
       .prefault({}),
@@ -50,6 +58,13 @@ export const StationConfigSchema = z
       .prefault({}),
     ffmpegPath: z.string().min(1).optional(),
     discovery: z.object({ port: port.optional(), address: z.string().optional() }).strict().optional(),
+    security: z
+      .object({
+        /** Camera hosts that are (or resolve to) these networks are refused; `true` = link-local and cloud metadata addresses. */
+        denyCameraHosts: z.union([z.boolean(), z.array(z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, 'must be a CIDR network'))]).default(false),
+      })
+      .strict()
+      .prefault({}),
     /** Camera specs (see `CameraSpec`); `site` defaults to this station and ward. */
     cameras: z.array(z.unknown()).default([]),
   })

@@ -127,6 +127,8 @@ export const cameraRoutes: StationServerPlugin = async (app, { context: ctx }) =
         };
       }
       if (input.id && station.camera(input.id)) throw new WardwatchError('ALREADY_EXISTS', `Camera ${input.id} already exists`);
+      const host = (input as { connection?: { host?: unknown } }).connection?.host;
+      if (typeof host === 'string') await ctx.cameraHosts?.check(host, body.spec ? 'body.spec.connection.host' : 'body.onvifUrl');
       const camera = await station.addCamera(input);
       await ctx.audit(request, 'camera.add', `camera:${camera.id}`, { host: camera.spec.connection.host });
       return reply.code(201).send(cameraView(camera, undefined));
@@ -223,7 +225,7 @@ export const cameraRoutes: StationServerPlugin = async (app, { context: ctx }) =
     { schema: { tags: ['cameras'], summary: 'A JPEG of the current picture.', params: idParams }, preHandler: ctx.requirePermission('live.view') },
     async (request, reply) => {
       const camera = ctx.cameraFor(request, request.params.id);
-      const jpeg = await camera.snapshot();
+      const jpeg = await ctx.snapshots.snapshot(camera.id, ctx.actorOf(request), () => camera.snapshot());
       await ctx.audit(request, 'camera.snapshot', `camera:${camera.id}`);
       return reply.type('image/jpeg').header('cache-control', 'no-store').send(Buffer.from(jpeg));
     },

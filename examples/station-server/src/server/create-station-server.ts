@@ -17,7 +17,9 @@ import { createLiveGrants } from '../live/create-live-grants.js';
 import type { LiveUrlProvider } from '../live/live-url-provider.js';
 import { SERVER_ROUTES } from '../routes/server-routes.js';
 import { toApiError } from './http-error.js';
+import { DEFAULT_DENIED_CAMERA_NETWORKS, createCameraHostPolicy } from './camera-host-policy.js';
 import { registerSecurityHooks } from './security-hooks.js';
+import { createSnapshotGuard, type SnapshotGuardOptions } from './snapshot-guard.js';
 import type { ServerContext } from './server-context.js';
 import type { StationServerPlugin } from './station-server-plugin.js';
 
@@ -63,6 +65,13 @@ export interface StationServerOptions {
   secureCookies?: boolean;
   /** Origins besides the server's own allowed to send unsafe requests. @default [] */
   allowedOrigins?: readonly string[];
+  /** Snapshot cache and per-user limit (one grab per camera at a time always). @default { cacheMs: 1000, perUser: { max: 30, windowMs: 60000 } } */
+  snapshots?: SnapshotGuardOptions;
+  /**
+   * Networks (CIDR) a camera host may not be or resolve to, checked when a camera is added; `true` for
+   * {@link DEFAULT_DENIED_CAMERA_NETWORKS} (link-local and cloud metadata addresses). @default off
+   */
+  denyCameraHosts?: boolean | readonly string[];
   /** How often open live views are re-checked against their session and rights, ms. @default 5000 */
   liveRevalidateMs?: number;
   /** Fastify logger option. @default false */
@@ -172,6 +181,10 @@ export async function createStationServer(options: StationServerOptions): Promis
       if (dropped > 0) app.log.info({ dropped }, 'live viewers without a valid grant dropped');
     },
     liveGrants,
+    snapshots: createSnapshotGuard(options.snapshots),
+    cameraHosts: options.denyCameraHosts
+      ? createCameraHostPolicy(options.denyCameraHosts === true ? DEFAULT_DENIED_CAMERA_NETWORKS : options.denyCameraHosts)
+      : undefined,
     sessionOf(request) {
       const session = sessions.get(request.cookies[SESSION_COOKIE]);
       if (!session) throw new WardwatchError('UNAUTHENTICATED', 'Log in first');

@@ -8,6 +8,8 @@ import type { PublicUser, UserStore } from '../auth/user-store.js';
 import type { ExportJobs } from '../exports/export-jobs.js';
 import type { LiveGrants } from '../live/create-live-grants.js';
 import type { LiveUrlProvider } from '../live/live-url-provider.js';
+import type { CameraHostPolicy } from './camera-host-policy.js';
+import type { SnapshotGuard } from './snapshot-guard.js';
 
 /** What every route module is given: the station, auth helpers and the audit writer. */
 export interface ServerContext {
@@ -35,6 +37,10 @@ export interface ServerContext {
   secureCookies: boolean;
   /** Live views tied to sessions. */
   liveGrants: LiveGrants;
+  /** Snapshots: single-flight per camera, short cache, per-user limit. */
+  snapshots: SnapshotGuard;
+  /** The deny-list camera hosts are checked against, when configured. */
+  cameraHosts: CameraHostPolicy | undefined;
   /** The session of a request (401 without one). */
   sessionOf(request: FastifyRequest): Session;
   /** Re-checks every open live view against its session and rights now, and drops those that lost them. */
