@@ -31,8 +31,9 @@ describe('parseStationConfig', () => {
   it('applies defaults, resolves paths against the config folder and fills the camera site', () => {
     const config = parseStationConfig({ station: { name: 'CA phường Hàng Đào', ward: 'Hàng Đào' }, cameras: [camera] }, '/srv/station');
     expect(config.dataDir).toBe('/srv/station/data');
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 8080 });
-    expect(config.live).toMatchObject({ enabled: true, rtmpPort: 1935, httpPort: 8000, urlTtlSeconds: 300 });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 8080, trustProxy: false, secureCookies: false, allowedOrigins: [] });
+    expect(config.live).toMatchObject({ enabled: true, rtmpPort: 1935, httpPort: 8000, urlTtlSeconds: 60 });
+    expect(config.security).toEqual({ denyCameraHosts: false });
     expect(config.recorder.segmentSeconds).toBe(60);
     expect(config.cameras[0]!.site).toEqual({ ward: 'Hàng Đào', station: 'CA phường Hàng Đào' });
     expect(config.cameras[0]!.recording.retentionDays).toBe(30);
