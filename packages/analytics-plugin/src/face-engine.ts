@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Box, Frame } from '@wardwatch/core';
 import { WardwatchError, toWardwatchError } from '@wardwatch/core';
+import { assertOptionalPeers } from './assert-optional-peers.js';
 import { toRgb } from './to-rgb.js';
 
 /** Options of {@link createFaceEngine}. */
@@ -32,6 +33,9 @@ export interface FaceEngine {
   /** Faces in an image (a decoded frame or encoded JPEG/PNG bytes); corrupt images reject with `IMAGE_DECODE_FAILED`. */
   detect(image: Frame | Uint8Array): Promise<DetectedFace[]>;
 }
+
+/** The optional peer dependencies the face engine loads: Human with its models, on TensorFlow.js (WASM backend). */
+export const FACE_PEERS = ['@vladmandic/human', '@tensorflow/tfjs-core', '@tensorflow/tfjs-converter', '@tensorflow/tfjs-backend-wasm'] as const;
 
 /** The models the face engine needs (each with a `.json` topology and `.bin` weights). */
 export const FACE_MODELS = ['blazeface', 'facemesh', 'faceres'] as const;
@@ -91,9 +95,11 @@ function registerFileRouter(human: HumanInstance): void {
 
 /**
  * Loads the face models shipped in `@vladmandic/human` on the TensorFlow.js WASM backend (no
- * download, no native build) and returns a face engine. Throws `MODEL_NOT_FOUND` when a model file is missing.
+ * download, no native build) and returns a face engine. Throws `OPTIONAL_DEPENDENCY_MISSING` when those packages
+ * are not installed, `MODEL_NOT_FOUND` when a model file is missing.
  */
 export async function createFaceEngine(options: FaceEngineOptions = {}): Promise<FaceEngine> {
+  assertOptionalPeers('Face recognition', FACE_PEERS);
   const dir = humanDir();
   const modelPath = options.modelPath ?? join(dir, 'models');
   for (const model of FACE_MODELS) {

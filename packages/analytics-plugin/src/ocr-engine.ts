@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { WardwatchError, toWardwatchError } from '@wardwatch/core';
 import sharp from 'sharp';
+import { assertOptionalPeers } from './assert-optional-peers.js';
 import { type OrientedBox, type PixelMoments, boundsOf, orientedBoxOf, warpStrip } from './oriented-box.js';
 
 /** A text line found by the OCR engine, in source-image pixels. */
@@ -180,12 +181,16 @@ export interface OcrEngine {
   close(): Promise<void>;
 }
 
-/** Loads the detection and recognition models; `MODEL_NOT_FOUND` when they cannot be loaded. */
+/**
+ * Loads the detection and recognition models; `OPTIONAL_DEPENDENCY_MISSING` when `onnxruntime-node` is not installed,
+ * `MODEL_NOT_FOUND` when the models cannot be loaded.
+ */
 export async function createOcrEngine(options: OcrEngineOptions): Promise<OcrEngine> {
   let ort: Ort;
   let det: OrtSession;
   let rec: OrtSession;
   let dictionary: string[];
+  assertOptionalPeers('Plate reading', ['onnxruntime-node']);
   try {
     ort = (await import('onnxruntime-node')) as unknown as Ort;
     const sessionOptions = { executionProviders: ['cpu'], intraOpNumThreads: options.threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
