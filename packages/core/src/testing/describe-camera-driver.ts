@@ -1,7 +1,7 @@
-import { describe, it } from 'vitest';
 import type { CameraDriver, CameraSession } from '../contracts/camera-driver.js';
 import { isWardwatchError } from '../errors/wardwatch-error.js';
 import type { CameraSpec } from '../model/camera-spec.js';
+import { loadVitest } from './load-vitest.js';
 
 /** What a driver's conformance run needs; the factory builds a fresh one for every check. */
 export interface CameraDriverFixture {
@@ -205,8 +205,10 @@ export interface DescribeCameraDriverOptions {
  * Declares a vitest suite that checks a {@link CameraDriver} against the contract: id, connect and
  * main stream URI, JPEG snapshot, probe ok/not ok, events$ completion, idempotent close, PTZ presence
  * and coded retryable errors for unreachable hosts. Each check gets a fresh fixture from `factory`.
+ * Needs vitest (loaded on this call); {@link runCameraDriverChecks} runs the same checks without it.
  */
 export function describeCameraDriver(name: string, factory: CameraDriverFactory, options: DescribeCameraDriverOptions = {}): void {
+  const { describe, it } = loadVitest('describeCameraDriver');
   describe(`CameraDriver contract: ${name}`, () => {
     for (const check of cameraDriverChecks) {
       it(

@@ -1,10 +1,10 @@
-import { describe, it } from 'vitest';
 import {
   runStorageCheck,
   selectStorageChecks,
   type StorageAdapterFactory,
   type StorageConformanceOptions,
 } from '../storage/conformance/run-storage-conformance.js';
+import { loadVitest } from './load-vitest.js';
 
 /** Options of {@link describeStorageAdapter}: the kit's options plus vitest settings. */
 export interface DescribeStorageAdapterOptions extends StorageConformanceOptions {
@@ -15,8 +15,8 @@ export interface DescribeStorageAdapterOptions extends StorageConformanceOptions
 }
 
 /**
- * Registers the storage conformance suite with vitest: one `it` per check, grouped by repository, each
- * on a fresh adapter from `factory`. Durable adapters pass `{ persistent: true }` and return
+ * Registers the storage conformance suite with vitest (loaded on this call; `runStorageConformance` needs none): one
+ * `it` per check, grouped by repository, each on a fresh adapter from `factory`. Durable adapters pass `{ persistent: true }` and return
  * `{ storage, reopen, cleanup }` from the factory to also run the close/reopen checks.
  *
  * ```ts
@@ -31,6 +31,7 @@ export interface DescribeStorageAdapterOptions extends StorageConformanceOptions
  * ```
  */
 export function describeStorageAdapter(factory: StorageAdapterFactory, options: DescribeStorageAdapterOptions = {}): void {
+  const { describe, it } = loadVitest('describeStorageAdapter');
   const checks = selectStorageChecks(options);
   const groups = [...new Set(checks.map((c) => c.group))];
   describe(options.name ?? 'StorageAdapter conformance', () => {
