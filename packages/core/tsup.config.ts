@@ -6,6 +6,8 @@ export default defineConfig({
   dts: { compilerOptions: { paths: {} } },
   clean: true,
   sourcemap: true,
+  // import.meta.url in the CommonJS build (the testing entry's vitest loader).
+  shims: true,
   target: 'node20',
   external: ['vitest', 'rxjs', 'zod'],
   tsconfig: '../../tsconfig.base.json',
