@@ -1,6 +1,6 @@
 import { NEVER } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { parseCameraSpec, WardwatchError, type CameraDriver, type CameraSpec } from '@wardwatch/core';
+import { WardwatchError, type CameraDriver, type CameraSpec } from '@wardwatch/core';
 import {
   cameraDriverChecks,
   createFakeCameraDriver,
@@ -8,17 +8,9 @@ import {
   runCameraDriverChecks,
   type CameraDriverFixture,
 } from '@wardwatch/core/testing';
+import { kitCameraSpec } from './helpers/kit-camera-spec.js';
 
-const spec = (host: string): CameraSpec =>
-  parseCameraSpec({
-    id: 'kit-cam',
-    name: 'kit',
-    site: { ward: 'w', station: 's' },
-    location: { lat: 0, lon: 0 },
-    ownership: 'station',
-    driver: 'fake',
-    connection: { host, username: 'admin', password: 'kit-secret-pw' },
-  });
+const spec = kitCameraSpec;
 
 function fakeFixture(ptz: boolean): CameraDriverFixture {
   const driver = createFakeCameraDriver({ ptz });
