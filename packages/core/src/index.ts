@@ -119,6 +119,10 @@ export { checkStorageRecord, DEFAULT_MAX_RECORD_BYTES } from './storage/check-st
 export type { CheckedRecord } from './storage/check-storage-record.js';
 export { checkTimeRange, overlapsRange } from './storage/check-time-range.js';
 export { checkLimit, checkOptionalString, checkOptionalTime, MAX_PAGE_LIMIT } from './storage/check-query-options.js';
+export { checkEventQuery } from './storage/check-event-query.js';
+export type { CheckedEventQuery } from './storage/check-event-query.js';
+export { segmentHeldError } from './storage/segment-held-error.js';
+export type { HeldSegment } from './storage/segment-held-error.js';
 export { eventIdBound, formatEventId, parseEventId } from './storage/event-id.js';
 export { DEFAULT_GAP_TOLERANCE_MS, findRecordingGaps } from './storage/find-recording-gaps.js';
 export { sumBytesPerDay, utcDay } from './storage/sum-bytes-per-day.js';

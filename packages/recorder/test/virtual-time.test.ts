@@ -290,6 +290,8 @@ describe('retention schedule in virtual time', () => {
     runUntil(T0 + 3_600_000);
     // now T0 + 1 h: everything that ended more than 3 days ago goes (ages 10 to 3); ages 2 and 1 stay
     await waitFor(async () => (await count()) === 2, 5000, 'first pass');
+    // the index entries go before the files; the pass announces its purge once the files are deleted too
+    await recorder.enforceRetention(); // waits for the pass the tick started
     expect(events.filter((e) => e.type === 'storage.purged')).toHaveLength(1);
 
     // one day later in virtual time (24 more passes) the 2-day-old one has gone too, in its own pass

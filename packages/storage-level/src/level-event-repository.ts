@@ -1,11 +1,8 @@
 import {
-  checkLimit,
-  checkOptionalString,
-  checkOptionalTime,
+  checkEventQuery,
   checkStorageRecord,
   eventIdBound,
   formatEventId,
-  parseEventId,
   StationEventEnvelopeSchema,
   WardwatchError,
   type EventQuery,
@@ -52,13 +49,7 @@ export async function createLevelEventRepository(ctx: LevelContext): Promise<Eve
     },
     query(query: EventQuery = {}) {
       return ctx.read(async () => {
-        const limit = checkLimit(query.limit, 100);
-        const from = checkOptionalTime(query.from, 'from');
-        const to = checkOptionalTime(query.to, 'to');
-        const cameraId = checkOptionalString(query.cameraId, 'cameraId');
-        if (query.after !== undefined) parseEventId(query.after);
-        if (query.types !== undefined && !Array.isArray(query.types)) throw new WardwatchError('INVALID_ARGUMENT', 'types must be an array of event types');
-        const types = query.types === undefined ? undefined : new Set<string>(query.types);
+        const { limit, from, to, cameraId, types } = checkEventQuery(query);
         if (types?.size === 0) return { items: [] };
         const sublevel = cameraId === undefined ? ctx.sub.events : ctx.sub.eventsByCamera;
         const prefix = cameraId === undefined ? '' : `${cameraId}!`;

@@ -7,6 +7,7 @@ import {
   DEFAULT_GAP_TOLERANCE_MS,
   findRecordingGaps,
   overlapsRange,
+  segmentHeldError,
   SegmentSchema,
   sumBytesPerDay,
   WardwatchError,
@@ -14,6 +15,7 @@ import {
   type Segment,
   type SegmentRepository,
   type TimeRange,
+  type HeldSegment,
 } from '@wardwatch/core';
 import type { LevelContext } from './level-context.js';
 import { readActiveHolds } from './level-hold-repository.js';
@@ -161,7 +163,7 @@ export async function createLevelSegmentRepository(ctx: LevelContext): Promise<S
           const storedKeys = keys.map((k) => segmentKey(k.cameraId, k.start));
           const values = await ctx.sub.segments.getMany(storedKeys);
           const holds = await readActiveHolds(ctx);
-          const held: Array<{ cameraId: string; start: number; holds: string[] }> = [];
+          const held: HeldSegment[] = [];
           const out: WriteOp[] = [];
           values.forEach((value, i) => {
             if (value === undefined) return;
@@ -170,14 +172,7 @@ export async function createLevelSegmentRepository(ctx: LevelContext): Promise<S
             if (blocking.length > 0) held.push({ cameraId: segment.cameraId, start: segment.start, holds: blocking.map((h) => h.id) });
             out.push({ type: 'del', sublevel: ctx.sub.segments, key: storedKeys[i] as string });
           });
-          if (held.length > 0) {
-            const first = held[0] as (typeof held)[number];
-            throw new WardwatchError(
-              'SEGMENT_HELD',
-              `${held.length} segment(s) are held and cannot be removed (first: camera ${first.cameraId} at ${new Date(first.start).toISOString()}, hold ${first.holds.join(', ')}); nothing was removed`,
-              { details: { held } },
-            );
-          }
+          if (held.length > 0) throw segmentHeldError(held);
           return out;
         });
         await ctx.write(ops, 'record');

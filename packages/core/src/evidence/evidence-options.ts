@@ -47,28 +47,11 @@ export interface EvidenceServiceOptions {
   zip?: 'eager' | 'on-demand';
 }
 
-/** {@link EvidenceServiceOptions} with every default resolved once: what each step of the service is given (internal). */
-export interface EvidenceContext {
-  storage: StorageAdapter;
-  recorder: Pick<Recorder, 'exportClip'>;
-  keyStore: EvidenceKeyStore;
-  /** Absolute. */
-  evidenceRoot: string;
-  /** Absolute. */
-  recordingsRoot: string;
-  station: { id: string; name: string; ward: string };
-  softwareVersions: Record<string, string>;
-  clock: Clock;
-  logger: Logger;
-  /** Publishes an event; a failing listener is logged, never thrown into the export. */
-  emit: (event: StationEvent) => void;
-  audit: Audit;
-  incidents: Pick<IncidentService, 'linkEvidence'>;
-  clockOffsetOf: (cameraId: string) => number | undefined;
-  extractStill: EvidenceServiceOptions['extractStill'];
-  maxRangeMs: number;
-  zip: 'eager' | 'on-demand';
-}
+/**
+ * {@link EvidenceServiceOptions} with every default resolved once: what each step of the service is given
+ * (internal). The roots are absolute; `emit` logs a failing listener instead of throwing into the export.
+ */
+export type EvidenceContext = Required<Omit<EvidenceServiceOptions, 'extractStill'>> & Pick<EvidenceServiceOptions, 'extractStill'>;
 
 /** Resolves the defaults of {@link EvidenceServiceOptions}. */
 export function resolveEvidenceOptions(options: EvidenceServiceOptions): EvidenceContext {
@@ -96,7 +79,7 @@ export function resolveEvidenceOptions(options: EvidenceServiceOptions): Evidenc
     audit,
     incidents: options.incidents ?? createIncidentService({ storage: options.storage, clock, emit, audit }),
     clockOffsetOf: options.clockOffsetOf ?? (() => undefined),
-    extractStill: options.extractStill,
+    ...(options.extractStill ? { extractStill: options.extractStill } : {}),
     maxRangeMs: options.maxRangeMs ?? 86_400_000,
     zip: options.zip ?? 'on-demand',
   };

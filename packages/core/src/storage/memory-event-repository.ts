@@ -1,9 +1,9 @@
 import type { EventQuery, EventRepository } from '../contracts/storage-adapter.js';
 import { WardwatchError } from '../errors/wardwatch-error.js';
 import { StationEventEnvelopeSchema, type StoredEvent } from '../model/station-event.js';
-import { checkLimit, checkOptionalString, checkOptionalTime } from './check-query-options.js';
+import { checkEventQuery } from './check-event-query.js';
 import { checkStorageRecord } from './check-storage-record.js';
-import { eventIdBound, formatEventId, parseEventId } from './event-id.js';
+import { eventIdBound, formatEventId } from './event-id.js';
 import type { MemoryContext } from './memory-context.js';
 import { lowerBound, upperBound } from './sorted-search.js';
 
@@ -50,13 +50,7 @@ export function createMemoryEventRepository(context: MemoryContext): EventReposi
     },
     async query(query: EventQuery = {}) {
       assertOpen();
-      const limit = checkLimit(query.limit, 100);
-      const from = checkOptionalTime(query.from, 'from');
-      const to = checkOptionalTime(query.to, 'to');
-      const cameraId = checkOptionalString(query.cameraId, 'cameraId');
-      if (query.after !== undefined) parseEventId(query.after);
-      if (query.types !== undefined && !Array.isArray(query.types)) throw new WardwatchError('INVALID_ARGUMENT', 'types must be an array of event types');
-      const types = query.types === undefined ? undefined : new Set<string>(query.types);
+      const { limit, from, to, cameraId, types } = checkEventQuery(query);
       const list = cameraId === undefined ? allEvents : (eventsByCamera.get(cameraId) ?? []);
       const lo = from === undefined ? 0 : lowerBound(list, eventIdBound(from), byId);
       const hi = to === undefined ? list.length : lowerBound(list, eventIdBound(to), byId);

@@ -7,6 +7,7 @@ import { checkStorageRecord } from './check-storage-record.js';
 import { checkTimeRange, overlapsRange } from './check-time-range.js';
 import { DEFAULT_GAP_TOLERANCE_MS, findRecordingGaps } from './find-recording-gaps.js';
 import type { MemoryContext } from './memory-context.js';
+import { segmentHeldError, type HeldSegment } from './segment-held-error.js';
 import { lowerBound } from './sorted-search.js';
 import { sumBytesPerDay } from './sum-bytes-per-day.js';
 
@@ -110,7 +111,7 @@ export function createMemorySegmentRepository(context: MemoryContext, activeHold
     async remove(keys) {
       assertOpen();
       if (!Array.isArray(keys)) throw new WardwatchError('INVALID_ARGUMENT', 'remove expects an array of { cameraId, start }');
-      const held: Array<{ cameraId: string; start: number; holds: string[] }> = [];
+      const held: HeldSegment[] = [];
       for (const key of keys) {
         const list = segmentsByCamera.get(key.cameraId)?.list;
         if (!list) continue;
@@ -119,14 +120,7 @@ export function createMemorySegmentRepository(context: MemoryContext, activeHold
         const holds = activeHoldsOf(key.cameraId).filter((h) => overlapsRange(s.start, s.end, h));
         if (holds.length > 0) held.push({ cameraId: s.cameraId, start: s.start, holds: holds.map((h) => h.id) });
       }
-      if (held.length > 0) {
-        const first = held[0] as (typeof held)[number];
-        throw new WardwatchError(
-          'SEGMENT_HELD',
-          `${held.length} segment(s) are held and cannot be removed (first: camera ${first.cameraId} at ${new Date(first.start).toISOString()}, hold ${first.holds.join(', ')}); nothing was removed`,
-          { details: { held } },
-        );
-      }
+      if (held.length > 0) throw segmentHeldError(held);
       for (const key of keys) {
         const entry = segmentsByCamera.get(key.cameraId);
         if (!entry) continue;
