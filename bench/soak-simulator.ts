@@ -22,8 +22,11 @@ interface Command {
 
 const count = Number(process.argv[2] ?? '4');
 const ids = Array.from({ length: count }, (_, i) => `soak-${String(i).padStart(2, '0')}`);
+// Shared encoders: two ffmpeg encoders for the whole station instead of two per camera, so 32 cameras leave the
+// CPU to the station being measured (a camera given a picture fault gets private encoders).
 const sim = await startSimulator({
   host: '127.0.0.1',
+  sharedEncoder: true,
   cameras: ids.map((id) => ({
     id,
     username: 'admin',
