@@ -43,7 +43,8 @@ export interface ParsedPlate {
 export interface ParsePlateOptions {
   /**
    * `2`: the text is a two-row plate read without its line break (the motorbike layout is preferred);
-   * `1`: a one-row plate. Otherwise inferred from line breaks and separators.
+   * `1`: the text is one line (a one-row plate, or a motorbike plate written on one line; never the square layout).
+   * Otherwise inferred from line breaks and separators.
    */
   rows?: 1 | 2;
   /** The layout when the plate's shape tells it (a reader measuring the plate); only that layout is accepted. */

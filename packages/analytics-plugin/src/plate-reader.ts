@@ -105,7 +105,7 @@ interface Candidate {
   boxes: OrientedBox[];
 }
 
-/** Plate-like text that gave no plate: worth a magnified second look. */
+/** A place to look at again, magnified. */
 interface ZoomTarget {
   bounds: { x: number; y: number; width: number; height: number };
   /** How much to magnify: the target's height becomes about 110 px for a two-row block, 56 px for a line. */
