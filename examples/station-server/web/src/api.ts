@@ -1,3 +1,5 @@
+import type { ApiErrorBody } from '../../src/api/api-types.js';
+
 // The API's types come from the server's own module (`src/api/api-types.ts`), never copied here.
 
 /** An error answered by the station API. */
@@ -9,6 +11,12 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
+
+  /** The error of a failed answer: the API's `{ error }` body when it sent one, else the HTTP status text. */
+  static async of(response: Response): Promise<ApiError> {
+    const body = response.headers.get('content-type')?.includes('application/json') ? ((await response.json()) as Partial<ApiErrorBody>) : {};
+    return new ApiError(response.status, body.error?.code ?? 'INTERNAL', body.error?.message ?? response.statusText);
+  }
 }
 
 /** Calls the station API with the session cookie; throws {@link ApiError} on an error answer. */
@@ -19,15 +27,15 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     ...(init.body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body) }),
   });
   if (response.status === 204) return undefined as T;
-  const data = (await response.json().catch(() => ({}))) as { error?: { code: string; message: string } };
   if (!response.ok) {
     if (response.status === 401) window.dispatchEvent(new CustomEvent('ww-unauthenticated'));
-    throw new ApiError(response.status, data.error?.code ?? 'INTERNAL', data.error?.message ?? response.statusText);
+    throw await ApiError.of(response);
   }
-  return data as T;
+  return (await response.json()) as T;
 }
 
 export type {
+  ApiErrorBody,
   ApiUser,
   CameraView,
   EventItem,

@@ -29,8 +29,9 @@ export function attachLivePlayer(
         player.unload();
         player.detachMediaElement();
         player.destroy();
-      } catch {
-        // The player may already be torn down by its own error path.
+      } catch (error) {
+        // the player may already be torn down by its own error path; nothing is left to release then
+        console.debug('live player teardown', cameraId, error);
       }
       player = undefined;
     }
@@ -73,7 +74,8 @@ export function attachLivePlayer(
     });
     p.load();
     const played = p.play();
-    if (played && typeof (played as Promise<void>).catch === 'function') (played as Promise<void>).catch(() => undefined);
+    // a refused autoplay is retried by the error path; it is not an error of the stream
+    if (played && typeof (played as Promise<void>).catch === 'function') (played as Promise<void>).catch((error: unknown) => console.debug('live autoplay refused', cameraId, error));
     const onPlaying = (): void => {
       if (mine === generation) onState('playing');
     };

@@ -1,4 +1,4 @@
-import { api } from '../api.js';
+import { ApiError, api } from '../api.js';
 import { h, showError } from '../dom.js';
 import { formatTime, t } from '../i18n.js';
 import { attachLivePlayer } from '../live-player.js';
@@ -60,7 +60,7 @@ export function renderCameraPage(root: HTMLElement, params: string[]): () => voi
     snapMsg.textContent = '';
     fetch(`/api/cameras/${encodeURIComponent(id)}/snapshot`, { credentials: 'same-origin' })
       .then(async (r) => {
-        if (!r.ok) throw new Error(((await r.json()) as { error: { message: string } }).error.message);
+        if (!r.ok) throw await ApiError.of(r);
         const blob = await r.blob();
         if (snapImg.src) URL.revokeObjectURL(snapImg.src);
         snapImg.src = URL.createObjectURL(blob);
@@ -115,7 +115,8 @@ export function renderCameraPage(root: HTMLElement, params: string[]): () => voi
         nextSegment = answer.next?.start;
         playVideo.src = answer.url;
         playVideo.addEventListener('loadedmetadata', () => (playVideo.currentTime = answer.offsetMs / 1000), { once: true });
-        void playVideo.play().catch(() => undefined);
+        // a refused autoplay leaves the video paused with its controls: the user presses play
+        void playVideo.play().catch((error: unknown) => console.debug('playback did not start by itself', error));
       })
       .catch((error: unknown) => showError(playMsg, error));
   };

@@ -167,7 +167,7 @@ export function renderCamerasPage(root: HTMLElement): () => void {
   };
   draw();
   const off = onCamerasChanged(draw);
-  const timer = setInterval(() => void loadCameras().catch(() => undefined), 30_000);
+  const timer = setInterval(() => void loadCameras().catch((error: unknown) => showError(repairBox, error)), 30_000);
   return () => {
     off();
     clearInterval(timer);

@@ -21,7 +21,7 @@ export function renderExportsPage(root: HTMLElement): () => void {
         const reason = String(data.get('reason') ?? '').trim();
         const asEvidence = data.get('evidence') === 'on';
         if (asEvidence && !reason) {
-          showError(msg, new Error(t('reasonRequired')));
+          showError(msg, t('reasonRequired'));
           return;
         }
         const caseId = String(data.get('caseId') ?? '').trim();
