@@ -10,7 +10,7 @@ import { createConcurrencyGate } from '../auth/concurrency-gate.js';
 import { createLoginThrottle } from '../auth/login-throttle.js';
 import { can, type Permission } from '../auth/roles.js';
 import { SESSION_COOKIE } from '../auth/session-cookie.js';
-import { createSessionStore, type SessionStore } from '../auth/session-store.js';
+import { createSessionStore, type Session, type SessionStore } from '../auth/session-store.js';
 import type { PublicUser, UserStore } from '../auth/user-store.js';
 import type { ExportJobs } from '../exports/export-jobs.js';
 import { createLiveGrants } from '../live/create-live-grants.js';
@@ -146,13 +146,12 @@ export async function createStationServer(options: StationServerOptions): Promis
     return reply.code(status).type('application/json').send(body);
   });
 
-  const authenticate = (request: FastifyRequest): PublicUser => {
-    if (request.wwUser) return request.wwUser;
+  const sessionOf = (request: FastifyRequest): Session => {
     const session = sessions.get(request.cookies[SESSION_COOKIE]);
     if (!session) throw new WardwatchError('UNAUTHENTICATED', 'Log in first');
-    request.wwUser = session.user;
-    return session.user;
+    return session;
   };
+  const authenticate = (request: FastifyRequest): PublicUser => (request.wwUser ??= sessionOf(request).user);
   const evidence = options.evidence;
   const canSeeCamera: ServerContext['canSeeCamera'] = (user, spec) => user.role !== 'viewer' || (user.owner !== undefined && spec.owner === user.owner);
   const liveGrants = createLiveGrants({ station, sessions, canSeeCamera });
@@ -185,11 +184,7 @@ export async function createStationServer(options: StationServerOptions): Promis
     cameraHosts: options.denyCameraHosts
       ? createCameraHostPolicy(options.denyCameraHosts === true ? DEFAULT_DENIED_CAMERA_NETWORKS : options.denyCameraHosts)
       : undefined,
-    sessionOf(request) {
-      const session = sessions.get(request.cookies[SESSION_COOKIE]);
-      if (!session) throw new WardwatchError('UNAUTHENTICATED', 'Log in first');
-      return session;
-    },
+    sessionOf,
     requirePermission(permission: Permission) {
       return async (request) => {
         const user = authenticate(request);
