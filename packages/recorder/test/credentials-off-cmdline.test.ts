@@ -1,6 +1,8 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createServer as createTlsServer } from 'node:tls';
 import type { Subscription } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger, type RecorderSignal } from '@wardwatch/core';
@@ -130,6 +132,33 @@ describe('secrets on ffmpeg command lines (issue 24 #4)', () => {
   it('wrong credentials through the proxy are still reported as auth-failed', async () => {
     const { signals } = await recordWith(ffmpegBuilds()[0]!, 'cam-wrong', 'not-the-password', (s) => s.some((x) => x.type === 'disconnected'));
     expect(signals.find((x) => x.type === 'disconnected')).toMatchObject({ cause: 'auth-failed' });
+  }, 60_000);
+
+  it('speaks TLS to an rtsps: camera (self-signed, as ffmpeg would accept it) while ffmpeg talks plain RTSP to the proxy', async () => {
+    // an rtsps: front for the simulator camera: TLS on the outside, the camera's RTSP inside
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=camera'], { stdio: 'ignore' });
+    const inner = new URL(sim.camera('cam-digest').rtspUrl.main);
+    const front = createTlsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (tls) => {
+      const plain = connect(Number(inner.port), inner.hostname);
+      tls.pipe(plain).pipe(tls);
+      tls.on('error', () => plain.destroy());
+      plain.on('error', () => tls.destroy());
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => front.close(() => resolve())));
+    const tlsUrl = `rtsps://viewer:${PASSWORD}@127.0.0.1:${(front.address() as AddressInfo).port}${inner.pathname}`;
+    const recorder = createRecorder({ root: dir, segmentSeconds: 1, ffmpegPath: ffmpegBuilds()[0]! });
+    await recorder.start(makeContext());
+    cleanups.push(() => recorder.stop());
+    const signals: RecorderSignal[] = [];
+    const sub = recorder.record(makeSpec('cam-tls'), makeSession(tlsUrl)).subscribe((s) => signals.push(s));
+    cleanups.push(() => sub.unsubscribe());
+    await waitFor(() => signals.some((s) => s.type === 'segment'), 30_000, 'a segment over rtsps');
+    const line = cmdline(recorder.pids()[0]!);
+    expect(line).toMatch(/-i rtsp:\/\/127\.0\.0\.1:\d+\//);
+    expect(line).not.toContain(PASSWORD);
   }, 60_000);
 
   it('an unreachable camera behind the proxy is connection-refused, and the proxy only connects to its target', async () => {
