@@ -142,6 +142,9 @@ describe('11. cross-site request forgery', () => {
     expect(form.status).toBe(415);
     const bare = await fetch(new URL('/api/auth/logout', h.url), { method: 'POST', headers: { cookie: inv.cookie } });
     expect(bare.status).toBe(415);
+    // the hold route takes a (JSON) body like every other POST: a stray field is refused
+    const extra = await inv.post('/api/holds/incident/inc-1', { cameraId: 'cam-a' });
+    expect(extra.status).toBe(400);
     expect((await inv.get('/api/auth/me')).status).toBe(200);
     expect((await admin.get('/api/users')).json.items.map((u: { username: string }) => u.username)).not.toContain('mallory');
     // the dashboard's own requests pass

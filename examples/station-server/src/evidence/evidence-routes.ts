@@ -165,7 +165,12 @@ export const evidenceRoutes: StationServerPlugin<EvidenceRouteContext> = async (
   app.post<{ Params: { id: string } }>(
     '/holds/incident/:id',
     {
-      schema: { tags: ['holds'], summary: "Holds every camera/time range of an incident not yet held for it (audited).", params: idParams },
+      schema: {
+        tags: ['holds'],
+        summary: 'Holds every camera/time range of an incident not yet held for it (audited). The body is `{}` (every POST is JSON).',
+        params: idParams,
+        body: { type: 'object', additionalProperties: false, properties: {} },
+      },
       ...guard('holds.manage'),
     },
     async (request, reply) => reply.code(201).send({ items: await service().holdIncident(request.params.id, ctx.actorOf(request)) }),

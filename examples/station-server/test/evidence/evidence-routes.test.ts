@@ -196,7 +196,7 @@ describe('evidence routes with evidence export jobs', () => {
       id: 'inc-1', title: 'Va chạm', description: '', category: 'traffic-accident', status: 'open', station: 'CA-BT', occurredAt: T,
       ranges: [{ cameraId: 'cam-a', from: T, to: T + 10_000 }], evidenceIds: [], createdBy: 'o', createdAt: T, updatedAt: T, history: [],
     });
-    const incidentHolds = await app.inject({ method: 'POST', url: '/holds/incident/inc-1', headers: { 'x-user': 'officer.lan' } });
+    const incidentHolds = await app.inject({ method: 'POST', url: '/holds/incident/inc-1', headers: { 'x-user': 'officer.lan' }, payload: {} });
     expect(incidentHolds.statusCode).toBe(201);
     expect(incidentHolds.json().items).toMatchObject([{ cameraId: 'cam-a', owner: { kind: 'incident', id: 'inc-1' }, createdBy: 'officer.lan' }]);
   });
