@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
-import type { Subscription } from 'rxjs';
+import { firstValueFrom, type Subscription } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger, type RecorderSignal } from '@wardwatch/core';
 import { startSimulator, type Simulator } from '@wardwatch/simulator';
@@ -72,6 +72,29 @@ describe('secrets on ffmpeg command lines (issue 24 #4)', () => {
       }
     }
   }, 180_000);
+
+  it('snapshots and analysis frames of a camera with credentials go through the proxy too', async () => {
+    const { recorder } = await recordWith(ffmpegBuilds()[0]!, 'cam-digest', PASSWORD, (s) => s.some((x) => x.type === 'connected'));
+    const recordingPids = new Set(recorder.pids());
+    const seen: string[] = [];
+    // every new ffmpeg (the frame decoder, the snapshot's) is looked at while it runs
+    const watch = setInterval(() => {
+      for (const pid of recorder.pids()) if (!recordingPids.has(pid)) seen.push(cmdline(pid));
+    }, 20);
+    try {
+      const frame = await firstValueFrom(recorder.frames('cam-digest', { width: 64, height: 36, fps: 2 }));
+      expect(frame.data.length).toBe(64 * 36);
+      const jpeg = await recorder.snapshot('cam-digest');
+      expect([jpeg[0], jpeg[1]]).toEqual([0xff, 0xd8]);
+    } finally {
+      clearInterval(watch);
+    }
+    expect(seen.length).toBeGreaterThanOrEqual(1);
+    for (const line of seen) {
+      expect(line).not.toContain(PASSWORD);
+      expect(line).toMatch(/-i rtsp:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}\//);
+    }
+  }, 60_000);
 
   it('records over RTP/UDP through the proxy too (only the RTSP control connection goes through it), with every build', async () => {
     for (const ffmpegPath of ffmpegBuilds()) {
