@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StorageAdapter } from '@wardwatch/core';
+import type { SightingInput, StorageAdapter, WatchlistEntry } from '@wardwatch/core';
 import { storageFixtures } from '@wardwatch/core/testing';
 import { Level } from 'level';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
@@ -71,6 +71,19 @@ async function syncOf(write: () => Promise<unknown>): Promise<Array<{ sync: bool
   return writes.slice(before).map(({ sync, keys }) => ({ sync, keys }));
 }
 
+const watchlistEntry: WatchlistEntry = {
+  id: 'wl-1',
+  kind: 'plate',
+  plate: '29A-123.45',
+  label: 'Honda Vision đỏ',
+  reason: 'stolen',
+  createdAt: T0,
+  createdBy: 'officer-1',
+  updatedAt: T0,
+  updatedBy: 'officer-1',
+};
+const plateRead: SightingInput = { kind: 'plate', at: T0, cameraId: 'cam-a', plate: '29A-123.45', raw: '29A12345', confidence: 0.9 };
+
 /** Every write the repositories make, one at a time, each awaited on its own so no two share a batch. */
 function everyWrite(storage: StorageAdapter): Record<string, () => Promise<unknown>> {
   return {
@@ -83,13 +96,16 @@ function everyWrite(storage: StorageAdapter): Record<string, () => Promise<unkno
     incident: () => storage.incidents.put(makeIncident('inc-1')),
     camera: () => storage.cameras.put(makeCamera('cam-a') as never),
     'camera removal': () => storage.cameras.delete('cam-a'),
+    'watchlist entry': () => storage.watchlist.put(watchlistEntry),
+    'watchlist removal': () => storage.watchlist.delete(watchlistEntry.id),
     event: () => storage.events.append(makeMotion('cam-a', T0)),
     events: () => storage.events.appendMany([makeMotion('cam-a', T0 + 1), makeMotion('cam-b', T0 + 2)]),
+    sighting: () => storage.sightings.add(plateRead),
   };
 }
 
 describe('durability of acknowledged writes', () => {
-  it("by default ('records') fsyncs segments, their removal, evidence, holds, audit, incidents and cameras, but not events", async () => {
+  it("by default ('records') fsyncs segments, their removal, evidence, holds, audit, incidents, cameras and the watchlist, but not events or sightings", async () => {
     const storage = await open();
     const observed: Record<string, boolean[]> = {};
     for (const [name, write] of Object.entries(everyWrite(storage))) observed[name] = (await syncOf(write)).map((w) => w.sync);
@@ -103,8 +119,11 @@ describe('durability of acknowledged writes', () => {
       incident: [true],
       camera: [true],
       'camera removal': [true],
+      'watchlist entry': [true],
+      'watchlist removal': [true],
       event: [false],
       events: [false],
+      sighting: [false],
     });
   });
 
