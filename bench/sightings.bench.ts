@@ -7,17 +7,19 @@
  *   (`events.appendMany`) in the same run;
  * - exact plate over the whole 30 days (one range scan of the plate index) and over one week: p50/p99;
  * - partial plates from a witness: `29A-1??.45` (known start: skip-scan of the plate index) and `*123.45` (known end:
- *   skip-scan of the reversed index), p50/p99; baseline: a pattern with no known end (`*123.*`), which visits every
+ *   the reversed set of distinct plates), p50/p99; baseline: a pattern with no known end (`*123.*`), which visits every
  *   distinct plate;
  * - disk bytes per sighting.
+ * The queries run after LevelDB's background compaction of the ingest has finished (as in `storage.bench.ts`).
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SightingInput, SightingQuery, StationEvent, StorageAdapter } from '@wardwatch/core';
 import { createLevelStorage } from '@wardwatch/storage-level';
 import type { BenchFigure } from './bench-types.js';
+import { dirBytes, percentile, rng, settle } from './storage.bench.js';
 
 const N = Number(process.env.BENCH_SIGHTINGS ?? 10_000_000);
 const CAMERAS = 80;
@@ -31,15 +33,6 @@ const QUERIES = 500;
 const EVENTS = 200_000;
 const PROVINCES = ['29', '30', '31', '33', '34', '36', '37', '43', '47', '49', '50', '51', '59', '61', '62', '65', '72', '75', '77', '92'];
 const SERIES = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'K', 'L'];
-
-/** Deterministic pseudo-random numbers in [0, 1). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 const random = rng(27);
 /** The fleet: 1-row car plates (`29A-123.45`) and 2-row motorbike plates (`29B1-123.45`). */
@@ -73,18 +66,7 @@ function batchOf(from: number, count: number): SightingInput[] {
   return out;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] as number;
-}
 
-async function dirBytes(dir: string): Promise<number> {
-  let total = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    total += entry.isDirectory() ? await dirBytes(path) : (await stat(path)).size;
-  }
-  return total;
-}
 
 /**
  * Writes `total` records in batches made by `make(from, count)` (not timed) and written by `write`, `IN_FLIGHT` at a
@@ -135,6 +117,8 @@ export default async function sightingsBench(): Promise<BenchFigure[]> {
       );
       const rate = await ingest(N, batchOf, (batch) => storage.sightings.addMany(batch));
       await storage.flush();
+      // LevelDB's background compaction of what was just written is charged to the ingest, not to the queries.
+      await settle();
       figures.push({ name: `storage-level: sighting ingest (${size})`, value: Math.round(rate), unit: 'sightings/s', baseline: Math.round(eventRate), baselineName: 'event appendMany, same batches', target: '>= 50000 sightings/s', met: rate >= 50_000 });
 
       const pick = rng(99);

@@ -52,12 +52,12 @@ function hourOfSegments(hour: number): Segment[] {
   return out;
 }
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] as number;
 }
 
 /** Deterministic pseudo-random numbers in [0, 1). */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
@@ -65,7 +65,7 @@ function rng(seed: number): () => number {
   };
 }
 
-async function dirBytes(dir: string): Promise<number> {
+export async function dirBytes(dir: string): Promise<number> {
   let total = 0;
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
@@ -79,7 +79,7 @@ async function dirBytes(dir: string): Promise<number> {
  * what was just ingested has finished, and returns the CPU time used meanwhile in microseconds. The
  * memory adapter has nothing in the background, so it returns at once with (almost) zero.
  */
-async function settle(): Promise<number> {
+export async function settle(): Promise<number> {
   const start = process.cpuUsage();
   for (let i = 0; i < 120; i++) {
     const window = process.cpuUsage();

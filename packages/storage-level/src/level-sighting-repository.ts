@@ -8,12 +8,17 @@ import {
   SightingInputSchema,
   WardwatchError,
   type CheckedSightingQuery,
+  type PlatePattern,
   type Sighting,
   type SightingRepository,
 } from '@wardwatch/core';
+import type { AbstractIterator } from 'abstract-level';
 import type { LevelContext } from './level-context.js';
-import type { Sublevel } from './level-database.js';
+import type { Sublevel, Sublevels } from './level-database.js';
 import type { WriteOp } from './write-queue.js';
+
+/** An iterator over a string-keyed, string-valued sublevel. */
+type LevelIterator = AbstractIterator<Sublevel, string, string>;
 
 /** Index keys are `value!sightingId`; `value"` sorts after every key of `value` and before any longer value. */
 const AFTER_VALUE = '"';
@@ -45,55 +50,79 @@ async function* idsOf(index: Sublevel, value: string, q: CheckedSightingQuery, c
 }
 
 /**
- * A partial plate by skip-scan over a plate index: the iterator visits each distinct plate under `prefix` once; a
- * plate that does not match is skipped with one seek past its entries, a matching one is read inside the query's
- * time bounds for at most `limit + 1` ids (the most a page can take from it). Cost grows with the distinct plates
- * under the prefix, not with the number of sightings.
+ * Reads the ids of one plate inside the query's bounds and cameras into `found`, at most `limit + 1` (the most a page
+ * can take from one plate), seeking `iterator` (over the plate index) to the plate's first key.
  */
-async function idsOfPattern(index: Sublevel, prefix: string, matches: (indexed: string) => boolean, q: CheckedSightingQuery): Promise<string[]> {
+async function readPlate(iterator: LevelIterator, plate: string, q: CheckedSightingQuery, found: string[]): Promise<void> {
+  const { key, exclusive } = firstKey(plate, q);
+  const high = `${plate}!${q.high}`;
+  iterator.seek(key);
+  let taken = 0;
+  while (taken <= q.limit) {
+    const entry = await iterator.next();
+    if (entry === undefined) return;
+    const [k, cameraId] = entry;
+    if (k >= high || !k.startsWith(`${plate}!`)) return;
+    if ((exclusive && k === key) || (q.cameras !== undefined && !q.cameras.has(cameraId))) continue;
+    found.push(k.slice(plate.length + 1));
+    taken++;
+  }
+}
+
+/**
+ * The ids of a partial plate whose known start is the longer end: a skip-scan of the plate index under that start.
+ * Each distinct plate under the prefix is visited once (one seek past it); a matching one is read inside the time
+ * bounds. Cost grows with the distinct plates under the prefix, not with the number of sightings.
+ */
+async function idsByPrefix(index: Sublevel, plate: PlatePattern, q: CheckedSightingQuery): Promise<string[]> {
   const found: string[] = [];
-  const iterator = index.iterator({ gte: prefix, lt: `${prefix}\uffff` });
+  const iterator = index.iterator({ gte: plate.prefix, lt: `${plate.prefix}\uffff` });
   try {
     let entry = await iterator.next();
-    // Bounded: every pass moves the iterator past at least one key.
+    // Bounded: every pass seeks past the plate just seen.
     while (entry !== undefined) {
-      const plate = entry[0].slice(0, entry[0].indexOf('!'));
-      if (!matches(plate)) {
-        iterator.seek(plate + AFTER_VALUE);
-        entry = await iterator.next();
-        continue;
-      }
-      const { key, exclusive } = firstKey(plate, q);
-      iterator.seek(key);
-      const high = `${plate}!${q.high}`;
-      let taken = 0;
-      for (;;) {
-        entry = await iterator.next();
-        if (entry === undefined) break;
-        const [k, cameraId] = entry;
-        if (!k.startsWith(plate) || k.charAt(plate.length) !== '!') break;
-        if (k >= high || taken > q.limit) {
-          iterator.seek(plate + AFTER_VALUE);
-          entry = await iterator.next();
-          break;
-        }
-        if ((exclusive && k === key) || (q.cameras !== undefined && !q.cameras.has(cameraId))) continue;
-        found.push(k.slice(plate.length + 1));
-        taken++;
-      }
+      const compact = entry[0].slice(0, entry[0].indexOf('!'));
+      if (plate.test(compact)) await readPlate(iterator, compact, q, found);
+      iterator.seek(compact + AFTER_VALUE);
+      entry = await iterator.next();
     }
   } finally {
     await iterator.close();
   }
-  return found.sort().slice(0, q.limit + 1);
+  return found;
 }
 
 /**
- * Sightings on LevelDB. Records live under their time-ordered id in `sightings`; three indexes hold
- * `value!id → cameraId`: `sighting-plates` (compact plate), `sighting-plates-reversed` (the compact plate reversed,
- * for patterns whose known part is at the end) and `sighting-entries` (watchlist entry). An exact plate over any
- * period is one range scan; a partial plate is a skip-scan of the index whose known end is longer; everything else
- * scans the time-ordered records. Written in one batch with the id counter in `meta`, at event durability (the log
+ * The ids of a partial plate whose known end is the longer end: the distinct plates ending so come from the reversed
+ * plate set (one key per distinct plate), then each matching plate is read from the plate index.
+ */
+async function idsBySuffix(sub: Sublevels, plate: PlatePattern, q: CheckedSightingQuery): Promise<string[]> {
+  const reversed = reversePlate(plate.suffix);
+  const plates: string[] = [];
+  for await (const key of sub.sightingPlatesReversed.keys({ gte: reversed, lt: `${reversed}\uffff` })) {
+    const compact = reversePlate(key);
+    if (plate.test(compact)) plates.push(compact);
+  }
+  const found: string[] = [];
+  const iterator = sub.sightingPlates.iterator();
+  try {
+    for (const compact of plates) await readPlate(iterator, compact, q, found);
+  } finally {
+    await iterator.close();
+  }
+  return found;
+}
+
+/** How many plates the writer remembers having put into the reversed plate set (beyond that a plate is put again, harmlessly). */
+const SEEN_PLATES = 500_000;
+
+/**
+ * Sightings on LevelDB. Records live under their time-ordered id in `sightings`; two indexes hold
+ * `value!id → cameraId`: `sighting-plates` (compact plate) and `sighting-entries` (watchlist entry), and
+ * `sighting-plates-reversed` holds one key per distinct plate, reversed, for patterns whose known part is at the end.
+ * An exact plate over any period is one range scan; a partial plate is a skip-scan of the plate index under its known
+ * start, or a scan of the reversed set under its known end, whichever is longer; everything else scans the
+ * time-ordered records. Written in one batch with the id counter in `meta`, at event durability (the log
  * survives a process kill; `sync: true` makes it survive a power loss too).
  */
 export async function createLevelSightingRepository(ctx: LevelContext): Promise<SightingRepository> {
@@ -103,6 +132,8 @@ export async function createLevelSightingRepository(ctx: LevelContext): Promise<
     throw new WardwatchError('STORAGE_CORRUPT', `The sighting counter of the database at ${ctx.location} is unreadable: ${String(storedSeq)}`, { details: { path: ctx.location } });
   }
   const { sub } = ctx;
+  /** Plates known to be in the reversed plate set (insertion-ordered, oldest forgotten first). */
+  const seen = new Set<string>();
 
   /** Fetches the records of `ids` and keeps those passing every filter, up to `limit + 1` in `items`. */
   const collect = async (ids: readonly string[], q: CheckedSightingQuery, items: Sighting[]): Promise<boolean> => {
@@ -147,6 +178,7 @@ export async function createLevelSightingRepository(ctx: LevelContext): Promise<
       const checked = inputs.map((input) => checkStorageRecord(SightingInputSchema, input, 'sighting', ctx.maxRecordBytes));
       const ops: WriteOp[] = [];
       const stored: Sighting[] = [];
+      const newPlates = new Set<string>();
       for (const { value, json } of checked) {
         const id = formatEventId(value.at, ++seq);
         stored.push({ ...value, id });
@@ -154,12 +186,20 @@ export async function createLevelSightingRepository(ctx: LevelContext): Promise<
         if (value.plate !== undefined) {
           const compact = compactPlate(value.plate);
           ops.push({ type: 'put', sublevel: sub.sightingPlates, key: `${compact}!${id}`, value: value.cameraId });
-          ops.push({ type: 'put', sublevel: sub.sightingPlatesReversed, key: `${reversePlate(compact)}!${id}`, value: value.cameraId });
+          if (!seen.has(compact) && !newPlates.has(compact)) {
+            newPlates.add(compact);
+            ops.push({ type: 'put', sublevel: sub.sightingPlatesReversed, key: reversePlate(compact), value: '' });
+          }
         }
         if (value.entryId !== undefined) ops.push({ type: 'put', sublevel: sub.sightingEntries, key: `${value.entryId}!${id}`, value: value.cameraId });
       }
       if (ops.length > 0) ops.push({ type: 'put', sublevel: sub.meta, key: 'sighting-seq', value: String(seq) });
       await ctx.write(ops, 'event');
+      // Remembered only once written: a failed batch puts its plates again next time.
+      for (const compact of newPlates) {
+        seen.add(compact);
+        if (seen.size > SEEN_PLATES) seen.delete(seen.values().next().value as string);
+      }
       return stored;
     },
     get(id) {
@@ -178,11 +218,8 @@ export async function createLevelSightingRepository(ctx: LevelContext): Promise<
           for await (const ids of idsOf(index, value, q, Math.min(1000, q.limit + 1))) if (!(await collect(ids, q, items))) break;
         } else if (plate !== undefined) {
           if (q.kind !== 'face') {
-            const forward = plate.prefix.length >= plate.suffix.length;
-            const ids = forward
-              ? await idsOfPattern(sub.sightingPlates, plate.prefix, (p) => plate.test(p), q)
-              : await idsOfPattern(sub.sightingPlatesReversed, reversePlate(plate.suffix), (p) => plate.test(reversePlate(p)), q);
-            await collect(ids, q, items);
+            const ids = plate.prefix.length >= plate.suffix.length ? await idsByPrefix(sub.sightingPlates, plate, q) : await idsBySuffix(sub, plate, q);
+            await collect(ids.sort().slice(0, q.limit + 1), q, items);
           }
         } else {
           await scanRecords(q, items);
