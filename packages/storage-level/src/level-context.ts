@@ -1,4 +1,4 @@
-import { toWardwatchError, WardwatchError } from '@wardwatch/core';
+import { createSerialQueue, toWardwatchError, WardwatchError } from '@wardwatch/core';
 import type { LevelDb, Sublevels } from './level-database.js';
 import { levelCorruptionError } from './level-storage-problem.js';
 import type { WriteOp, WriteQueue } from './write-queue.js';
@@ -45,7 +45,7 @@ export function createLevelContext(
   location: string,
   isClosed: () => boolean,
 ): LevelContext {
-  let holdLock: Promise<unknown> = Promise.resolve();
+  const holdLock = createSerialQueue();
   const closedError = (): WardwatchError => new WardwatchError('STORAGE_CLOSED', `The storage at ${location} was used after close()`, { details: { path: location } });
   return {
     db,
@@ -71,9 +71,7 @@ export function createLevelContext(
       return queue.enqueue(ops, durability === 'record');
     },
     withHoldLock(fn) {
-      const run = holdLock.then(fn);
-      holdLock = run.catch(() => undefined);
-      return run;
+      return holdLock.run(fn);
     },
   };
 }

@@ -2,6 +2,7 @@ import {
   checkLimit,
   checkOptionalString,
   checkStorageRecord,
+  createSerialQueue,
   IncidentSchema,
   type Incident,
   type IncidentQuery,
@@ -49,7 +50,8 @@ function matches(incident: Incident, query: IncidentQuery): boolean {
 export function createLevelIncidentRepository(ctx: LevelContext): IncidentRepository {
   /** The latest enqueued, not yet acknowledged version of each incident. */
   const pending = new Map<string, Incident>();
-  let lock: Promise<unknown> = Promise.resolve();
+  // puts are prepared one at a time (each reads the index entries the one before it wrote)
+  const lock = createSerialQueue();
 
   const readIncident = async (id: string): Promise<Incident | undefined> => {
     const json = await ctx.sub.incidents.get(id);
@@ -70,9 +72,7 @@ export function createLevelIncidentRepository(ctx: LevelContext): IncidentReposi
         pending.set(value.id, value);
         return { written: ctx.write(ops, 'record') };
       };
-      const queued = lock.then(enqueue);
-      lock = queued.catch(() => undefined);
-      const { written } = await queued;
+      const { written } = await lock.run(enqueue);
       try {
         await written;
       } finally {
