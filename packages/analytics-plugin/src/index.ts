@@ -58,6 +58,8 @@ export type { LatLon } from './bearing.js';
 // faces
 export { FACE_MODELS, createFaceEngine } from './face-engine.js';
 export type { DetectedFace, FaceEngine, FaceEngineOptions } from './face-engine.js';
+export { faceEmbeddingsFromPhoto } from './face-embeddings-from-photo.js';
+export type { FaceEmbeddingsFromPhotoOptions } from './face-embeddings-from-photo.js';
 export { createFaceWatchlist, faceSimilarity } from './face-watchlist.js';
 export type { EnrolInput, FaceWatchlist, FaceWatchlistOptions, FaceWatchlistSourceEntry, WatchlistEntry, WatchlistMatch } from './face-watchlist.js';
 export { createFaceAnalyzer } from './face-analyzer.js';

@@ -1,7 +1,10 @@
 import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStorage, createStation } from '@wardwatch/core';
-import { createFaceWatchlist } from '@wardwatch/analytics-plugin';
+import { createFaceEngine, createFaceWatchlist, faceEmbeddingsFromPhoto } from '@wardwatch/analytics-plugin';
+import { renderPng } from './ffmpeg.js';
+import { facePng } from './faces.js';
+import { carPlateGraph } from './plates.js';
 
 describe('face watchlist fed by the station’s persisted watchlist', () => {
   it('matches persisted entries, follows their changes and expiry, and keeps its own enrolled ones', async () => {
@@ -21,6 +24,28 @@ describe('face watchlist fed by the station’s persisted watchlist', () => {
     clock.schedule(() => undefined, 60_000);
     clock.flush();
     expect(watchlist.match(probe, 'cam-a')).toBeUndefined();
+    await station.stop();
+  });
+});
+
+describe('enrolling a persisted face entry from an uploaded photo', () => {
+  it('gives the largest face’s descriptor, which then matches another photo of the person; bad photos get coded errors', async () => {
+    const engine = await createFaceEngine();
+    const station = createStation({ storage: createMemoryStorage() });
+    await station.start();
+    const embeddings = await faceEmbeddingsFromPhoto(engine, await facePng('personA'));
+    expect(embeddings).toHaveLength(1);
+    expect(embeddings[0]).toHaveLength(1024);
+    await station.watchlists.add({ id: 'wl-a', kind: 'face', label: 'A', reason: 'truy nã', embeddings }, 'officer-lan');
+    const watchlist = createFaceWatchlist({ entries: () => station.watchlists.faces() });
+    const [other] = await engine.detect(await facePng('personAOther'));
+    const [stranger] = await engine.detect(await facePng('personB'));
+    expect(watchlist.match(other!.embedding)?.entryId).toBe('wl-a');
+    expect(watchlist.match(stranger!.embedding)).toBeUndefined();
+    const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (error: { code?: string }) => error.code);
+    expect(await codeOf(faceEmbeddingsFromPhoto(engine, await facePng('personA'), { maxBytes: 100 }))).toBe('PAYLOAD_TOO_LARGE');
+    expect(await codeOf(faceEmbeddingsFromPhoto(engine, new TextEncoder().encode('GIF89a not a photo')))).toBe('IMAGE_DECODE_FAILED');
+    expect(await codeOf(faceEmbeddingsFromPhoto(engine, await renderPng(carPlateGraph('30A-123.45'))))).toBe('INVALID_ARGUMENT');
     await station.stop();
   });
 });
