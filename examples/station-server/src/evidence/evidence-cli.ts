@@ -1,5 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { lastValueFrom, tap } from 'rxjs';
@@ -7,6 +7,8 @@ import { WardwatchError, toWardwatchError, verifyEvidencePackage, type EvidenceE
 import { openEvidenceData, readStationIdentity, stationDataPaths, type EvidenceData, type OpenEvidenceDataOptions } from './open-evidence-data.js';
 import { parseCliTime } from './parse-cli-time.js';
 import { createProgressBar } from './progress-bar.js';
+import { renderEvidenceRecordPdf } from './evidence-record-pdf.js';
+import { STATION_TIME_ZONE } from './format-station-time.js';
 
 /** Exit codes of `wardwatch-evidence`, stable for scripts. */
 export const EVIDENCE_CLI_EXIT = {
@@ -32,6 +34,8 @@ export interface EvidenceCliIo {
   open?: (options: OpenEvidenceDataOptions) => Promise<EvidenceData>;
   /** ffmpeg binary for exports. */
   ffmpegPath?: string;
+  /** The clock of `record` (when the record is printed). @default Date.now */
+  now?: () => number;
 }
 
 /** Help text of `wardwatch-evidence`. */
@@ -46,6 +50,10 @@ export const EVIDENCE_CLI_USAGE = `wardwatch-evidence — evidence export (tríc
       Exports, newest first; each shows whether its .zip is written yet.
   verify PACKAGE [--public-key FILE] [--json]
       Check every hash and the Ed25519 signature of a package folder or .zip.
+  record PACKAGE --out FILE.pdf [--public-key FILE] [--time-zone ZONE]
+      Verify the package, then write its written record (biên bản trích xuất) as PDF: station, officer, reason,
+      case, cameras and addresses, ranges in station time (ZONE, default ${STATION_TIME_ZONE}) and UTC, every
+      SHA-256, the key fingerprint as text and QR code, how to verify. A package that fails is refused (exit 1).
   audit-verify DATA_DIR [--json]
       Re-hash the station's audit chain.
   public-key --data DIR                 Print the station public key (PEM) for verifiers.
@@ -83,6 +91,8 @@ const CLI_OPTIONS = {
   incident: { type: 'string' },
   operator: { type: 'string' },
   'public-key': { type: 'string' },
+  out: { type: 'string' },
+  'time-zone': { type: 'string' },
   id: { type: 'string' },
   still: { type: 'string', multiple: true },
   json: { type: 'boolean', default: false },
@@ -103,19 +113,22 @@ interface CommandContext {
   openData: (dataDir: string) => Promise<EvidenceData>;
 }
 
+/** The PEM text of `--public-key FILE`, when given. */
+async function publicKeyOption(values: ParsedValues): Promise<string | undefined> {
+  if (typeof values['public-key'] !== 'string') return undefined;
+  try {
+    return await readFile(values['public-key'], 'utf8');
+  } catch (error) {
+    throw new WardwatchError('EVIDENCE_KEY_ERROR', `Cannot read the public key ${values['public-key']}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 /** Checks every hash and the signature of a package folder or `.zip`. */
 async function verifyCommand(ctx: CommandContext): Promise<number> {
   const { values, positionals, json, out, io } = ctx;
   const path = positionals[0];
   if (!path) throw new UsageError('verify needs a package folder or .zip');
-  let publicKey: string | undefined;
-  if (typeof values['public-key'] === 'string') {
-    try {
-      publicKey = await readFile(values['public-key'], 'utf8');
-    } catch (error) {
-      throw new WardwatchError('EVIDENCE_KEY_ERROR', `Cannot read the public key ${values['public-key']}: ${(error as Error).message}`, { cause: error });
-    }
-  }
+  const publicKey = await publicKeyOption(values);
   const result = await verifyEvidencePackage(path, { ...(publicKey === undefined ? {} : { publicKey }), ...(io.signal ? { signal: io.signal } : {}) });
   if (json) out(`${JSON.stringify({ ok: result.ok, verdict: result.verdict, kind: result.kind, signature: result.signature, problems: result.problems, files: result.files, evidenceId: result.manifest?.id }, null, 2)}\n`);
   else {
@@ -129,6 +142,29 @@ async function verifyCommand(ctx: CommandContext): Promise<number> {
     out(`${result.verdict}\n`);
   }
   return result.ok ? EVIDENCE_CLI_EXIT.ok : EVIDENCE_CLI_EXIT.failed;
+}
+
+/** Verifies a package, then writes its written record (biên bản) as PDF. */
+async function recordCommand(ctx: CommandContext): Promise<number> {
+  const { values, positionals, out, io } = ctx;
+  const path = positionals[0];
+  if (!path) throw new UsageError('record needs a package folder or .zip');
+  const target = need(values, 'out');
+  const publicKey = await publicKeyOption(values);
+  const result = await verifyEvidencePackage(path, { ...(publicKey === undefined ? {} : { publicKey }), ...(io.signal ? { signal: io.signal } : {}) });
+  if (!result.ok) {
+    for (const problem of result.problems) io.stderr.write(`  ! ${problem.message}\n`);
+    io.stderr.write(`${result.verdict}\nNo record written: the package does not verify.\n`);
+    return EVIDENCE_CLI_EXIT.failed;
+  }
+  const pdf = await renderEvidenceRecordPdf(result, {
+    printedAt: (io.now ?? Date.now)(),
+    packageName: basename(path),
+    ...(typeof values['time-zone'] === 'string' ? { timeZone: values['time-zone'] } : {}),
+  });
+  await writeFile(target, pdf);
+  out(`Record of ${result.manifest!.id} written to ${target} (${pdf.length} bytes); ${result.verdict}\n`);
+  return EVIDENCE_CLI_EXIT.ok;
 }
 
 /** Re-hashes the station's audit chain. */
@@ -244,6 +280,7 @@ async function holdCommand(ctx: CommandContext): Promise<number> {
 
 const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   verify: verifyCommand,
+  record: recordCommand,
   'audit-verify': auditVerifyCommand,
   export: exportCommand,
   list: listCommand,
