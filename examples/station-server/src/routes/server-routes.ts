@@ -1,3 +1,4 @@
+import { evidenceRecordRoutes } from '../evidence/evidence-record-routes.js';
 import { evidenceRoutes } from '../evidence/evidence-routes.js';
 import type { StationServerPlugin } from '../server/station-server-plugin.js';
 import { auditRoutes } from './audit-routes.js';
@@ -22,6 +23,7 @@ export const SERVER_ROUTES: readonly StationServerPlugin[] = [
   incidentRoutes,
   exportRoutes,
   evidenceRoutes,
+  evidenceRecordRoutes,
   reportRoutes,
   userRoutes,
   auditRoutes,
