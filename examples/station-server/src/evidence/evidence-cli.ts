@@ -4,11 +4,11 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { lastValueFrom, tap } from 'rxjs';
 import { WardwatchError, toWardwatchError, verifyEvidencePackage, type EvidenceExportEvent } from '@wardwatch/core';
+import { renderEvidenceRecordPdf } from './evidence-record-pdf.js';
+import { STATION_TIME_ZONE } from './format-station-time.js';
 import { openEvidenceData, readStationIdentity, stationDataPaths, type EvidenceData, type OpenEvidenceDataOptions } from './open-evidence-data.js';
 import { parseCliTime } from './parse-cli-time.js';
 import { createProgressBar } from './progress-bar.js';
-import { renderEvidenceRecordPdf } from './evidence-record-pdf.js';
-import { STATION_TIME_ZONE } from './format-station-time.js';
 
 /** Exit codes of `wardwatch-evidence`, stable for scripts. */
 export const EVIDENCE_CLI_EXIT = {

@@ -1,5 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PDFArray, PDFDocument, PDFRawStream, decodePDFRawStream } from 'pdf-lib';
 import QRCode from 'qrcode';
@@ -13,6 +14,8 @@ import { pdfFonts, pdfPagesText } from './pdf-text.js';
 import { synthSegments } from './synth-segments.js';
 
 const T = Date.UTC(2026, 10, 20, 8, 0, 0);
+/** The station server's (gitignored) test artifacts folder: the record is left there for people to look at. */
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const PRINTED = Date.UTC(2026, 10, 21, 2, 30, 0, 125);
 
 /** Text of the whole PDF with the layout's whitespace collapsed (pdf.js splits runs at line ends). */
@@ -61,6 +64,8 @@ describe('written record (biên bản) of an evidence export', () => {
     expect(recorded.code, recorded.err).toBe(0);
     expect(recorded.out).toMatch(/Record of ev-\S+ written to .*record\.pdf .*VERIFIED/);
     pdf = new Uint8Array(await readFile(join(data.dir, 'record.pdf')));
+    await mkdir(ARTIFACTS, { recursive: true });
+    await writeFile(join(ARTIFACTS, 'evidence-record.pdf'), pdf);
     pages = await pdfPagesText(pdf);
   }, 120_000);
   afterAll(() => data?.cleanup());
