@@ -23,6 +23,12 @@ export interface StationSightingsOptions {
   cropDir?: string;
   /** Largest crop kept, in bytes; a larger one is logged and the sighting stored without it. @default 262144 */
   maxCropBytes?: number;
+  /**
+   * Most detections being written at once (crop, watchlist match, storage); beyond that a detection is dropped and
+   * logged (its `plate`/`face` event is still persisted with the events).
+   * @default 10000
+   */
+  maxPending?: number;
 }
 
 /** Options of {@link createSightingService}. */
@@ -47,7 +53,7 @@ export interface SightingService {
   get(id: string): Promise<Sighting | undefined>;
   /** The absolute path of a crop, when a crop directory is configured. */
   cropPath(crop: SightingCrop): string | undefined;
-  /** Hands a station event to the writer: plate reads and face matches become sightings, purges drop crops. */
+  /** Hands a station event to the writer: plate reads and face matches become sightings (written concurrently, batched by the storage), purges drop crops. */
   observe(event: StationEvent): void;
   /** Resolves when everything observed so far is written (and its alerts emitted). */
   idle(): Promise<void>;
@@ -57,7 +63,10 @@ export interface SightingService {
 export function createSightingService(options: SightingServiceOptions): SightingService {
   const { storage, clock, logger, emit, audit, watchlists, cropDir } = options;
   const maxCropBytes = options.maxCropBytes ?? DEFAULT_MAX_CROP_BYTES;
-  const queue = createSerialQueue();
+  const maxPending = options.maxPending ?? 10_000;
+  /** Detections are written concurrently (the storage batches them together); purges one after another. */
+  const pending = new Set<Promise<void>>();
+  const purges = createSerialQueue();
 
   const cropOf = async (event: StationEventOf<'plate'>): Promise<SightingCrop | undefined> => {
     if (cropDir === undefined || event.cropJpeg === undefined) return undefined;
@@ -153,7 +162,14 @@ export function createSightingService(options: SightingServiceOptions): Sighting
   };
 
   const run = (what: string, cameraId: string, task: () => Promise<void>): void => {
-    void queue.run(task).catch((error: unknown) => logger.error({ err: error, cameraId }, `${what} failed`));
+    if (pending.size >= maxPending) {
+      logger.error({ cameraId, pending: pending.size }, `${what} dropped: too many detections are being written`);
+      return;
+    }
+    const done: Promise<void> = task()
+      .catch((error: unknown) => logger.error({ err: error, cameraId }, `${what} failed`))
+      .finally(() => pending.delete(done));
+    pending.add(done);
   };
 
   return {
@@ -173,8 +189,11 @@ export function createSightingService(options: SightingServiceOptions): Sighting
     observe(event) {
       if (event.type === 'plate') run('recording a plate sighting', event.cameraId, () => recordPlate(event));
       else if (event.type === 'face' && event.match) run('recording a face sighting', event.cameraId, () => recordFace(event));
-      else if (event.type === 'storage.purged') run('dropping purged sighting crops', event.cameraId, () => purgeCrops(event));
+      else if (event.type === 'storage.purged') run('dropping purged sighting crops', event.cameraId, () => purges.run(() => purgeCrops(event)));
     },
-    idle: () => queue.idle(),
+    async idle() {
+      // Bounded: each pass waits for what was pending; new detections can only come from new events.
+      for (let pass = 0; pending.size > 0 && pass < 1000; pass++) await Promise.all(pending);
+    },
   };
 }

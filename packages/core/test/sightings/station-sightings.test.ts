@@ -178,6 +178,39 @@ describe('station sightings', () => {
     expect(after.map((s) => s.crop?.path)).toEqual([undefined, second!.crop!.path]);
   });
 
+  it('writes a burst of reads concurrently, so the storage batches them instead of one write after another', async () => {
+    const inner = createMemoryStorage();
+    const started: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const storage: StorageAdapter = {
+      ...inner,
+      sightings: {
+        ...inner.sightings,
+        async add(input) {
+          started.push(input.plate ?? '');
+          await gate;
+          return inner.sightings.add(input);
+        },
+      },
+      flush: () => inner.flush(),
+      close: () => inner.close(),
+    };
+    const r = await rig(storage);
+    r.plate('29A-111.11');
+    r.plate('29A-222.22');
+    r.plate('29A-333.33');
+    try {
+      // The crops are written to disk first (real I/O): wait, bounded, until every read reached the storage.
+      for (let i = 0; i < 500 && started.length < 3; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect([...started].sort()).toEqual(['29A-111.11', '29A-222.22', '29A-333.33']);
+    } finally {
+      release();
+    }
+    await r.settle();
+    expect((await r.station.sightings.search({ plate: '29A*' }, 'x')).items).toHaveLength(3);
+  });
+
   it('a crop that is not a JPEG is logged and the read stored without it', async () => {
     const r = await rig();
     r.plate('29A-123.45', 'cam-a', { cropJpeg: Buffer.from('not a jpeg').toString('base64') } as Partial<StationEvent>);
