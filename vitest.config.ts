@@ -7,6 +7,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 /** Source aliases so tests run against `src/` without a build. */
 const alias = [
   { find: /^@wardwatch\/core\/testing$/, replacement: `${root}packages/core/src/testing/index.ts` },
+  { find: /^@wardwatch\/core\/driver-kit$/, replacement: `${root}packages/core/src/driver-kit/index.ts` },
   ...['core', 'simulator', 'onvif-driver', 'recorder', 'storage-level', 'analytics-plugin'].map((name) => ({
     find: new RegExp(`^@wardwatch/${name}$`),
     replacement: `${root}packages/${name}/src/index.ts`,

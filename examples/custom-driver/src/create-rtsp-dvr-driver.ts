@@ -11,6 +11,7 @@ import {
   type FieldProblem,
   type ProbeResult,
 } from '@wardwatch/core';
+import { withRtspCredentials } from '@wardwatch/core/driver-kit';
 import type { DvrConnectionOptions, DvrDriverOptions } from './dvr-driver-options.js';
 import { httpSnapshot } from './http-snapshot.js';
 import { rtspOptions } from './rtsp-options-probe.js';
@@ -46,14 +47,6 @@ function hostPart(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
-function withCredentials(uri: string, username?: string, password?: string): string {
-  if (!username) return uri;
-  const url = new URL(uri);
-  url.username = encodeURIComponent(username);
-  url.password = encodeURIComponent(password ?? '');
-  return url.toString();
-}
-
 /**
  * A {@link CameraDriver} for cheap DVRs/NVRs that speak only RTSP and an HTTP snapshot URL:
  * stream URIs from brand templates, snapshots over HTTP Digest/Basic, health by RTSP OPTIONS.
@@ -86,7 +79,7 @@ export function createRtspDvrDriver(options: DvrDriverOptions = {}): CameraDrive
       let closed = false;
       const events$: Observable<DriverEvent> = new ReplaySubject<DriverEvent>(0).pipe(takeUntil(closed$));
       const session: CameraSession = {
-        streams: { main: { uri: withCredentials(mainBare, username, password) }, sub: { uri: withCredentials(subBare, username, password) } },
+        streams: { main: { uri: withRtspCredentials(mainBare, username, password) }, sub: { uri: withRtspCredentials(subBare, username, password) } },
         snapshotUri,
         events$,
         snapshot: () => httpSnapshot(snapshotUri, { ...(username ? { username } : {}), ...(password ? { password } : {}) }, timeoutMs),
