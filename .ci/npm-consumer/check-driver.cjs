@@ -1,8 +1,7 @@
 // A camera vendor's view, in a CommonJS project: the example rtsp-dvr driver, compiled to CommonJS out of the tree,
 // through the conformance kit of the installed @wardwatch/core/testing, without vitest installed.
-const { createServer } = require('node:net');
 const { isWardwatchError, parseCameraSpec } = require('@wardwatch/core');
-const { cameraDriverChecks, describeCameraDriver, runCameraDriverChecks } = require('@wardwatch/core/testing');
+const { cameraDriverChecks, closedPort, describeCameraDriver, runCameraDriverChecks } = require('@wardwatch/core/testing');
 const { startSimulator } = require('@wardwatch/simulator');
 const { createRtspDvrDriver } = require('./rtsp-dvr-driver/index.cjs');
 
@@ -22,14 +21,6 @@ function spec(cam, port, password) {
       options: { brand: 'hikvision', channel: 1, httpPort: cam.onvifPort, snapshotPath: new URL(cam.snapshotUrl).pathname },
     },
   });
-}
-
-async function closedPort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function main() {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:net';
 import { parseCameraSpec, type CameraSpec } from '@wardwatch/core';
-import { describeCameraDriver } from '@wardwatch/core/testing';
+import { closedPort, describeCameraDriver } from '@wardwatch/core/testing';
 import { findFfmpeg, startSimulator, type SimCamera, type Simulator } from '@wardwatch/simulator';
 import { spawn } from 'node:child_process';
 import { DVR_URL_TEMPLATES, createRtspDvrDriver, expandTemplate, parseDvrOptions, rtspOptions } from '../src/index.js';
@@ -33,14 +32,6 @@ function spec(cam: SimCamera, port = cam.rtspPort, password = cam.password): Cam
       options: { brand: 'hikvision', channel: 1, httpPort: cam.onvifPort, snapshotPath: new URL(cam.snapshotUrl).pathname },
     },
   });
-}
-
-async function closedPort(): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
 }
 
 describe('URL templates', () => {

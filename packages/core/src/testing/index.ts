@@ -51,5 +51,6 @@ export type {
   CameraDriverFixture,
   DescribeCameraDriverOptions,
 } from './describe-camera-driver.js';
+export { closedPort } from './closed-port.js';
 export { FAKE_JPEG, createFakeCameraDriver } from './fake-camera-driver.js';
 export type { FakeCameraControl, FakeCameraDriver, FakeCameraDriverOptions } from './fake-camera-driver.js';
