@@ -5,6 +5,10 @@ import { WardwatchError, toWardwatchError } from '../errors/wardwatch-error.js';
 import { redactUrl } from '../util/redact-url.js';
 import { answerHttpChallenge, type DeviceCredentials } from './answer-http-challenge.js';
 
+/** Node's TLS error codes for a certificate that is not trusted or does not name the host. */
+const CERTIFICATE_ERRORS =
+  /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID|CERT_UNTRUSTED|CERT_REJECTED)$/;
+
 /** Options of {@link httpGet}. */
 export interface HttpGetOptions {
   /** Deadline of each request (connect, headers and body), ms; past it the call is `CAMERA_TIMEOUT`. @default 5000 */
@@ -70,6 +74,12 @@ function getOnce(url: URL, headers: Record<string, string>, options: Required<Pi
       } else resolve(answer as Answer);
     }
     const failed = (cause: unknown): void => {
+      const nodeCode = (cause as { code?: unknown }).code;
+      if (url.protocol === 'https:' && typeof nodeCode === 'string' && CERTIFICATE_ERRORS.test(nodeCode)) {
+        const hint = options.allowSelfSignedTls ? '' : '; allowSelfSignedTls accepts a self-signed device certificate';
+        finish(new WardwatchError('CAMERA_TLS_FAILED', `${options.operation} to ${address}: the TLS certificate is not trusted (${nodeCode})${hint}`, { cause, details: { ...details, tlsCode: nodeCode } }));
+        return;
+      }
       const coded = toWardwatchError(cause, 'CAMERA_UNREACHABLE', details);
       finish(new WardwatchError<ErrorCode>(coded.code, `${options.operation} to ${address} failed: ${coded.message}`, { cause, details }));
     };
@@ -105,8 +115,8 @@ function getOnce(url: URL, headers: Record<string, string>, options: Required<Pi
  * the device's HTTP Digest or Basic challenge answered once with `credentials`. Every failure is a coded
  * `WardwatchError` with `{ address, operation }` details and no credentials: refused/unreachable →
  * `CAMERA_UNREACHABLE`, deadline → `CAMERA_TIMEOUT` (both retryable), 401/403 → `CAMERA_AUTH_FAILED`, body too
- * large → `CAMERA_RESPONSE_TOO_LARGE`, another non-2xx status → `CAMERA_PROTOCOL_ERROR` (`details.status`), aborted →
- * `CANCELLED`.
+ * large → `CAMERA_RESPONSE_TOO_LARGE`, another non-2xx status → `CAMERA_PROTOCOL_ERROR` (`details.status`), an untrusted
+ * `https:` certificate → `CAMERA_TLS_FAILED` (`details.tlsCode`), aborted → `CANCELLED`.
  */
 export async function httpGet(uri: string, options: HttpGetOptions = {}): Promise<HttpGetResponse> {
   if (!URL.canParse(uri)) throw new WardwatchError('INVALID_ARGUMENT', 'Not a URL', { details: { field: 'uri' } });

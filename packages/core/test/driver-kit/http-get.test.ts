@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { join } from 'node:path';
 import { createServer as createTcpServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWardwatchError, type WardwatchError } from '@wardwatch/core';
@@ -145,6 +148,23 @@ describe('httpGet', () => {
     const pending = httpGet(`${base}/silent`, { signal: during.signal, timeoutMs: 10_000 });
     setTimeout(() => during.abort(), 50);
     expect((await rejection(pending)).code).toBe('CANCELLED');
+  });
+
+  it('refuses an untrusted https certificate with CAMERA_TLS_FAILED unless self-signed is allowed', async () => {
+    const tls = join(import.meta.dirname, '../fixtures/tls');
+    const https = createHttpsServer({ cert: readFileSync(join(tls, 'cert.pem')), key: readFileSync(join(tls, 'key.pem')) }, (_req, res) => res.end('over tls'));
+    await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `https://127.0.0.1:${(https.address() as { port: number }).port}/snap`;
+      const error = await rejection(httpGet(url, { operation: 'snapshot' }));
+      expect(error.code).toBe('CAMERA_TLS_FAILED');
+      expect(error.retryable).toBe(false);
+      expect(error.details).toMatchObject({ operation: 'snapshot', tlsCode: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+      expect((await httpGet(url, { allowSelfSignedTls: true })).body.toString()).toBe('over tls');
+    } finally {
+      https.closeAllConnections();
+      await new Promise((resolve) => https.close(resolve));
+    }
   });
 
   it('refuses what is not an http(s) URL', async () => {
