@@ -15,7 +15,7 @@ import { evidenceExportRunner } from '../exports/evidence-export-runner.js';
 import { createExportJobs } from '../exports/export-jobs.js';
 import { createStationServer } from '../server/create-station-server.js';
 import type { StationServerPlugin } from '../server/station-server-plugin.js';
-import { stationEvidenceOptions } from './evidence-mount.js';
+import { stationEvidenceOptions } from './station-evidence-options.js';
 import { syncConfigCameras } from './sync-config-cameras.js';
 
 /** The data directory layout shared with the evidence tools. */
