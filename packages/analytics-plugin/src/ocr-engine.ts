@@ -277,8 +277,8 @@ export async function createOcrEngine(options: OcrEngineOptions): Promise<OcrEng
       const out: OcrEngineLine[] = [];
       for (const box of boxes) {
         if (box.y1 - box.y0 < 6 || box.x1 - box.x0 < 6) continue;
+        // Regions whose text could not be recognised are kept (empty text): a caller may look at them again, magnified.
         const { text, confidence, weakest } = await recognise(rgb, width, height, box, box.oriented);
-        if (text.trim().length === 0) continue;
         out.push({ text, confidence, weakest, x: box.x0, y: box.y0, width: box.x1 - box.x0, height: box.y1 - box.y0, box: box.oriented });
       }
       return out.sort((a, b) => a.y - b.y || a.x - b.x);

@@ -87,7 +87,7 @@ async function defaultModels(): Promise<OcrModelPaths> {
   return mod.default;
 }
 
-/** Lines thinner than this (pixels, margin included) are looked at again, magnified, when they gave no plate. */
+/** Lines thinner than this (pixels, margin included; twice this for two-row blocks) are looked at again, magnified, when they gave no plate. */
 const ZOOM_BELOW = 30;
 /** The most magnified second looks per image. */
 const MAX_ZOOMS = 3;
@@ -120,7 +120,11 @@ function zoomTargets(lines: readonly OcrLine[], used: ReadonlySet<OcrLine>, read
   const magnify = (height: number, block: boolean): number => Math.min(4, Math.max(1.5, (block ? 110 : 56) / height));
   const targets: Array<ZoomTarget & { area: number }> = [];
   for (const l of lines) {
-    if (used.has(l) || l.box.thickness >= ZOOM_BELOW || !/[0-9]/.test(l.text)) continue;
+    if (used.has(l)) continue;
+    // A small line with digits, or a small block shaped like both rows of a plate (whose text may not be readable at all).
+    const smallLine = l.box.thickness < ZOOM_BELOW && /[0-9]/.test(l.text);
+    const smallBlock = looksLikeTwoRows(l.box) && l.box.thickness < 2 * ZOOM_BELOW;
+    if (!smallLine && !smallBlock) continue;
     const bounds = boundsOf(l.box);
     targets.push({ bounds, scale: magnify(l.box.thickness, looksLikeTwoRows(l.box)), area: bounds.width * bounds.height });
   }
@@ -210,7 +214,7 @@ export async function createPlateReader(options: PlateReaderOptions = {}): Promi
       await engine.close();
     },
     lines(image) {
-      return tracked(async () => detect(await toRgb(image)));
+      return tracked(async () => (await detect(await toRgb(image))).filter((l) => l.text.trim().length > 0));
     },
     read(image, readOptions = {}) {
       return tracked(() => readPlates(image, readOptions));
@@ -236,7 +240,7 @@ export async function createPlateReader(options: PlateReaderOptions = {}): Promi
       const parsed = parseVietnamesePlate(`${top}\n${bottom}`);
       return parsed?.rows === 2 ? parsed : undefined;
     };
-    for (const [top, bottom] of stackedRows(lines.filter((l) => !used.has(l)))) {
+    for (const [top, bottom] of stackedRows(lines.filter((l) => !used.has(l) && l.text.trim().length > 0))) {
       if (accept(`${top.text}\n${bottom.text}`, [top, bottom], [top.box, bottom.box], twoRows(top.text, bottom.text))) {
         used.add(top);
         used.add(bottom);
