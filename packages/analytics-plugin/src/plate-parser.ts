@@ -356,8 +356,9 @@ export function parseVietnamesePlate(text: string, options: ParsePlateOptions = 
       if (!breaksFit(tokens, reading, layout)) continue;
       const c = coerce(tokens.chars, reading.slots);
       if (!c || c.corrections > max) continue;
-      // Letters that were all digits in the text make a plate only where the separators confirm the layout.
-      if (c.lettersRead === 0 && !reading.confirmBy.every((at) => tokens.breaks.has(at))) continue;
+      // Letters that were all digits in the text make a plate only where written separators confirm the layout
+      // (a row break is not one: `92` over `179.90` with a stray `0` read after the code is not `92D-179.90`).
+      if (c.lettersRead === 0 && !reading.confirmBy.every((at) => tokens.breaks.has(at) && tokens.breaks.get(at) !== '\n')) continue;
       const built = reading.build(c.text);
       if (!built) continue;
       const parsed: ParsedPlate = { ...built, rows: layout === 'one-row' ? 1 : 2, layout, corrections: c.corrections };

@@ -138,6 +138,9 @@ describe('parseVietnamesePlate against Circulars 24/2023/TT-BCA and 58/2020/TT-B
     expect(parseVietnamesePlate('3-0A123.45')).toBeUndefined();
     // When the separators do confirm the layout, a look-alike in the series is still corrected.
     expect(parseVietnamesePlate('29-81 123.45')?.plate).toBe('29-B1 123.45');
+    // A row break is no written separator: a series made only of digits over a number is refused.
+    expect(parseVietnamesePlate('920\n179.90')).toBeUndefined();
+    expect(parseVietnamesePlate('29-81\n123.45')).toBeUndefined();
   });
 
   it('special car series (24/2023 Art. 37 cl. 4–8; 58/2020 Art. 25): LD, DA, KT, MK, TĐ, HC', () => {
