@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PDFArray, PDFDocument, PDFRawStream, decodePDFRawStream } from 'pdf-lib';
+import jsQR from 'jsqr';
 import QRCode from 'qrcode';
 import { verifyEvidencePackage, type EvidenceManifest } from '@wardwatch/core';
 import { createLevelStorage } from '@wardwatch/storage-level';
@@ -155,6 +156,8 @@ describe('written record (biên bản) of an evidence export', () => {
     for (const s of drawn.values()) seen[Math.round((top - s.y - s.h) / cell)]![Math.round((s.x - left) / cell)] = true;
     // The first row and column of a QR code are finder patterns, so the grid's origin is module (0, 0).
     expect(seen).toEqual(matrix);
+    // And a QR reader decodes the drawn squares, rasterised at 4 px a module, back to the fingerprint.
+    expect(decodeQr([...drawn.values()], cell)).toBe(fingerprint);
   });
 
   it('refuses to print a record of a package that does not verify', async () => {
@@ -175,6 +178,24 @@ describe('written record (biên bản) of an evidence export', () => {
     expect(zone.err).toMatch(/INVALID_ARGUMENT: Unknown time zone "Mars\/Olympus"/);
   });
 });
+
+/** Rasterises squares (PDF points, y up) at 4 px a module with a 4-module white border and decodes the QR code with jsQR. */
+function decodeQr(squares: Array<{ x: number; y: number; w: number; h: number }>, cell: number): string | undefined {
+  const px = 4;
+  const left = Math.min(...squares.map((s) => s.x)) - 4 * cell;
+  const top = Math.max(...squares.map((s) => s.y + s.h)) + 4 * cell;
+  const modules = Math.round((Math.max(...squares.map((s) => s.x + s.w)) - left) / cell) + 4;
+  const size = modules * px;
+  const image = new Uint8ClampedArray(size * size * 4).fill(255);
+  for (const s of squares) {
+    const col = Math.round((s.x - left) / cell);
+    const row = Math.round((top - s.y - s.h) / cell);
+    for (let y = row * px; y < (row + 1) * px; y++) {
+      for (let x = col * px; x < (col + 1) * px; x++) image.fill(0, (y * size + x) * 4, (y * size + x) * 4 + 3);
+    }
+  }
+  return jsQR(image, size, size)?.data;
+}
 
 /** The squares (`re` operators) drawn on the PDF's pages, read back from the decoded content streams with pdf-lib's parser. */
 async function drawnSquares(pdf: Uint8Array): Promise<Map<string, { x: number; y: number; w: number; h: number }>> {
