@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { lastValueFrom, tap } from 'rxjs';
 import { WardwatchError, toWardwatchError, verifyEvidencePackage, type EvidenceExportEvent } from '@wardwatch/core';
 import { renderEvidenceRecordPdf } from './evidence-record-pdf.js';
-import { STATION_TIME_ZONE } from './format-station-time.js';
+import { formatStationTime, STATION_TIME_ZONE } from './format-station-time.js';
 import { openEvidenceData, readStationIdentity, stationDataPaths, type EvidenceData, type OpenEvidenceDataOptions } from './open-evidence-data.js';
 import { parseCliTime } from './parse-cli-time.js';
 import { createProgressBar } from './progress-bar.js';
@@ -150,6 +150,8 @@ async function recordCommand(ctx: CommandContext): Promise<number> {
   const path = positionals[0];
   if (!path) throw new UsageError('record needs a package folder or .zip');
   const target = need(values, 'out');
+  const timeZone = typeof values['time-zone'] === 'string' ? values['time-zone'] : STATION_TIME_ZONE;
+  formatStationTime(0, timeZone); // an unknown zone fails before the package is hashed
   const publicKey = await publicKeyOption(values);
   const result = await verifyEvidencePackage(path, { ...(publicKey === undefined ? {} : { publicKey }), ...(io.signal ? { signal: io.signal } : {}) });
   if (!result.ok) {
@@ -160,7 +162,7 @@ async function recordCommand(ctx: CommandContext): Promise<number> {
   const pdf = await renderEvidenceRecordPdf(result, {
     printedAt: (io.now ?? Date.now)(),
     packageName: basename(path),
-    ...(typeof values['time-zone'] === 'string' ? { timeZone: values['time-zone'] } : {}),
+    timeZone,
   });
   await writeFile(target, pdf);
   out(`Record of ${result.manifest!.id} written to ${target} (${pdf.length} bytes); ${result.verdict}\n`);

@@ -52,7 +52,10 @@ function loadFontBytes(): Promise<{ regular: Uint8Array; bold: Uint8Array; mono:
     return { regular, bold, mono };
   })().catch((error: unknown) => {
     fontBytes = undefined;
-    throw new WardwatchError('OPTIONAL_DEPENDENCY_MISSING', `The record font (npm package dejavu-fonts-ttf) cannot be read: ${(error as Error).message}`, { cause: error });
+    throw new WardwatchError('OPTIONAL_DEPENDENCY_MISSING', `The record font (npm package dejavu-fonts-ttf) cannot be read: ${(error as Error).message}`, {
+      cause: error,
+      details: { packages: ['dejavu-fonts-ttf'] },
+    });
   });
   return fontBytes;
 }
