@@ -54,7 +54,7 @@ function loadFontBytes(): Promise<{ regular: Uint8Array; bold: Uint8Array; mono:
     fontBytes = undefined;
     throw new WardwatchError('OPTIONAL_DEPENDENCY_MISSING', `The record font (npm package dejavu-fonts-ttf) cannot be read: ${(error as Error).message}`, {
       cause: error,
-      details: { packages: ['dejavu-fonts-ttf'] },
+      details: { packages: ['dejavu-fonts-ttf'], feature: 'evidence records (PDF)' },
     });
   });
   return fontBytes;
