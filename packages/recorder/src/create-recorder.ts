@@ -135,12 +135,20 @@ async function stopRecorder(state: RecorderState, ownRunner: { runner: ProcessRu
 export function createRecorder(recorderOptions: RecorderOptions): WardwatchRecorder {
   const options = resolveRecorderOptions(recorderOptions);
   const { root, transport, socketTimeoutMs } = options;
-  const runner = options.runner ?? createProcessRunner({ graceMs: options.graceMs });
+  const state = createRecorderState();
+  const log = (): Logger => state.context?.logger ?? options.logger ?? silentLogger;
+  // The runner outlives any one start(): it logs through whichever logger is current when something happens.
+  const runnerLogger: Logger = {
+    debug: (obj, msg) => log().debug(obj, msg),
+    info: (obj, msg) => log().info(obj, msg),
+    warn: (obj, msg) => log().warn(obj, msg),
+    error: (obj, msg) => log().error(obj, msg),
+    child: (bindings) => log().child(bindings),
+  };
+  const runner = options.runner ?? createProcessRunner({ graceMs: options.graceMs, logger: runnerLogger });
   const ownsRunner = options.runner === undefined;
   const binaries = createRecorderBinaries(options);
-  const state = createRecorderState();
   const deps = { options, runner, binaries };
-  const log = (): Logger => state.context?.logger ?? options.logger ?? silentLogger;
 
   const recorder: WardwatchRecorder = {
     root,

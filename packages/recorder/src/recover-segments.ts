@@ -4,6 +4,7 @@ import { hashFile, WardwatchError, type Logger, type Segment } from '@wardwatch/
 import { probeMedia } from './probe-media.js';
 import type { ProcessRunner } from './process-runner.js';
 import { freeSegmentStart, resolveInside, segmentRelativePath } from './segment-path.js';
+import { FILE_INPUT_WHITELIST } from './protocol-whitelist.js';
 
 /** The per-run journal the recorder keeps beside in-progress segments, so a crash loses no timing. */
 export interface RunJournal {
@@ -131,7 +132,7 @@ async function unusedName(path: string): Promise<string> {
 async function repair(tools: RecoveryTools, src: string, dest: string): Promise<'ok' | 'invalid' | 'failed' | 'no-space'> {
   const proc = tools.runner.spawn(tools.ffmpegPath, [
     '-hide_banner', '-nostdin', '-loglevel', 'error', '-err_detect', 'ignore_err',
-    '-i', src, '-map', '0', '-c', 'copy',
+    ...FILE_INPUT_WHITELIST, '-i', src, '-map', '0', '-c', 'copy',
     '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-f', 'mp4', '-y', dest,
   ]);
   const exit = await proc.exited;

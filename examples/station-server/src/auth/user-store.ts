@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { WardwatchError } from '@wardwatch/core';
+import { createSerialQueue, WardwatchError } from '@wardwatch/core';
 import { hashPassword, verifyPassword } from './password-hash.js';
 import { ROLES, type Role } from './roles.js';
 
@@ -58,7 +58,7 @@ function toPublic(user: StoredUser): PublicUser {
 /** Creates the file-backed user store (the file is created on the first write). */
 export function createUserStore(options: UserStoreOptions): UserStore {
   let cache: StoredUser[] | undefined;
-  let writing: Promise<void> = Promise.resolve();
+  const writes = createSerialQueue();
   // A hash of a random password, verified against for unknown users so timing does not reveal names.
   const dummyHash = hashPassword(`dummy-${Math.random()}`);
 
@@ -77,15 +77,12 @@ export function createUserStore(options: UserStoreOptions): UserStore {
   };
 
   const save = async (users: StoredUser[]): Promise<void> => {
-    const next = writing.then(async () => {
+    await writes.run(async () => {
       await mkdir(dirname(options.path), { recursive: true });
       const tmp = `${options.path}.${process.pid}.tmp`;
       await writeFile(tmp, `${JSON.stringify({ users }, null, 2)}\n`, { mode: 0o600 });
       await rename(tmp, options.path);
     });
-    // The chain only orders writes: this write's failure reaches its caller through `await next` below.
-    writing = next.catch(() => undefined);
-    await next;
   };
 
   return {
