@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Box, Frame } from '@wardwatch/core';
-import { WardwatchError, toWardwatchError } from '@wardwatch/core';
+import { WardwatchError, createSerialQueue, toWardwatchError } from '@wardwatch/core';
 import { assertOptionalPeers } from './assert-optional-peers.js';
 import { toRgb } from './to-rgb.js';
 
@@ -142,7 +142,7 @@ export async function createFaceEngine(options: FaceEngineOptions = {}): Promise
   } catch (error) {
     throw toWardwatchError(error, 'MODEL_NOT_FOUND', { modelPath });
   }
-  let queue: Promise<unknown> = Promise.resolve();
+  const queue = createSerialQueue();
   const detectOne = async (image: Frame | Uint8Array): Promise<DetectedFace[]> => {
     const rgb = await toRgb(image);
     const tensor = human.tf.tensor3d(rgb.data, [rgb.height, rgb.width, 3], 'int32');
@@ -169,9 +169,7 @@ export async function createFaceEngine(options: FaceEngineOptions = {}): Promise
   return {
     detect(image) {
       // The WASM backend runs one inference at a time; calls are queued in order.
-      const run = queue.then(() => detectOne(image));
-      queue = run.catch(() => undefined);
-      return run;
+      return queue.run(() => detectOne(image));
     },
   };
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Box, Frame } from '@wardwatch/core';
-import { WardwatchError, toWardwatchError } from '@wardwatch/core';
+import { WardwatchError, createSerialQueue, toWardwatchError } from '@wardwatch/core';
 import sharp from 'sharp';
 import { type RawRgb, toRgb } from './to-rgb.js';
 import { createOcrEngine } from './ocr-engine.js';
@@ -151,7 +151,7 @@ export async function createPlateReader(options: PlateReaderOptions = {}): Promi
   const crops = options.crops ?? true;
   const maxSide = options.maxSide ?? 480;
   const engine = await createOcrEngine({ ...models, threads: options.threads ?? 2, maxSide });
-  let queue: Promise<unknown> = Promise.resolve();
+  const queue = createSerialQueue();
   let closed = false;
   const active = new Set<Promise<unknown>>();
   /** Runs a call unless closed, tracked so close() waits for it. */
@@ -167,15 +167,13 @@ export async function createPlateReader(options: PlateReaderOptions = {}): Promi
   };
   /** One inference at a time per reader (the threads are already given to each run). */
   const serial = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = queue.then(async () => {
+    return queue.run(async () => {
       try {
         return await work();
       } catch (error) {
         throw toWardwatchError(error, 'INTERNAL', { stage: 'ocr' });
       }
     });
-    queue = run.catch(() => undefined);
-    return run;
   };
   const detect = (rgb: RawRgb, detectorSide?: number): Promise<OcrLine[]> =>
     serial(async () => (await engine.lines(rgb.data, rgb.width, rgb.height, detectorSide ? { maxSide: detectorSide } : {})).map((l) => ({ ...l })));
@@ -210,7 +208,7 @@ export async function createPlateReader(options: PlateReaderOptions = {}): Promi
       if (closed) return;
       closed = true;
       await Promise.allSettled([...active]);
-      await queue;
+      await queue.idle();
       await engine.close();
     },
     lines(image) {
