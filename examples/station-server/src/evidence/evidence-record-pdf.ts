@@ -137,7 +137,7 @@ class Flow {
   }
 
   heading(text: string): void {
-    this.ensure(40);
+    this.ensure(80); // a heading never ends a page
     this.y -= 8;
     this.text(text, { font: this.fonts.bold, size: 12 });
     this.page.drawLine({ start: { x: MARGIN, y: this.y }, end: { x: A4.width - MARGIN, y: this.y }, thickness: 0.6, color: GREY });
@@ -167,11 +167,14 @@ function duration(ms: number): string {
   return `${h > 0 ? `${h} h ` : ''}${h > 0 || m > 0 ? `${m} min ` : ''}${s} s`;
 }
 
+/** A range as From/To lines, each in station time then UTC, and its length. */
 function range(range: { from: number; to: number }, timeZone: string): string {
   return [
-    `${formatStationTime(range.from, timeZone)} → ${formatStationTime(range.to, timeZone)}`,
-    `${formatUtcTime(range.from)} → ${formatUtcTime(range.to)}`,
-    `(${duration(range.to - range.from)})`,
+    `Từ / From: ${formatStationTime(range.from, timeZone)}`,
+    `      = ${formatUtcTime(range.from)}`,
+    `Đến / To: ${formatStationTime(range.to, timeZone)}`,
+    `      = ${formatUtcTime(range.to)}`,
+    `Thời lượng / Length: ${duration(range.to - range.from)}`,
   ].join('\n');
 }
 
@@ -264,12 +267,8 @@ export async function renderEvidenceRecordPdf(verification: PackageVerification,
     'Lệch đồng hồ camera / Camera clock offset',
     manifest.clockOffsetMs === null ? 'Không đo được (unknown)' : `${manifest.clockOffsetMs} ms (camera − đồng hồ đơn vị / station clock)`,
   );
-  flow.field(
-    'Khoảng trống / Gaps',
-    manifest.gaps.length === 0
-      ? 'Không có: ghi hình liên tục (none: the recording is continuous)'
-      : manifest.gaps.map((gap) => `${formatStationTime(gap.from, timeZone)} → ${formatStationTime(gap.to, timeZone)} (${duration(gap.to - gap.from)}); UTC ${formatUtcTime(gap.from)} → ${formatUtcTime(gap.to)}`).join('\n'),
-  );
+  if (manifest.gaps.length === 0) flow.field('Khoảng trống / Gaps', 'Không có: ghi hình liên tục (none: the recording is continuous)');
+  manifest.gaps.forEach((gap, i) => flow.field(`Khoảng trống ${i + 1} / Gap ${i + 1} (không có hình / no footage)`, range(gap, timeZone)));
 
   flow.heading('4. Tệp và mã băm SHA-256 / Files and their SHA-256');
   flow.text(
@@ -309,7 +308,7 @@ export async function renderEvidenceRecordPdf(verification: PackageVerification,
       '• băm lại mọi tệp và so với SHA256SUMS và với manifest.json đã ký (re-hashes every file against SHA256SUMS and the signed manifest);',
       '• kiểm chữ ký Ed25519 trên đúng các byte của manifest.json (checks the Ed25519 signature over the exact bytes of manifest.json);',
       '• báo tên tệp bị thay đổi, thiếu hoặc thêm vào; mã thoát 0 = hợp lệ, 1 = không hợp lệ (names any changed, missing or added file; exit 0 = verified, 1 = failed).',
-      'Lấy khóa công khai của đơn vị (station.pem) bằng `wardwatch-evidence public-key --data <thư mục dữ liệu>` hoặc GET /api/evidence/public-key, và so dấu vân tay in ra với dấu vân tay / mã QR ở mục 5. Không có --public-key, lệnh dùng khóa kèm trong gói: khi đó phải so dấu vân tay. / Get the station public key as above and compare the printed fingerprint with the one / the QR code in section 5; without --public-key the embedded key is used, so compare the fingerprint.',
+      'Lấy khóa công khai của đơn vị (station.pem) bằng lệnh wardwatch-evidence public-key --data <thư mục dữ liệu> hoặc GET /api/evidence/public-key, và so dấu vân tay in ra với dấu vân tay / mã QR ở mục 5. Không có --public-key, lệnh dùng khóa kèm trong gói: khi đó phải so dấu vân tay. / Get the station public key as above and compare the printed fingerprint with the one / the QR code in section 5; without --public-key the embedded key is used, so compare the fingerprint.',
       'Kiểm tra độc lập: sha256sum -c SHA256SUMS trong thư mục gói (independent check with coreutils).',
     ].join('\n'),
     { size: 9, gap: 4 },

@@ -97,13 +97,15 @@ describe('written record (biên bản) of an evidence export', () => {
   it('gives the requested and actual ranges in station time and UTC, and the gap', () => {
     const text = flat(pages);
     expect(manifest.requested).toMatchObject({ from: T + 1000, to: T + 11_000 });
-    expect(text).toContain('2026-11-20 15:00:01.000 (UTC+07:00) → 2026-11-20 15:00:11.000 (UTC+07:00)');
-    expect(text).toContain('2026-11-20 08:00:01.000 UTC → 2026-11-20 08:00:11.000 UTC');
-    const actualLocal = (ms: number) => new Date(ms + 7 * 3600_000).toISOString().replace('T', ' ').replace('Z', ' (UTC+07:00)');
-    expect(text).toContain(`${actualLocal(manifest.actual.from)} → ${actualLocal(manifest.actual.to)}`);
-    expect(manifest.gaps).toHaveLength(1);
-    const gap = manifest.gaps[0]!;
-    expect(text).toContain(`${actualLocal(gap.from)} → ${actualLocal(gap.to)}`);
+    const local = (ms: number) => new Date(ms + 7 * 3600_000).toISOString().replace('T', ' ').replace('Z', ' (UTC+07:00)');
+    const utc = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', ' UTC');
+    const shown = (r: { from: number; to: number }, seconds: string) =>
+      `Từ / From: ${local(r.from)} = ${utc(r.from)} Đến / To: ${local(r.to)} = ${utc(r.to)} Thời lượng / Length: ${seconds} s`;
+    expect(text).toContain(`Khoảng yêu cầu / Requested ${shown(manifest.requested, '10.000')}`);
+    expect(text).toContain('Từ / From: 2026-11-20 15:00:01.000 (UTC+07:00) = 2026-11-20 08:00:01.000 UTC');
+    expect(text).toContain(`Khoảng thực tế / Actual (clip) ${shown(manifest.actual, ((manifest.actual.to - manifest.actual.from) / 1000).toFixed(3))}`);
+    expect(manifest.gaps).toEqual([{ from: T + 4000, to: T + 8000 }]);
+    expect(text).toContain(`Khoảng trống 1 / Gap 1 (không có hình / no footage) ${shown(manifest.gaps[0]!, '4.000')}`);
     expect(text).toContain('Thời điểm in / Printed at 2026-11-21 09:30:00.125 (UTC+07:00) 2026-11-21 02:30:00.125 UTC');
   });
 
