@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { lastValueFrom, tap } from 'rxjs';
-import { WardwatchError, toWardwatchError, verifyEvidencePackage, type EvidenceExportEvent } from '@wardwatch/core';
+import { WardwatchError, isWardwatchError, toWardwatchError, verifyEvidencePackage, type EvidenceExportEvent } from '@wardwatch/core';
 import { renderEvidenceRecordPdf } from './evidence-record-pdf.js';
 import { formatStationTime, STATION_TIME_ZONE } from './format-station-time.js';
 import { openEvidenceData, readStationIdentity, stationDataPaths, type EvidenceData, type OpenEvidenceDataOptions } from './open-evidence-data.js';
@@ -64,11 +64,19 @@ export const EVIDENCE_CLI_USAGE = `wardwatch-evidence — evidence export (tríc
 Exit codes: 0 ok/verified, 1 verification failed (or integrity mismatch on export), 2 usage, 3 other error, 130 cancelled.
 `;
 
-class UsageError extends Error {}
+/** A command line that cannot run as given: printed with the usage text, exit code 2. */
+function usageError(message: string): WardwatchError<'INVALID_ARGUMENT'> {
+  return new WardwatchError('INVALID_ARGUMENT', message, { details: { usage: true } });
+}
+
+function isUsageError(error: unknown): error is Error {
+  if (isWardwatchError(error, 'INVALID_ARGUMENT')) return error.details?.usage === true;
+  return error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS') === true;
+}
 
 function need(values: Record<string, unknown>, name: string): string {
   const value = values[name];
-  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`--${name} is required`);
+  if (typeof value !== 'string' || value.trim() === '') throw usageError(`--${name} is required`);
   return value;
 }
 
@@ -127,7 +135,7 @@ async function publicKeyOption(values: ParsedValues): Promise<string | undefined
 async function verifyCommand(ctx: CommandContext): Promise<number> {
   const { values, positionals, json, out, io } = ctx;
   const path = positionals[0];
-  if (!path) throw new UsageError('verify needs a package folder or .zip');
+  if (!path) throw usageError('verify needs a package folder or .zip');
   const publicKey = await publicKeyOption(values);
   const result = await verifyEvidencePackage(path, { ...(publicKey === undefined ? {} : { publicKey }), ...(io.signal ? { signal: io.signal } : {}) });
   if (json) out(`${JSON.stringify({ ok: result.ok, verdict: result.verdict, kind: result.kind, signature: result.signature, problems: result.problems, files: result.files, evidenceId: result.manifest?.id }, null, 2)}\n`);
@@ -148,7 +156,7 @@ async function verifyCommand(ctx: CommandContext): Promise<number> {
 async function recordCommand(ctx: CommandContext): Promise<number> {
   const { values, positionals, out, io } = ctx;
   const path = positionals[0];
-  if (!path) throw new UsageError('record needs a package folder or .zip');
+  if (!path) throw usageError('record needs a package folder or .zip');
   const target = need(values, 'out');
   const timeZone = typeof values['time-zone'] === 'string' ? values['time-zone'] : STATION_TIME_ZONE;
   formatStationTime(0, timeZone); // an unknown zone fails before the package is hashed
@@ -173,7 +181,7 @@ async function recordCommand(ctx: CommandContext): Promise<number> {
 async function auditVerifyCommand(ctx: CommandContext): Promise<number> {
   const { values, positionals, json, out, io, openData } = ctx;
   const dataDir = positionals[0] ?? (typeof values.data === 'string' ? values.data : undefined);
-  if (!dataDir) throw new UsageError('audit-verify needs the station data directory');
+  if (!dataDir) throw usageError('audit-verify needs the station data directory');
   const result = await (await openData(dataDir)).storage.audit.verify();
   if (json) out(`${JSON.stringify(result)}\n`);
   else if (result.ok) out(`AUDIT CHAIN OK: ${result.entries} entries, last hash ${result.lastHash}\n`);
@@ -317,10 +325,10 @@ export async function runEvidenceCli(argv: readonly string[], io: EvidenceCliIo)
     };
 
     const run = COMMANDS[command];
-    if (!run) throw new UsageError(`unknown command "${command}"`);
+    if (!run) throw usageError(`unknown command "${command}"`);
     return await run({ command, values, positionals, json, out, io, openData });
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))) {
+    if (isUsageError(error)) {
       err(`wardwatch-evidence: ${error.message}\n\n${EVIDENCE_CLI_USAGE}`);
       return EVIDENCE_CLI_EXIT.usage;
     }

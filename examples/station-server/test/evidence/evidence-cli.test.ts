@@ -138,6 +138,7 @@ describe('wardwatch-evidence CLI', () => {
     const noReason = await cli('export', '--data', data.dir, '--camera', 'cam-a', '--from', iso(T), '--to', iso(T + 1000));
     expect(noReason.code).toBe(2);
     expect(noReason.err).toMatch(/--reason is required/);
+    expect(noReason.err).toContain('Exit codes:'); // a usage error prints the usage text
     const noZone = await cli('export', '--data', data.dir, '--camera', 'cam-a', '--from', '2026-11-20 15:00:00', '--to', iso(T + 1000), '--reason', 'r');
     expect(noZone.code).toBe(2);
     expect(noZone.err).toMatch(/not a time with a zone/);
