@@ -1,5 +1,6 @@
 import type { StorageAdapter } from '../../contracts/storage-adapter.js';
 import { storageConformanceChecks, type StorageCheckContext, type StorageConformanceCheck } from './storage-conformance-checks.js';
+import { WardwatchError } from '../../errors/wardwatch-error.js';
 
 /**
  * What a storage factory returns for one conformance check: a fresh, empty adapter, and for durable
@@ -80,7 +81,7 @@ export async function runStorageCheck(check: StorageConformanceCheck, factory: S
     },
     canReopen: harness.reopen !== undefined,
     async reopen() {
-      if (!harness.reopen) throw new Error('This check needs a reopenable adapter: the factory must return { storage, reopen, cleanup }');
+      if (!harness.reopen) throw new WardwatchError('INVALID_ARGUMENT', 'This check needs a reopenable adapter: the factory must return { storage, reopen, cleanup }');
       await current.close();
       current = await harness.reopen();
       opened.push(current);
