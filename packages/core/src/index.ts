@@ -143,6 +143,8 @@ export { backoffDelay } from './util/backoff-delay.js';
 export type { BackoffOptions } from './util/backoff-delay.js';
 export { canonicalJson } from './util/canonical-json.js';
 export { defined } from './util/defined.js';
+export { fsyncDirectory } from './util/fsync-directory.js';
+export { fsyncFile } from './util/fsync-file.js';
 export { redactUrl, redactUrlsIn } from './util/redact-url.js';
 export { createSerialQueue } from './util/serial-queue.js';
 export type { SerialQueue } from './util/serial-queue.js';

@@ -3,7 +3,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { dirname, join, resolve } from 'node:path';
 import { Observable } from 'rxjs';
-import { CameraIdSchema, hashFile, redactUrlsIn, toWardwatchError, WardwatchError, type ClipEvent, type ClipRequest, type Logger, type SegmentStore } from '@wardwatch/core';
+import { CameraIdSchema, fsyncDirectory, fsyncFile, hashFile, redactUrlsIn, toWardwatchError, WardwatchError, type ClipEvent, type ClipRequest, type Logger, type SegmentStore } from '@wardwatch/core';
 import { mergeRanges } from './clip-holes.js';
 import { concatFragmentedMp4 } from './concat-fragmented-mp4.js';
 import { isNotJoinable } from './mp4-boxes.js';
@@ -108,7 +108,7 @@ export function exportClip(config: ExportClipConfig): Observable<ClipEvent> {
           abort.signal,
         );
         if (cancelled) throw new WardwatchError('CANCELLED', 'clip export cancelled');
-        await rename(partPath, outPath);
+        await placeDurably(partPath, outPath);
         finished = true;
         subscriber.next({ type: 'progress', ratio: 1, bytes: fast.bytes });
         subscriber.next({
@@ -162,7 +162,7 @@ export function exportClip(config: ExportClipConfig): Observable<ClipEvent> {
       const info = await probeMedia(config.ffprobePath, partPath);
       const { sha256, bytes } = await hashFile(partPath);
       if (cancelled) throw new WardwatchError('CANCELLED', 'clip export cancelled');
-      await rename(partPath, outPath);
+      await placeDurably(partPath, outPath);
       finished = true;
       const durationMs = Math.round(info.duration * 1000);
       const actualTo = expectedTo;
@@ -194,4 +194,11 @@ export function exportClip(config: ExportClipConfig): Observable<ClipEvent> {
       }
     };
   });
+}
+
+/** Renames a finished clip into place once its data is on the disk, then flushes the folder's entry (fsync). */
+async function placeDurably(partPath: string, outPath: string): Promise<void> {
+  await fsyncFile(partPath);
+  await rename(partPath, outPath);
+  await fsyncDirectory(dirname(outPath));
 }

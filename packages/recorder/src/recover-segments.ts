@@ -1,6 +1,6 @@
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { hashFile, WardwatchError, type Logger, type Segment } from '@wardwatch/core';
+import { fsyncDirectory, fsyncFile, hashFile, WardwatchError, type Logger, type Segment } from '@wardwatch/core';
 import { probeMedia } from './probe-media.js';
 import type { ProcessRunner } from './process-runner.js';
 import { freeSegmentStart, resolveInside, segmentRelativePath } from './segment-path.js';
@@ -93,16 +93,7 @@ async function writeJournal(path: string, journal: RunJournal): Promise<void> {
   const temporary = `${path}${JOURNAL_TEMP_SUFFIX}`;
   await writeDurably(temporary, JSON.stringify(journal));
   await rename(temporary, path);
-}
-
-/** Flushes a file's data to the disk (fsync). */
-async function syncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await fsyncDirectory(dirname(path));
 }
 
 /** Writes a small file and flushes it to the disk before resolving. */
@@ -231,9 +222,10 @@ export async function recoverIncoming(tools: RecoveryTools, cameraId: string): P
         const { sha256, bytes } = await hashFile(fixed);
         // placing the copy and removing the original are two steps: the note, on disk before the copy moves,
         // lets the next start recognise the copy (by its hash) if a crash comes in between
-        await syncFile(fixed);
+        await fsyncFile(fixed);
         await writeDurably(note, JSON.stringify({ start, end, codec: info.codec, sha256, bytes }));
         await rename(fixed, dest);
+        await fsyncDirectory(dirname(dest));
         // the journal follows before the original goes, so a later file of this run (now or after a crash) is
         // placed after this one
         next = end;

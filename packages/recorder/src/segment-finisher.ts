@@ -55,16 +55,47 @@ function sha256(path) {
   }
   return { sha256: hash.digest('hex'), bytes };
 }
+// fsync: what the worker reports as done survives a power cut (the file's data, then the entries naming it)
+function fsyncPath(path) {
+  const fd = fs.openSync(path, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+/** Creates dest's folder; returns the folders whose entries changed (the new ones' parents), deepest last. */
+function makeFolder(dir) {
+  const first = fs.mkdirSync(dir, { recursive: true });
+  if (first === undefined) return [];
+  const changed = [dirname(first)];
+  for (let d = dir; d !== first && d !== dirname(d); d = dirname(d)) changed.splice(1, 0, dirname(d));
+  return changed;
+}
 function moveInto(src, dest) {
-  fs.mkdirSync(dirname(dest), { recursive: true });
+  fsyncPath(src);
+  let changed = makeFolder(dirname(dest));
   try {
     fs.renameSync(src, dest);
   } catch (error) {
     // retention may remove an hour directory it just emptied between mkdir and rename: create it again once
     if (!error || error.code !== 'ENOENT' || !fs.existsSync(src)) throw error;
-    fs.mkdirSync(dirname(dest), { recursive: true });
+    changed = makeFolder(dirname(dest));
     fs.renameSync(src, dest);
   }
+  for (const dir of new Set([...changed, dirname(dest)])) fsyncPath(dir);
+}
+function writeJournal(path, text) {
+  const temporary = path + '.tmp';
+  const fd = fs.openSync(temporary, 'w');
+  try {
+    fs.writeFileSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(temporary, path);
+  fsyncPath(dirname(path));
 }
 parentPort.on('message', (job) => {
   try {
@@ -77,7 +108,7 @@ parentPort.on('message', (job) => {
     // failure is reported with the result and logged by the caller
     let journalError;
     try {
-      fs.writeFileSync(job.journalPath, job.journalText);
+      writeJournal(job.journalPath, job.journalText);
     } catch (error) {
       journalError = String(error && (error.code || error.message));
     }

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { WardwatchError, toWardwatchError } from '../errors/wardwatch-error.js';
 import type { EvidenceRecord } from '../model/evidence.js';
+import { fsyncDirectory } from '../util/fsync-directory.js';
 import type { EvidenceContext } from './evidence-options.js';
 import { EVIDENCE_PACKAGE_FILES as F } from './evidence-package-files.js';
 import { verifyEvidencePackage } from './verify-evidence-package.js';
@@ -44,6 +46,8 @@ export async function buildEvidenceZip(
       mtime: new Date(check.manifest!.exportedAt),
     });
     await rename(partial, paths.zip);
+    // the zip was flushed by the writer; its name reaches the disk before the audit entry
+    await fsyncDirectory(dirname(paths.zip));
   } catch (error) {
     await rm(partial, { force: true });
     throw toWardwatchError(error, 'STORAGE_IO');

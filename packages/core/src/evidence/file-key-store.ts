@@ -2,6 +2,8 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, ran
 import { chmod, link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WardwatchError } from '../errors/wardwatch-error.js';
+import { fsyncDirectory } from '../util/fsync-directory.js';
+import { fsyncFile } from '../util/fsync-file.js';
 
 /** The station signing key: signs evidence manifests with Ed25519 and exports its public key. */
 export interface EvidenceKeyStore {
@@ -70,6 +72,8 @@ export function createFileKeyStore(options: FileKeyStoreOptions): EvidenceKeySto
     const temporary = `${privatePath}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     await writeFile(temporary, privatePem, { mode: 0o600, flag: 'wx' });
     try {
+      // on the disk before it gets its real name: a power cut never leaves an empty key behind that name
+      await fsyncFile(temporary);
       await link(temporary, privatePath);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
@@ -78,6 +82,8 @@ export function createFileKeyStore(options: FileKeyStoreOptions): EvidenceKeySto
       await unlink(temporary).catch(() => undefined);
     }
     await writeFile(publicPath, publicPem, { mode: 0o644 });
+    await fsyncFile(publicPath);
+    await fsyncDirectory(options.dir);
   }
 
   async function load(): Promise<{ privateKey: KeyObject; publicPem: string; fingerprint: string }> {

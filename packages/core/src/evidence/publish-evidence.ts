@@ -1,5 +1,7 @@
 import { rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { ClipResult } from '../contracts/recorder.js';
+import { fsyncDirectory } from '../util/fsync-directory.js';
 import type { EvidenceRecord, Hold } from '../model/evidence.js';
 import type { EvidenceHolds } from './evidence-holds.js';
 import type { EvidenceContext } from './evidence-options.js';
@@ -22,6 +24,8 @@ export async function publishEvidence(
   await rename(paths.staging, paths.finalDir);
   state.renamed = true;
   if (context.zip === 'eager') await rename(paths.stagingZip, paths.finalZip);
+  // the renames reach the disk before the index records the export
+  await fsyncDirectory(dirname(paths.finalDir));
   const requested = { from: request.from, to: request.to };
   const record: EvidenceRecord = {
     id,

@@ -3,6 +3,8 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WardwatchError } from '../errors/wardwatch-error.js';
 import { canonicalJson } from '../util/canonical-json.js';
+import { fsyncDirectory } from '../util/fsync-directory.js';
+import { fsyncFile } from '../util/fsync-file.js';
 import { EVIDENCE_PACKAGE_FILES as F } from './evidence-package-files.js';
 import { EVIDENCE_MANIFEST_FORMAT, EvidenceManifestSchema, type EvidenceManifest } from './evidence-manifest.js';
 import type { EvidenceKeyStore } from './file-key-store.js';
@@ -85,5 +87,10 @@ export async function writeEvidencePackage(input: WriteEvidencePackageInput): Pr
     { path: F.publicKey, sha256: sha256(publicPem) },
   ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   await writeFile(join(dir, F.sums), sums.map((s) => `${s.sha256}  ${s.path}\n`).join(''), { flag: 'wx' });
+  // every file on the disk, then the folders' entries, before the package is published and indexed
+  for (const f of sums) await fsyncFile(join(dir, f.path));
+  await fsyncFile(join(dir, F.sums));
+  if (stills.length > 0) await fsyncDirectory(join(dir, F.stillsDir));
+  await fsyncDirectory(dir);
   return { manifest, manifestBytes, manifestSha256: sha256(manifestBytes), signature, sums };
 }

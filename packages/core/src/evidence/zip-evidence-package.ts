@@ -29,7 +29,7 @@ export async function zipEvidencePackage(input: ZipEvidencePackageInput): Promis
   const zipped = await writeZip(
     input.outPath,
     order.map((name) => ({ name, path: join(input.dir, name), deflate: !media(name), sha256: name !== F.clip })),
-    { mtime: input.mtime, ...(input.signal ? { signal: input.signal } : {}), ...(input.onBytes ? { onBytes: input.onBytes } : {}) },
+    { mtime: input.mtime, fsync: true, ...(input.signal ? { signal: input.signal } : {}), ...(input.onBytes ? { onBytes: input.onBytes } : {}) },
   );
   for (const entry of zipped) {
     const expected = input.sums.find((s) => s.path === entry.name);
