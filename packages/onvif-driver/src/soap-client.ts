@@ -76,6 +76,19 @@ function faultReason(fault: XmlNode): string {
   return text(path(fault, 'Reason'), 'Text') ?? text(fault, 'faultstring') ?? '';
 }
 
+/** A fault code as a bounded QName (`ter:InvalidArgVal`); anything else the camera wrote there becomes `?`. */
+function qname(code: string): string {
+  return /^[A-Za-z_][\w.-]{0,63}(:[A-Za-z_][\w.-]{0,63})?$/.test(code) ? code : '?';
+}
+
+/**
+ * The fault as it may appear in a message: its codes only. The reason is the camera's free text, kept (bounded) in
+ * `details.reason` for logs, never in messages, which become camera status causes that viewers see.
+ */
+function describeFault(codes: string[]): string {
+  return codes.length === 0 ? 'no fault code' : codes.map(qname).join(' / ');
+}
+
 /**
  * A minimal ONVIF SOAP 1.2 client: WS-UsernameToken and HTTP Digest, a per-call deadline, a
  * response size cap, and one coded `WardwatchError` per failure class.
@@ -173,20 +186,20 @@ export class SoapClient {
     const body = path(doc, 'Envelope', 'Body');
     const fault = child(body, 'Fault');
     if (fault) {
-      const codes = faultCodes(fault);
+      const codes = faultCodes(fault).map(qname);
       const reason = faultReason(fault);
-      const faultDetails = { ...details, status: response.status, faultCodes: codes, reason, ...dated };
+      const faultDetails = { ...details, status: response.status, faultCodes: codes, reason: reason.slice(0, 200), ...dated };
       if (codes.some((c) => AUTH_SUBCODES.test(c)) || AUTH_SUBCODES.test(reason)) {
-        throw new WardwatchError('CAMERA_AUTH_FAILED', `${operation} to ${address} was rejected: ${codes.join(' / ')} ${reason}`.trim(), {
+        throw new WardwatchError('CAMERA_AUTH_FAILED', `${operation} to ${address} was rejected: ${describeFault(codes)}`, {
           details: faultDetails,
         });
       }
       if (codes.some((c) => UNSUPPORTED_SUBCODES.test(c))) {
-        throw new WardwatchError('CAMERA_UNSUPPORTED', `${operation} is not supported by ${address}: ${codes.join(' / ')}${reason ? ` (${reason})` : ''}`, {
+        throw new WardwatchError('CAMERA_UNSUPPORTED', `${operation} is not supported by ${address}: ${describeFault(codes)}`, {
           details: faultDetails,
         });
       }
-      throw new WardwatchError('CAMERA_SOAP_FAULT', `${operation} to ${address} answered with a SOAP fault: ${codes.join(' / ')}${reason ? ` (${reason})` : ''}`, {
+      throw new WardwatchError('CAMERA_SOAP_FAULT', `${operation} to ${address} answered with a SOAP fault: ${describeFault(codes)}`, {
         details: faultDetails,
       });
     }

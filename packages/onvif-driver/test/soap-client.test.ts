@@ -84,6 +84,18 @@ describe('SoapClient against a local HTTP server', () => {
     expect(error.message).not.toMatch(/Wrong ONVIF SOAP response/);
   });
 
+  it('keeps what the camera wrote out of the message (it becomes a status cause viewers see): codes as bounded QNames, no reason text', async () => {
+    const remote = 'Visit http://evil.example/x <b>now</b>';
+    const escaped = remote.replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    server.handle = (_req, res) => res.writeHead(500).end(fault('ter:Bad Code&lt;script&gt;', escaped));
+    const error = await codedFailure(client().call(server.url, BODY, 'GotoPreset'));
+    expect(error.code).toBe('CAMERA_SOAP_FAULT');
+    expect(error.message).not.toContain('evil.example');
+    expect(error.message).not.toContain('<script>');
+    expect(error.message).toMatch(/SOAP fault: env:Sender \/ \?$/);
+    expect(error.details.reason).toBe(remote);
+  });
+
   it('maps ActionNotSupported-style faults to CAMERA_UNSUPPORTED', async () => {
     server.handle = (_req, res) => res.writeHead(400).end(fault('ter:ActionNotSupported', 'PTZ is not supported'));
     const error = await codedFailure(client().call(server.url, BODY, 'ContinuousMove'));
