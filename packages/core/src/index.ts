@@ -152,6 +152,12 @@ export type { SerialQueue } from './util/serial-queue.js';
 // security
 export { checkStreamUri, normaliseHost, STREAM_URI_SCHEMES } from './security/check-stream-uri.js';
 export type { StreamUriPolicy } from './security/check-stream-uri.js';
+export { CAMERA_SECRET_FIELDS, cameraSecretContext, openCameraSecrets, sealCameraSecrets } from './security/camera-secrets.js';
+export type { OpenedCameraSpec } from './security/camera-secrets.js';
+export { STATION_SECRET_KEY_FILE, createFileSecretBox } from './security/file-secret-box.js';
+export type { FileSecretBoxOptions } from './security/file-secret-box.js';
+export { SEALED_SECRET_PREFIX, SEALED_SECRET_V1, SECRET_KEY_BYTES, createSecretBox, isSealedSecret } from './security/secret-box.js';
+export type { SecretBox } from './security/secret-box.js';
 
 // station
 export { createStation } from './station/create-station.js';

@@ -47,6 +47,9 @@ export const ERROR_CODES = {
   EVIDENCE_KEY_ERROR: { retryable: false, description: 'The station signing key is missing, unreadable or has unsafe permissions.' },
   AUDIT_CHAIN_BROKEN: { retryable: false, description: 'The hash-chained audit log does not verify.' },
   SEGMENT_HELD: { retryable: false, description: 'The segment is held by an incident or evidence export and cannot be deleted.' },
+  // stored secrets
+  SECRET_KEY_ERROR: { retryable: false, description: 'The station secret key is missing, malformed or has unsafe permissions.' },
+  SECRET_UNREADABLE: { retryable: false, description: 'A stored secret does not decrypt (wrong station secret key, tampered or moved ciphertext, unknown envelope).' },
   // analytics
   ANALYZER_BAD_FRAME: { retryable: false, description: 'A frame has the wrong size or format for the analyzer.' },
   IMAGE_DECODE_FAILED: { retryable: false, description: 'An image could not be decoded.' },

@@ -195,6 +195,8 @@ export interface ErrorDetailsByCode {
   EVIDENCE_KEY_ERROR: LooseErrorDetails;
   AUDIT_CHAIN_BROKEN: LooseErrorDetails;
   SEGMENT_HELD: LooseErrorDetails;
+  SECRET_KEY_ERROR: LooseErrorDetails;
+  SECRET_UNREADABLE: LooseErrorDetails;
   ANALYZER_BAD_FRAME: LooseErrorDetails;
   IMAGE_DECODE_FAILED: LooseErrorDetails;
   MODEL_NOT_FOUND: LooseErrorDetails;

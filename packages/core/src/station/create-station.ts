@@ -43,6 +43,7 @@ export function createStation(options: StationOptions): Station {
   const segments = createSegmentIndex({ storage, clock, emit });
   const cameras = createStationCameras({
     storage,
+    secrets: options.secrets,
     deps: { drivers: registry.drivers, recorder, analyzers: registry.analyzers, segments, clock, logger, health: resolved.health, emit, events$ },
     drivers: registry.drivers,
     clock,

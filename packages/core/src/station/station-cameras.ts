@@ -5,6 +5,8 @@ import type { StorageAdapter } from '../contracts/storage-adapter.js';
 import { WardwatchError } from '../errors/wardwatch-error.js';
 import { parseCameraSpec, type CameraSpec, type CameraSpecInput } from '../model/camera-spec.js';
 import type { StationEvent } from '../model/station-event.js';
+import { openCameraSecrets, sealCameraSecrets } from '../security/camera-secrets.js';
+import type { SecretBox } from '../security/secret-box.js';
 import type { Camera } from './camera.js';
 import { createCameraRuntime, type CameraRuntime, type CameraRuntimeDeps } from './camera-runtime.js';
 
@@ -15,16 +17,25 @@ export interface StationCameras {
   add(input: CameraSpecInput | CameraSpec): Promise<Camera>;
   update(id: string, patch: Partial<CameraSpecInput>): Promise<Camera>;
   remove(id: string): Promise<void>;
-  /** Loads every stored camera not loaded yet (at start); invalid stored specs are logged and skipped. */
+  /**
+   * Loads every stored camera not loaded yet (at start); invalid stored specs are logged and skipped, a stored secret
+   * that does not decrypt throws `SECRET_UNREADABLE`. Legacy plain-text secrets are stored sealed again.
+   */
   loadStored(): Promise<void>;
   all(): CameraRuntime[];
   /** Completes `cameras$` and every handle. */
   dispose(): void;
 }
 
-/** Creates the camera registry of a station: specs validated (driver registered), persisted and announced. */
+/**
+ * Creates the camera registry of a station: specs validated (driver registered), persisted and announced. With a
+ * `secrets` box, credential fields are sealed before every `storage.cameras.put` and opened on load, so storage only
+ * ever holds ciphertext.
+ */
 export function createStationCameras(options: {
   storage: StorageAdapter;
+  /** Seals camera credentials at rest; without it they are stored as given. */
+  secrets?: SecretBox | undefined;
   deps: CameraRuntimeDeps;
   drivers: ReadonlyMap<string, unknown>;
   clock: Clock;
@@ -54,11 +65,28 @@ export function createStationCameras(options: {
     return spec;
   };
   const notFound = (id: string): WardwatchError => new WardwatchError('NOT_FOUND', `Camera "${id}" does not exist`, { details: { cameraId: id } });
+  const store = async (spec: CameraSpec): Promise<void> => storage.cameras.put(await sealCameraSecrets(spec, options.secrets));
+  /** A stored spec, validated, with its secrets opened; a legacy plain-text secret is written back sealed. */
+  const openStored = async (stored: CameraSpec): Promise<CameraSpec> => {
+    const opened = await openCameraSecrets(stored, options.secrets);
+    const spec = parseCameraSpec(opened.spec);
+    if (opened.legacy) {
+      try {
+        await store(spec);
+        logger.info({ cameraId: spec.id }, 'stored camera password was plain text; stored encrypted now');
+      } catch (error) {
+        logger.warn({ err: error, cameraId: spec.id }, 'stored camera password is plain text and could not be stored encrypted yet; retried on the next write');
+      }
+    }
+    return spec;
+  };
   /** A stored camera not loaded yet (before start), loaded now. */
   const loadOne = async (id: string): Promise<CameraRuntime | undefined> => {
     const stored = await storage.cameras.get(id);
     if (!stored || runtimes.has(id)) return runtimes.get(id);
-    const runtime = load(parseCameraSpec(stored));
+    const spec = await openStored(stored);
+    if (runtimes.has(id)) return runtimes.get(id);
+    const runtime = load(spec);
     publish();
     return runtime;
   };
@@ -71,7 +99,7 @@ export function createStationCameras(options: {
       if (runtimes.has(spec.id) || (await storage.cameras.get(spec.id))) {
         throw new WardwatchError('ALREADY_EXISTS', `Camera "${spec.id}" already exists`, { details: { cameraId: spec.id } });
       }
-      await storage.cameras.put(spec);
+      await store(spec);
       const runtime = load(spec);
       publish();
       emit({ type: 'camera.added', at: clock.now(), cameraId: spec.id });
@@ -85,7 +113,7 @@ export function createStationCameras(options: {
         throw new WardwatchError('INVALID_ARGUMENT', `Camera id cannot change (from "${id}" to "${String(patch.id)}"); remove and add instead`);
       }
       const spec = validate({ ...runtime.spec, ...patch, id });
-      await storage.cameras.put(spec);
+      await store(spec);
       const wasConnected = options.running();
       if (wasConnected) await runtime.disconnect('reconfigured');
       runtime.spec = spec;
@@ -106,11 +134,15 @@ export function createStationCameras(options: {
     async loadStored() {
       for (const stored of await storage.cameras.list()) {
         if (runtimes.has(stored.id)) continue;
+        let spec: CameraSpec;
         try {
-          load(parseCameraSpec(stored));
+          spec = await openStored(stored);
         } catch (error) {
+          if (error instanceof WardwatchError && error.code === 'SECRET_UNREADABLE') throw error;
           logger.error({ err: error, cameraId: stored.id }, 'stored camera spec is invalid; skipped');
+          continue;
         }
+        if (!runtimes.has(spec.id)) load(spec);
       }
       publish();
     },

@@ -14,6 +14,7 @@ import type { TimeRange } from '../model/segment.js';
 import type { StationEvent } from '../model/station-event.js';
 import type { Plugin } from '../plugins/define-plugin.js';
 import type { ReportService } from '../reports/report-service.js';
+import type { SecretBox } from '../security/secret-box.js';
 import type { SightingService, StationSightingsOptions } from '../sightings/sighting-service.js';
 import type { WatchlistService } from '../sightings/watchlist-service.js';
 import type { Camera } from './camera.js';
@@ -105,6 +106,13 @@ export interface StationOptions {
   evidence?: StationEvidenceOptions;
   /** Sightings: where plate crops are written. @default sightings without crops */
   sightings?: StationSightingsOptions;
+  /**
+   * Encrypts camera credentials (`connection.password`) before they reach `storage.cameras`, and decrypts them on
+   * load: e.g. `createFileSecretBox({ dir })` next to the evidence key. Plain-text passwords stored earlier are read and
+   * stored encrypted again; an encrypted one that does not decrypt fails with `SECRET_UNREADABLE`.
+   * @default no encryption: passwords are stored as given
+   */
+  secrets?: SecretBox;
   /** Event persistence batching. */
   events?: {
     /** Events written per `appendMany`. @default 500 */
