@@ -90,7 +90,7 @@ async function startRecorder(state: RecorderState, deps: { options: ReturnType<t
   state.ticker = createTicker(ctx.clock ?? systemClock, { onError: (error) => ctx.logger.error({ err: error }, 'a recording tick failed') });
   state.finisher = ownFinisher;
   try {
-    await mkdir(options.root, { recursive: true });
+    await mkdir(options.root, { recursive: true, mode: 0o750 });
     const { ffmpegPath, ffprobePath, caps } = binaries.get();
     await caps;
     await recoverAtStart(ctx, { root: options.root, ffmpegPath, ffprobePath, runner: deps.runner, logger: ctx.logger }, options.recoveryWindowMs);

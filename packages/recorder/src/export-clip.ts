@@ -97,7 +97,7 @@ export function exportClip(config: ExportClipConfig): Observable<ClipEvent> {
         throw new WardwatchError('RECORDING_UNAVAILABLE', `no footage of ${request.cameraId} between ${new Date(request.from).toISOString()} and ${new Date(request.to).toISOString()}`);
       }
       const gaps = (await config.segments.gaps(request.cameraId, { from: request.from, to: request.to })).map((g) => ({ from: g.from, to: g.to }));
-      await mkdir(dirname(outPath), { recursive: true });
+      await mkdir(dirname(outPath), { recursive: true, mode: 0o750 });
       // fast path: the recorder's own fragmented MP4s are joined fragment by fragment (no ffmpeg, one pass)
       try {
         const fast = await concatFragmentedMp4(

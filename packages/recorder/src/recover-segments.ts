@@ -218,7 +218,7 @@ export async function recoverIncoming(tools: RecoveryTools, cameraId: string): P
         const end = start + durationMs;
         const rel = segmentRelativePath(cameraId, start);
         const dest = resolveInside(tools.root, rel);
-        await mkdir(dirname(dest), { recursive: true });
+        await mkdir(dirname(dest), { recursive: true, mode: 0o750 });
         const { sha256, bytes } = await hashFile(fixed);
         // placing the copy and removing the original are two steps: the note, on disk before the copy moves,
         // lets the next start recognise the copy (by its hash) if a crash comes in between

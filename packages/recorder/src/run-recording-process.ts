@@ -48,7 +48,7 @@ function journalOf(run: RunState | undefined): RunJournal {
 /** Step 1: the report pipe and the arguments of a run; `undefined` when a stop came meanwhile. */
 async function prepareRun(ctx: RunContext, runId: string): Promise<{ reports: ReportPipe; input: CameraInput; args: string[]; live: boolean } | undefined> {
   const { config } = ctx;
-  await mkdir(ctx.incoming, { recursive: true });
+  await mkdir(ctx.incoming, { recursive: true, mode: 0o750 });
   if (ctx.state().stopped) return undefined;
   const liveUrl = config.liveUrl?.();
   const reports = await openReportPipe(ctx.incoming, runId);

@@ -66,13 +66,15 @@ function fsyncPath(path) {
 }
 /** Creates dest's folder; returns the folders whose entries changed (the new ones' parents), deepest last. */
 function makeFolder(dir) {
-  const first = fs.mkdirSync(dir, { recursive: true });
+  const first = fs.mkdirSync(dir, { recursive: true, mode: 0o750 });
   if (first === undefined) return [];
   const changed = [dirname(first)];
   for (let d = dir; d !== first && d !== dirname(d); d = dirname(d)) changed.splice(1, 0, dirname(d));
   return changed;
 }
 function moveInto(src, dest) {
+  // footage is not for other users of the machine: no bits for others, read-only for the group (umask may tighten more)
+  fs.chmodSync(src, fs.statSync(src).mode & 0o640);
   fsyncPath(src);
   let changed = makeFolder(dirname(dest));
   try {

@@ -78,7 +78,7 @@ export function createUserStore(options: UserStoreOptions): UserStore {
 
   const save = async (users: StoredUser[]): Promise<void> => {
     await writes.run(async () => {
-      await mkdir(dirname(options.path), { recursive: true });
+      await mkdir(dirname(options.path), { recursive: true, mode: 0o700 });
       const tmp = `${options.path}.${process.pid}.tmp`;
       await writeFile(tmp, `${JSON.stringify({ users }, null, 2)}\n`, { mode: 0o600 });
       await rename(tmp, options.path);

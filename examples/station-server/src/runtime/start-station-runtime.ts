@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createStation, silentLogger, type Logger, type Plugin, type Station, type StationHealthOptions, type StorageAdapter } from '@wardwatch/core';
+import { createFileSecretBox, createStation, silentLogger, type Logger, type Plugin, type Station, type StationHealthOptions, type StorageAdapter } from '@wardwatch/core';
 import { analyticsPlugin } from '@wardwatch/analytics-plugin';
 import { createOnvifDriver } from '@wardwatch/onvif-driver';
 import { createLiveGateway, createRecorder, type LiveGateway } from '@wardwatch/recorder';
@@ -15,6 +15,7 @@ import { evidenceExportRunner } from '../exports/evidence-export-runner.js';
 import { createExportJobs } from '../exports/export-jobs.js';
 import { createStationServer } from '../server/create-station-server.js';
 import type { StationServerPlugin } from '../server/station-server-plugin.js';
+import { preparePrivateDataDir } from './private-data-dir.js';
 import { stationEvidenceOptions } from './station-evidence-options.js';
 import { syncConfigCameras } from './sync-config-cameras.js';
 
@@ -86,6 +87,7 @@ export async function startStationRuntime(options: StationRuntimeOptions): Promi
   };
 
   try {
+    await preparePrivateDataDir(config.dataDir, [paths.db, paths.recordings, paths.evidence, paths.keys, paths.exports]);
     const storage = options.storage ?? (await createLevelStorage({ path: paths.db }));
     if (!options.storage) cleanups.push(() => storage.close());
 
@@ -134,6 +136,8 @@ export async function startStationRuntime(options: StationRuntimeOptions): Promi
       plugins: options.plugins ?? [analyticsPlugin()],
       logger,
       stationName: config.station.name,
+      // camera passwords are stored encrypted with a key kept beside the evidence signing key
+      secrets: createFileSecretBox({ dir: paths.keys }),
       ...(options.health ? { health: options.health } : {}),
       ...(evidence ? { evidence } : {}),
     });

@@ -65,8 +65,8 @@ export async function runEvidenceExport(
   const report = createExportProgress(context.zip, progress);
   const state: ExportState = { renamed: false, committed: false };
   try {
-    await mkdir(context.evidenceRoot, { recursive: true });
-    await mkdir(paths.staging);
+    await mkdir(context.evidenceRoot, { recursive: true, mode: 0o750 });
+    await mkdir(paths.staging, { mode: 0o750 });
     const hold = await holds.create({ cameraId: request.cameraId, from: request.from, to: request.to, reason: `evidence export ${id}: ${request.reason}`, actor: request.operator, owner: { kind: 'evidence', id } });
     state.hold = hold;
     await checkStillIndexed(context, request, segments);
