@@ -23,9 +23,9 @@ function stationOver(storage: StorageAdapter, secrets: SecretBox | undefined, pa
   const fake = createFakeCameraDriver();
   const driver = {
     ...fake,
-    connect(spec: CameraSpec, signal?: AbortSignal) {
+    connect(spec: CameraSpec, ...rest: unknown[]) {
       passwords.push(spec.connection.password ?? '<none>');
-      return fake.connect(spec, signal);
+      return (fake.connect as (spec: CameraSpec, ...rest: unknown[]) => ReturnType<typeof fake.connect>)(spec, ...rest);
     },
   };
   const station = createStation({ storage, drivers: [driver as typeof fake], ...(secrets ? { secrets } : {}) });
