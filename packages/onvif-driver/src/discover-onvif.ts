@@ -96,7 +96,7 @@ export function discoverOnvif(options: DiscoverOptions = {}, settings: DiscoverO
         return;
       }
       for (const camera of cameras) {
-        const key = camera.endpoint ?? camera.xaddrs[0]!;
+        const key = camera.endpoint ?? camera.xaddrs?.[0] ?? camera.host;
         if (seen.has(key)) continue;
         seen.add(key);
         subscriber.next(camera);

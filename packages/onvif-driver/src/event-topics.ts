@@ -47,6 +47,8 @@ export const EVENT_TOPIC_TABLE: readonly TopicRule[] = [
   // digital input
   { topic: 'Device/Trigger/DigitalInput', items: ['LogicalState'], meaning: { type: 'io' } },
   { topic: 'Device/IO/DigitalInput', items: ['LogicalState', 'State'], meaning: { type: 'io' } },
+  // relay output
+  { topic: 'Device/Trigger/Relay', items: ['LogicalState'], meaning: { type: 'io' } },
 ];
 
 /** Removes namespace prefixes from each segment: `tns1:RuleEngine/tnshik:Motion` → `RuleEngine/Motion`. */
@@ -108,7 +110,8 @@ export function normaliseNotification(notification: RawNotification, table: read
       return { type: 'analytics', kind: rule.meaning.kind, phase, at, topic, ...from };
     case 'io': {
       const input = notification.source.InputToken ?? notification.source.RelayToken ?? Object.values(notification.source)[0] ?? '0';
-      return { type: 'io', input, active, at, topic };
+      const output = notification.source.InputToken === undefined && notification.source.RelayToken !== undefined;
+      return { type: 'io', input, active, at, topic, ...(output ? { kind: 'output' as const } : {}) };
     }
   }
 }

@@ -61,15 +61,6 @@ export function isAllowedMediaHost(uri: string, cameraHost: string, allowedHosts
   return host !== '' && [cameraHost, ...allowedHosts].map(normaliseHost).includes(host);
 }
 
-/** Injects percent-encoded credentials into a URI (`rtsp://user:pass@host/...`); never log the result. */
-export function withCredentials(uri: string, username: string | undefined, password: string | undefined): string {
-  if (!username) return uri;
-  const url = new URL(uri);
-  url.username = encodeURIComponent(username);
-  url.password = encodeURIComponent(password ?? '');
-  return url.toString();
-}
-
 /** Removes any credentials from a URI (unparseable text is returned as is). */
 export function withoutCredentials(uri: string): string {
   if (!URL.canParse(uri)) return uri;

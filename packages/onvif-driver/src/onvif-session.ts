@@ -13,11 +13,12 @@ import {
   type PtzControl,
   type StreamInfo,
 } from '@wardwatch/core';
+import { withRtspCredentials } from '@wardwatch/core/driver-kit';
 import { debounceDriverEvents } from './debounce-driver-events.js';
 import { fetchSnapshot } from './fetch-snapshot.js';
 import type { TlsSettings } from './http-request.js';
 import { measureClock } from './measure-clock.js';
-import { isAllowedMediaHost, mediaOrigin, rewriteMediaHost, rewriteSnapshotUri, withCredentials, withoutCredentials } from './media-uri.js';
+import { isAllowedMediaHost, mediaOrigin, rewriteMediaHost, rewriteSnapshotUri, withoutCredentials } from './media-uri.js';
 import { OnvifCam } from './onvif-cam.js';
 import type { OnvifDriverOptions } from './onvif-driver-options.js';
 import type { OnvifProfile } from './onvif-profiles.js';
@@ -314,7 +315,8 @@ export async function openOnvifSession(spec: CameraSpec, options: ResolvedOnvifO
     const internalHosts = cam.reportedHosts;
     const streamOf = async (profile: OnvifProfile): Promise<StreamInfo> => {
       const reported = await cam.streamUri(profile);
-      const uri = withCredentials(rewriteMediaHost(reported, host, internalHosts, address), username, password);
+      const rewritten = rewriteMediaHost(reported, host, internalHosts, address);
+      const uri = username ? withRtspCredentials(rewritten, username, password) : rewritten;
       return {
         uri,
         ...(profile.encoding ? { codec: profile.encoding } : {}),

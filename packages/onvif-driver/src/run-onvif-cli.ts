@@ -81,7 +81,7 @@ export async function runOnvifCli(argv: readonly string[], io: CliIo): Promise<n
       else if (cameras.length === 0) io.stdout('No ONVIF camera answered.\n');
       else {
         for (const c of cameras) {
-          io.stdout(`${c.host}:${c.port ?? 80}  ${c.name ?? '(no name)'}  ${c.hardware ?? ''}  ${c.location ?? ''}\n  xaddrs: ${c.xaddrs.join(' ')}\n`);
+          io.stdout(`${c.host}:${c.port ?? 80}  ${c.name ?? '(no name)'}  ${c.hardware ?? ''}  ${c.location ?? ''}\n  xaddrs: ${(c.xaddrs ?? []).join(' ')}\n`);
         }
       }
       return 0;

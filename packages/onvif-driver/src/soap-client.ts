@@ -1,5 +1,5 @@
 import { WardwatchError, type Logger } from '@wardwatch/core';
-import { authChallenges, digestAuthorization, pickDigestChallenge, type DigestChallenge } from './http-auth.js';
+import { answerHttpChallenge, wwwAuthenticateChallenges } from '@wardwatch/core/driver-kit';
 import { httpDateMs, httpRequestBuffered, publicAddress, type TlsSettings } from './http-request.js';
 import { wsUsernameToken } from './ws-username-token.js';
 import { child, parseXml, path, text, type XmlNode } from './xml-tree.js';
@@ -89,12 +89,19 @@ function describeFault(codes: string[]): string {
   return codes.length === 0 ? 'no fault code' : codes.map(qname).join(' / ');
 }
 
+/** The Digest challenges of a 401 (undefined when it offers none): SOAP calls never answer Basic. */
+function digestChallenges(rawHeaders: readonly string[]): string[] | undefined {
+  const digests = wwwAuthenticateChallenges(rawHeaders).filter((c) => /^digest\s/i.test(c));
+  return digests.length > 0 ? digests : undefined;
+}
+
 /**
  * A minimal ONVIF SOAP 1.2 client: WS-UsernameToken and HTTP Digest, a per-call deadline, a
  * response size cap, and one coded `WardwatchError` per failure class.
  */
 export class SoapClient {
-  private digest: DigestChallenge | undefined;
+  /** The last Digest challenge answered (raw `WWW-Authenticate` values), reused with a growing nonce count. */
+  private digest: string[] | undefined;
   private nc = 0;
 
   constructor(private readonly options: SoapClientOptions) {}
@@ -134,13 +141,14 @@ export class SoapClient {
     const target = new URL(url);
     const requestUri = `${target.pathname}${target.search}`;
 
-    const send = async (challenge: DigestChallenge | undefined) => {
+    const send = async (challenge: string[] | undefined) => {
       const headers: Record<string, string> = {
         'Content-Type': `application/soap+xml; charset=utf-8${callOptions.action ? `; action="${callOptions.action.replace(/"/g, '')}"` : ''}`,
       };
       if (challenge && creds) {
         this.nc += 1;
-        headers.Authorization = digestAuthorization(challenge, creds, 'POST', requestUri, this.nc);
+        const authorization = answerHttpChallenge(challenge, creds, 'POST', requestUri, { allowBasic: false, nonceCount: this.nc });
+        if (authorization) headers.Authorization = authorization;
       }
       return httpRequestBuffered({
         method: 'POST',
@@ -157,14 +165,14 @@ export class SoapClient {
 
     let response = await send(useDigest ? this.digest : undefined);
     if (response.status === 401 && useDigest) {
-      const challenge = pickDigestChallenge(authChallenges(response.rawHeaders));
+      const challenge = digestChallenges(response.rawHeaders);
       const stale = this.digest !== undefined;
       if (challenge) {
         this.digest = challenge;
         this.nc = 0;
         response = await send(challenge);
         if (response.status === 401 && stale) {
-          const again = pickDigestChallenge(authChallenges(response.rawHeaders));
+          const again = digestChallenges(response.rawHeaders);
           if (again) {
             this.digest = again;
             this.nc = 0;

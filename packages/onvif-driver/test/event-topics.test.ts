@@ -43,6 +43,17 @@ describe('event topic normalisation', () => {
     });
   });
 
+  it('maps relay outputs to io events of kind output with the relay token', () => {
+    expect(normaliseNotification(note('tns1:Device/Trigger/Relay', { LogicalState: 'active' }, { RelayToken: 'Relay_1' }))).toEqual({
+      type: 'io',
+      input: 'Relay_1',
+      kind: 'output',
+      active: true,
+      at,
+      topic: 'tns1:Device/Trigger/Relay',
+    });
+  });
+
   it('ignores unknown topics and unreadable states', () => {
     expect(normaliseNotification(note('tns1:Monitoring/ProcessorUsage', { Value: '12' }))).toBeUndefined();
     expect(normaliseNotification(note('tns1:VideoSource/MotionAlarm', { State: 'maybe' }))).toBeUndefined();

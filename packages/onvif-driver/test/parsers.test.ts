@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rewriteMediaHost, withCredentials, withoutCredentials } from '../src/media-uri.js';
+import { withRtspCredentials } from '@wardwatch/core/driver-kit';
+import { rewriteMediaHost, withoutCredentials } from '../src/media-uri.js';
 import { parseScopes } from '../src/parse-scopes.js';
 import { parseProbeMatches } from '../src/discover-onvif.js';
 import { selectProfiles } from '../src/select-profiles.js';
@@ -36,7 +37,7 @@ describe('media URIs', () => {
   });
 
   it('injects percent-encoded credentials and strips them again', () => {
-    const uri = withCredentials('rtsp://10.0.0.5:554/live', 'ad@min', 'p:ss/w@rd#1');
+    const uri = withRtspCredentials('rtsp://10.0.0.5:554/live', 'ad@min', 'p:ss/w@rd#1');
     expect(uri).toBe('rtsp://ad%40min:p%3Ass%2Fw%40rd%231@10.0.0.5:554/live');
     const parsed = new URL(uri);
     expect(decodeURIComponent(parsed.password)).toBe('p:ss/w@rd#1');

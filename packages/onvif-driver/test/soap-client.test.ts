@@ -2,11 +2,15 @@ import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '@wardwatch/core';
 import { SoapClient, soapEnvelope, type OnvifAuthScheme } from '../src/soap-client.js';
-import { parseAuthParams } from '../src/http-auth.js';
 import { codedFailure } from './helpers/coded-failure.js';
 import { dateTimeAnswer, envelope, fault, startFakeHttpServer, type FakeHttpServer } from './helpers/fake-http-server.js';
 
 const PASSWORD = 'S3cret!pass';
+
+/** The `key=value` / `key="value"` parameters of an `Authorization: Digest` header, as a camera reads them. */
+function parseAuthParams(text: string): Record<string, string> {
+  return Object.fromEntries([...text.matchAll(/([A-Za-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/g)].map((m) => [m[1]!.toLowerCase(), m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] ?? '')]));
+}
 const BODY = soapEnvelope('<GetDeviceInformation xmlns="http://www.onvif.org/ver10/device/wsdl"/>');
 const OK = envelope('<tds:GetDeviceInformationResponse><tds:Manufacturer>Acme</tds:Manufacturer></tds:GetDeviceInformationResponse>');
 

@@ -25,8 +25,16 @@ function quote(value: string): string {
   return `"${value.replace(/(["\\])/g, '\\$1')}"`;
 }
 
+/** Options of {@link answerHttpChallenge}. */
+export interface AnswerHttpChallengeOptions {
+  /** Answer a Basic challenge (the password travels base64-encoded: refuse it over plain `http:`). @default true */
+  allowBasic?: boolean;
+  /** Digest nonce count (`nc`) of this request, for a client that reuses one challenge across requests. @default 1 */
+  nonceCount?: number;
+}
+
 /** The `Authorization` value answering one Digest challenge (RFC 7616; MD5 or SHA-256, `qop=auth` or none). */
-function digestAnswer(params: Map<string, string>, credentials: DeviceCredentials, method: string, uri: string): string {
+function digestAnswer(params: Map<string, string>, credentials: DeviceCredentials, method: string, uri: string, nonceCount: number): string {
   const algorithm = params.get('algorithm');
   const sha256 = /^sha-256$/i.test(algorithm ?? '');
   const realm = params.get('realm') ?? '';
@@ -35,7 +43,7 @@ function digestAnswer(params: Map<string, string>, credentials: DeviceCredential
   const ha1 = digestHash(sha256, `${credentials.username}:${realm}:${credentials.password}`);
   const ha2 = digestHash(sha256, `${method}:${uri}`);
   const cnonce = randomBytes(8).toString('hex');
-  const nc = '00000001';
+  const nc = nonceCount.toString(16).padStart(8, '0');
   const response = qop ? digestHash(sha256, `${ha1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`) : digestHash(sha256, `${ha1}:${nonce}:${ha2}`);
   const fields = [`username=${quote(credentials.username)}`, `realm=${quote(realm)}`, `nonce=${quote(nonce)}`, `uri=${quote(uri)}`, `response="${response}"`];
   if (algorithm) fields.push(`algorithm=${algorithm}`);
@@ -47,16 +55,23 @@ function digestAnswer(params: Map<string, string>, credentials: DeviceCredential
 
 /**
  * The `Authorization` header value answering a 401's `WWW-Authenticate` challenges: Digest (MD5 preferred, SHA-256
- * accepted) before Basic; undefined when no challenge is one of those.
+ * accepted) before Basic; undefined when no challenge is one of those (or only Basic is offered and `allowBasic` is
+ * false).
  */
-export function answerHttpChallenge(challenges: readonly string[], credentials: DeviceCredentials, method: string, uri: string): string | undefined {
+export function answerHttpChallenge(
+  challenges: readonly string[],
+  credentials: DeviceCredentials,
+  method: string,
+  uri: string,
+  options: AnswerHttpChallengeOptions = {},
+): string | undefined {
   const digests = challenges
     .filter((c) => /^digest\s/i.test(c))
     .map((c) => challengeParams(c.replace(/^digest\s+/i, '')))
     .filter((p) => p.has('nonce') && /^(md5|sha-256)?$/i.test(p.get('algorithm') ?? ''));
   const digest = digests.find((p) => !/^sha-256$/i.test(p.get('algorithm') ?? '')) ?? digests[0];
-  if (digest) return digestAnswer(digest, credentials, method, uri);
-  if (challenges.some((c) => /^basic(\s|$)/i.test(c))) {
+  if (digest) return digestAnswer(digest, credentials, method, uri, options.nonceCount ?? 1);
+  if (options.allowBasic !== false && challenges.some((c) => /^basic(\s|$)/i.test(c))) {
     return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64')}`;
   }
   return undefined;

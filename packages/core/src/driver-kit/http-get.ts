@@ -4,6 +4,7 @@ import type { ErrorCode } from '../errors/codes.js';
 import { WardwatchError, toWardwatchError } from '../errors/wardwatch-error.js';
 import { redactUrl } from '../util/redact-url.js';
 import { answerHttpChallenge, type DeviceCredentials } from './answer-http-challenge.js';
+import { wwwAuthenticateChallenges } from './www-authenticate-challenges.js';
 
 /** Node's TLS error codes for a certificate that is not trusted or does not name the host. */
 const CERTIFICATE_ERRORS =
@@ -25,6 +26,12 @@ export interface HttpGetOptions {
   signal?: AbortSignal;
   /** Accept a self-signed or mismatched certificate on `https:` (still encrypted). @default false */
   allowSelfSignedTls?: boolean;
+  /**
+   * Answer a Basic challenge over plain `http:`, which sends the password in clear; when false such a request is
+   * `CAMERA_AUTH_FAILED` without sending it (Digest and `https:` are unaffected).
+   * @default true
+   */
+  allowBasicOverHttp?: boolean;
 }
 
 /** A complete 2xx answer of {@link httpGet}. */
@@ -99,11 +106,7 @@ function getOnce(url: URL, headers: Record<string, string>, options: Required<Pi
       });
       res.on('error', failed);
       res.on('end', () => {
-        const challenges: string[] = [];
-        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
-          if ((res.rawHeaders[i] as string).toLowerCase() === 'www-authenticate') challenges.push(res.rawHeaders[i + 1] as string);
-        }
-        finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), challenges });
+        finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), challenges: wwwAuthenticateChallenges(res.rawHeaders) });
       });
     });
     req.end();
@@ -115,7 +118,7 @@ function getOnce(url: URL, headers: Record<string, string>, options: Required<Pi
  * the device's HTTP Digest or Basic challenge answered once with `credentials`. Every failure is a coded
  * `WardwatchError` with `{ address, operation }` details and no credentials: refused/unreachable →
  * `CAMERA_UNREACHABLE`, deadline → `CAMERA_TIMEOUT` (both retryable), 401/403 → `CAMERA_AUTH_FAILED`, body too
- * large → `CAMERA_RESPONSE_TOO_LARGE`, another non-2xx status → `CAMERA_PROTOCOL_ERROR` (`details.status`), an untrusted
+ * large → `CAMERA_RESPONSE_TOO_LARGE`, Basic over `http:` refused by `allowBasicOverHttp: false` → `CAMERA_AUTH_FAILED`, another non-2xx status → `CAMERA_PROTOCOL_ERROR` (`details.status`), an untrusted
  * `https:` certificate → `CAMERA_TLS_FAILED` (`details.tlsCode`), aborted → `CANCELLED`.
  */
 export async function httpGet(uri: string, options: HttpGetOptions = {}): Promise<HttpGetResponse> {
@@ -133,7 +136,15 @@ export async function httpGet(uri: string, options: HttpGetOptions = {}): Promis
   url.password = '';
   let answer = await getOnce(url, {}, resolved, address);
   if (answer.status === 401 && username) {
-    const authorization = answerHttpChallenge(answer.challenges, { username, password }, 'GET', `${url.pathname}${url.search}`);
+    const allowBasic = url.protocol === 'https:' || options.allowBasicOverHttp !== false;
+    const authorization = answerHttpChallenge(answer.challenges, { username, password }, 'GET', `${url.pathname}${url.search}`, { allowBasic });
+    if (!authorization && !allowBasic && answer.challenges.some((c) => /^basic(\s|$)/i.test(c))) {
+      throw new WardwatchError(
+        'CAMERA_AUTH_FAILED',
+        `${resolved.operation} to ${address} asks for HTTP Basic over plain http, which would send the password in clear; not answered (allowBasicOverHttp enables it)`,
+        { details: { address, operation: resolved.operation, status: 401 } },
+      );
+    }
     if (authorization) answer = await getOnce(url, { Authorization: authorization }, resolved, address);
   }
   const details = { address, operation: resolved.operation, status: answer.status };

@@ -6,7 +6,8 @@
  * @module @wardwatch/core/driver-kit
  */
 export { answerHttpChallenge } from './answer-http-challenge.js';
-export type { DeviceCredentials } from './answer-http-challenge.js';
+export type { AnswerHttpChallengeOptions, DeviceCredentials } from './answer-http-challenge.js';
 export { httpGet } from './http-get.js';
 export type { HttpGetOptions, HttpGetResponse } from './http-get.js';
 export { withRtspCredentials } from './with-rtsp-credentials.js';
+export { wwwAuthenticateChallenges } from './www-authenticate-challenges.js';

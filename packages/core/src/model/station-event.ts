@@ -31,7 +31,32 @@ export interface StationEventMap {
   motion: { cameraId: string; phase: 'start' | 'end'; source: 'camera' | 'analyzer'; boxes?: Box[]; score?: number };
   tamper: { cameraId: string; kind: TamperKind; phase: 'start' | 'end'; source: 'camera' | 'analyzer'; score?: number };
   /** A detection the camera itself made (e.g. `intrusion`, `people`, `line-cross`), as its driver reported it. */
-  'camera.analytics': { cameraId: string; kind: string; phase: 'start' | 'end'; source: 'camera' };
+  'camera.analytics': {
+    cameraId: string;
+    kind: string;
+    phase: 'start' | 'end';
+    source: 'camera';
+    /** The rule's (line's) name on the camera. */
+    rule?: string;
+    /** The region (zone) it concerns. */
+    region?: string;
+    /** Crossing direction as the device reports it. */
+    direction?: string;
+    /** Object class the device assigned (`person`, `vehicle`…). */
+    objectClass?: string;
+  };
+  /** A digital input (alarm contact) or output (relay) of a camera changed state, as its driver reported it. */
+  'camera.io': {
+    cameraId: string;
+    /** The port's id as the device names it. */
+    port: string;
+    /** Input (alarm contact) or output (relay). */
+    kind: 'input' | 'output';
+    /** Whether it is active after the change. */
+    active: boolean;
+    /** The device's own event name (e.g. the ONVIF topic), when given. */
+    topic?: string;
+  };
   'picture.quality': { cameraId: string; score: number; brightness: number; sharpness: number; noise: number; lowLight: boolean };
   plate: {
     cameraId: string;

@@ -120,7 +120,7 @@ export function createCameraRuntime(initial: CameraSpec, deps: CameraRuntimeDeps
       health.next({ type: 'connecting', at: clock.now() });
       let opened: CameraSession;
       try {
-        opened = await driver.connect(spec, { signal: abort.signal });
+        opened = await driver.connect(spec, { signal: abort.signal, logger });
       } catch (error) {
         if (!sub.closed) retryLater(error);
         return;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createServer as createTcpServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWardwatchError, type WardwatchError } from '@wardwatch/core';
-import { answerHttpChallenge, httpGet } from '@wardwatch/core/driver-kit';
+import { answerHttpChallenge, httpGet, wwwAuthenticateChallenges } from '@wardwatch/core/driver-kit';
 
 const USER = 'admin';
 const PASS = 'S3cret:p@ss';
@@ -94,6 +94,16 @@ describe('httpGet', () => {
   it('answers a Basic challenge, also with credentials given in the URL (never sent as user info)', async () => {
     const res = await httpGet(`http://${USER}:${encodeURIComponent(PASS)}@${base.slice('http://'.length)}/basic`);
     expect(res.body.toString()).toBe('basic-ok');
+  });
+
+  it('refuses to send Basic over plain http when allowBasicOverHttp is false, still answering Digest', async () => {
+    seen.length = 0;
+    const refused = await rejection(httpGet(`${base}/basic`, { credentials: { username: USER, password: PASS }, allowBasicOverHttp: false, operation: 'snapshot' }));
+    expect(refused.code).toBe('CAMERA_AUTH_FAILED');
+    expect(refused.message).toMatch(/Basic over plain http/);
+    expect(seen.map((s) => s.authorization)).toEqual([undefined]);
+    const digest = await httpGet(`${base}/digest`, { credentials: { username: USER, password: PASS }, allowBasicOverHttp: false });
+    expect(digest.body.toString()).toBe('jpeg-bytes');
   });
 
   it('maps a wrong password to CAMERA_AUTH_FAILED (not retryable) without leaking it', async () => {
@@ -185,5 +195,15 @@ describe('answerHttpChallenge', () => {
     expect(answerHttpChallenge(['Digest realm="r", nonce="n", algorithm=SHA-256', 'Digest realm="r", nonce="m"'], credentials, 'GET', '/x')).toMatch(/nonce="m".*response="[0-9a-f]{32}"/);
     expect(answerHttpChallenge(['Basic realm="r"'], { username: 'a', password: 'b' }, 'GET', '/x')).toBe(`Basic ${Buffer.from('a:b').toString('base64')}`);
     expect(answerHttpChallenge(['Negotiate', 'Digest realm="r", nonce="n", algorithm=SHA-512-256'], credentials, 'GET', '/x')).toBeUndefined();
+  });
+
+  it('answers Basic only when allowed, and counts nonce uses for a reused Digest challenge', () => {
+    expect(answerHttpChallenge(['Basic realm="r"'], credentials, 'GET', '/x', { allowBasic: false })).toBeUndefined();
+    const third = answerHttpChallenge(['Digest realm="r", nonce="n", qop="auth"'], credentials, 'POST', '/x', { nonceCount: 3 });
+    expect(third).toContain('nc=00000003');
+  });
+
+  it('lists every WWW-Authenticate challenge of a raw header list, separately', () => {
+    expect(wwwAuthenticateChallenges(['Content-Type', 'text/plain', 'WWW-Authenticate', 'Basic realm="a"', 'www-authenticate', 'Digest nonce="n"'])).toEqual(['Basic realm="a"', 'Digest nonce="n"']);
   });
 });
