@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fsyncDirectory, fsyncFile, hashFile, WardwatchError, type Logger, type Segment } from '@wardwatch/core';
 import { probeMedia } from './probe-media.js';
@@ -222,6 +222,8 @@ export async function recoverIncoming(tools: RecoveryTools, cameraId: string): P
         const { sha256, bytes } = await hashFile(fixed);
         // placing the copy and removing the original are two steps: the note, on disk before the copy moves,
         // lets the next start recognise the copy (by its hash) if a crash comes in between
+        // like a finished segment: nothing for other users, read-only for the group at most
+        await chmod(fixed, (await stat(fixed)).mode & 0o640);
         await fsyncFile(fixed);
         await writeDurably(note, JSON.stringify({ start, end, codec: info.codec, sha256, bytes }));
         await rename(fixed, dest);
