@@ -5,6 +5,7 @@ import {
   cameraDriverChecks,
   createFakeCameraDriver,
   describeCameraDriver,
+  optionalCameraDriverChecks,
   runCameraDriverChecks,
   type CameraDriverFixture,
 } from '@wardwatch/core/testing';
@@ -116,3 +117,73 @@ describe('the driver kit fails broken drivers', () => {
     expect(result!.error).toMatch(/expected a WardwatchError/);
   });
 });
+
+describe('the driver kit names the step that threw', () => {
+  it('says which driver call threw, with its error, instead of a bare message', async () => {
+    const results = await runCameraDriverChecks(
+      broken((d) => wrapSession(d, () => ({ snapshot: async () => Promise.reject(new TypeError('cannot read properties of undefined')) }))),
+    );
+    expect(results.find((r) => !r.ok)).toEqual({
+      name: 'snapshot returns a JPEG (FF D8 ... )',
+      ok: false,
+      error: 'camera driver contract: snapshot() threw TypeError: cannot read properties of undefined',
+    });
+    const connectThrows = await runCameraDriverChecks(
+      broken((d) => ({ id: d.id, connect: (s) => (s.connection.host.endsWith('.invalid') ? d.connect(s) : Promise.reject(new WardwatchError('CAMERA_AUTH_FAILED', 'denied'))) })),
+      cameraDriverChecks.filter((c) => c.name.startsWith('probe is ok')),
+    );
+    expect(connectThrows[0]!.error).toBe('camera driver contract: connect(spec) threw CAMERA_AUTH_FAILED: denied');
+  });
+});
+
+describe('optional driver checks', () => {
+  const optional = [optionalCameraDriverChecks.wrongPassword, optionalCameraDriverChecks.cancelled];
+  const withWrongPassword = (): CameraDriverFixture => {
+    const fixture = fakeFixture(false);
+    const locked = spec('locked.local');
+    (fixture.driver as ReturnType<typeof createFakeCameraDriver>).camera('locked.local').authFails = true;
+    return { ...fixture, wrongPasswordSpec: locked };
+  };
+
+  it('declares them through describeCameraDriver options', () => {
+    // (the suite below runs them against the fake driver)
+    expect(optional.map((c) => c.name)).toEqual(['connect with a wrong password rejects with CAMERA_AUTH_FAILED, not retryable, without leaking it', 'connect with an aborted signal rejects with CANCELLED']);
+  });
+
+  it('pass a driver that reports a wrong password and honours an aborted signal', async () => {
+    expect((await runCameraDriverChecks(withWrongPassword, optional)).map((r) => r.ok)).toEqual([true, true]);
+  });
+
+  it('fail a driver that retries a wrong password, leaks it, ignores the signal, or lacks the fixture', async () => {
+    const retryable = broken((d) => ({ id: d.id, connect: () => Promise.reject(new WardwatchError('CAMERA_AUTH_FAILED', 'denied', { retryable: true })) }));
+    const [retried] = await runCameraDriverChecks(() => ({ ...retryable(), wrongPasswordSpec: spec('x.local') }), [optionalCameraDriverChecks.wrongPassword]);
+    expect(retried!.error).toMatch(/retryable/);
+    const unreachable = await runCameraDriverChecks(() => ({ ...fakeFixture(false), wrongPasswordSpec: spec('nobody.invalid') }), [optionalCameraDriverChecks.wrongPassword]);
+    expect(unreachable[0]!.error).toMatch(/code is CAMERA_UNREACHABLE, expected CAMERA_AUTH_FAILED/);
+    const leaky = broken((d) => ({ id: d.id, connect: (s) => Promise.reject(new WardwatchError('CAMERA_AUTH_FAILED', `bad password ${s.connection.password}`)) }));
+    const [leaked] = await runCameraDriverChecks(() => ({ ...leaky(), wrongPasswordSpec: spec('x.local') }), [optionalCameraDriverChecks.wrongPassword]);
+    expect(leaked!.error).toMatch(/contain the password/);
+    const [ignored] = await runCameraDriverChecks(broken((d) => ({ id: d.id, connect: (s) => d.connect(s) })), [optionalCameraDriverChecks.cancelled]);
+    expect(ignored!.error).toMatch(/resolved, expected a rejection/);
+    const [missing] = await runCameraDriverChecks(() => fakeFixture(false), [optionalCameraDriverChecks.wrongPassword]);
+    expect(missing!.error).toMatch(/no wrongPasswordSpec/);
+  });
+
+  it('mainStreamPlays needs an ffmpeg and reports one that cannot start', async () => {
+    const [noFfmpeg] = await runCameraDriverChecks(() => fakeFixture(false), [optionalCameraDriverChecks.mainStreamPlays]);
+    expect(noFfmpeg!.error).toMatch(/no ffmpegPath/);
+    const [broken] = await runCameraDriverChecks(() => ({ ...fakeFixture(false), ffmpegPath: '/nonexistent/ffmpeg' }), [optionalCameraDriverChecks.mainStreamPlays]);
+    expect(broken!.error).toMatch(/ffmpeg could not read a frame of streams\.main\.uri: ffmpeg did not start/);
+    expect(broken!.error).not.toContain('kit-secret-pw');
+  });
+});
+
+describeCameraDriver(
+  'fake driver with the optional checks',
+  () => {
+    const fixture = fakeFixture(false);
+    (fixture.driver as ReturnType<typeof createFakeCameraDriver>).camera('locked.local').authFails = true;
+    return { ...fixture, wrongPasswordSpec: spec('locked.local') };
+  },
+  { checks: [...cameraDriverChecks, optionalCameraDriverChecks.wrongPassword, optionalCameraDriverChecks.cancelled] },
+);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
-import { describeCameraDriver } from '@wardwatch/core/testing';
-import { startSimulator, type Simulator } from '@wardwatch/simulator';
+import { cameraDriverChecks, describeCameraDriver, optionalCameraDriverChecks } from '@wardwatch/core/testing';
+import { findFfmpeg, startSimulator, type Simulator } from '@wardwatch/simulator';
 import { createOnvifDriver } from '../src/index.js';
 import { closedPort, simSpec } from './helpers/sim-specs.js';
 
@@ -31,6 +31,8 @@ for (const id of ['fixed', 'dome']) {
       supportsPtz: id === 'dome',
       makeUnreachable: () => cam.stall(),
       cleanup: () => cam.resume(),
+      wrongPasswordSpec: { ...spec, connection: { ...spec.connection, password: 'wrong-password' } },
+      ffmpegPath: findFfmpeg(),
     };
-  });
+  }, { checks: [...cameraDriverChecks, optionalCameraDriverChecks.wrongPassword, optionalCameraDriverChecks.cancelled, optionalCameraDriverChecks.mainStreamPlays] });
 }

@@ -2,6 +2,7 @@ import type { CameraDriver, CameraSession } from '../contracts/camera-driver.js'
 import { isWardwatchError } from '../errors/wardwatch-error.js';
 import type { CameraSpec } from '../model/camera-spec.js';
 import { loadVitest } from './load-vitest.js';
+import { playsOneFrame } from './plays-one-frame.js';
 
 /** What a driver's conformance run needs; the factory builds a fresh one for every check. */
 export interface CameraDriverFixture {
@@ -17,6 +18,10 @@ export interface CameraDriverFixture {
   makeUnreachable(): Promise<void> | void;
   /** Releases everything the fixture started. */
   cleanup?(): Promise<void> | void;
+  /** The reachable camera with a wrong password, for the optional `wrongPassword` check. */
+  wrongPasswordSpec?: CameraSpec;
+  /** An ffmpeg binary, for the optional `mainStreamPlays` check (it reads one frame of the main stream). */
+  ffmpegPath?: string;
 }
 
 /** Builds a fresh {@link CameraDriverFixture}. */
@@ -38,16 +43,34 @@ export interface CameraDriverCheckResult {
   error?: string;
 }
 
+/** A broken contract found by a check (the other errors a check meets are the driver's own, named by their step). */
+class ContractViolation extends Error {}
+
 function fail(message: string): never {
-  throw new Error(`camera driver contract: ${message}`);
+  throw new ContractViolation(`camera driver contract: ${message}`);
+}
+
+function describeError(error: unknown): string {
+  if (isWardwatchError(error)) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Runs one driver call; when the driver throws, the failure names the call (`snapshot()`, `connect(spec)`...). */
+async function step<T>(what: string, call: () => Promise<T> | T): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof ContractViolation) throw error;
+    throw new ContractViolation(`camera driver contract: ${what} threw ${describeError(error)}`, { cause: error });
+  }
 }
 
 async function withSession<T>(fixture: CameraDriverFixture, fn: (session: CameraSession) => Promise<T>): Promise<T> {
-  const session = await fixture.driver.connect(fixture.spec);
+  const session = await step('connect(spec)', () => fixture.driver.connect(fixture.spec));
   try {
     return await fn(session);
   } finally {
-    await session.close();
+    await step('close()', () => session.close());
   }
 }
 
@@ -92,7 +115,7 @@ export const cameraDriverChecks: readonly CameraDriverCheck[] = [
     name: 'snapshot returns a JPEG (FF D8 ... )',
     async run(fixture) {
       await withSession(fixture, async (session) => {
-        const bytes = await session.snapshot();
+        const bytes = await step('snapshot()', () => session.snapshot());
         if (!(bytes instanceof Uint8Array)) fail('snapshot() did not return a Uint8Array');
         if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) fail(`snapshot() is not a JPEG (starts ${[...bytes.slice(0, 2)].map((b) => b.toString(16)).join(' ')})`);
       });
@@ -102,7 +125,7 @@ export const cameraDriverChecks: readonly CameraDriverCheck[] = [
     name: 'probe is ok on a reachable camera',
     async run(fixture) {
       await withSession(fixture, async (session) => {
-        const result = await session.probe();
+        const result = await step('probe()', () => session.probe());
         if (result.ok !== true) fail(`probe() was not ok: ${result.cause ?? 'no cause'}`);
         if (typeof result.latencyMs !== 'number' || !(result.latencyMs >= 0)) fail('probe() latencyMs is not a non-negative number');
       });
@@ -112,7 +135,7 @@ export const cameraDriverChecks: readonly CameraDriverCheck[] = [
     name: 'probe is not ok (or rejects with a coded error) once the camera is unreachable',
     async run(fixture) {
       await withSession(fixture, async (session) => {
-        await fixture.makeUnreachable();
+        await step('fixture.makeUnreachable()', () => fixture.makeUnreachable());
         let result;
         try {
           result = await session.probe();
@@ -127,10 +150,10 @@ export const cameraDriverChecks: readonly CameraDriverCheck[] = [
   {
     name: 'events$ completes after close',
     async run(fixture) {
-      const session = await fixture.driver.connect(fixture.spec);
+      const session = await step('connect(spec)', () => fixture.driver.connect(fixture.spec));
       let completed = false;
-      const sub = session.events$.subscribe({ complete: () => (completed = true), error: () => (completed = true) });
-      await session.close();
+      const sub = await step('events$.subscribe()', () => session.events$.subscribe({ complete: () => (completed = true), error: () => (completed = true) }));
+      await step('close()', () => session.close());
       // allow drivers that complete on the next tick
       for (let i = 0; i < 50 && !completed; i++) await new Promise((r) => setTimeout(r, 10));
       sub.unsubscribe();
@@ -140,10 +163,10 @@ export const cameraDriverChecks: readonly CameraDriverCheck[] = [
   {
     name: 'close is idempotent',
     async run(fixture) {
-      const session = await fixture.driver.connect(fixture.spec);
-      await session.close();
-      await session.close();
-      await Promise.all([session.close(), session.close()]);
+      const session = await step('connect(spec)', () => fixture.driver.connect(fixture.spec));
+      await step('close()', () => session.close());
+      await step('a second close()', () => session.close());
+      await step('two concurrent close()', () => Promise.all([session.close(), session.close()]));
     },
   },
   {
@@ -170,13 +193,55 @@ export const cameraDriverChecks: readonly CameraDriverCheck[] = [
       };
       if (error.code !== 'CAMERA_UNREACHABLE' && error.code !== 'CAMERA_TIMEOUT') fail(`code is ${error.code}, expected CAMERA_UNREACHABLE or CAMERA_TIMEOUT`);
       if (error.retryable !== true) fail(`${error.code} is not retryable`);
-      const password = fixture.unreachableSpec.connection.password;
-      if (password && password.length >= 4 && (error.message.includes(password) || JSON.stringify(error.details ?? {}).includes(password))) {
-        fail('the error message or details contain the password');
-      }
+      if (leaks(error, fixture.unreachableSpec.connection.password)) fail('the error message or details contain the password');
     },
   },
 ];
+
+function leaks(error: { message: string; details?: unknown }, password: string | undefined): boolean {
+  return !!password && password.length >= 4 && (error.message.includes(password) || JSON.stringify(error.details ?? {}).includes(password));
+}
+
+/**
+ * Checks a driver may opt into (add them to the `checks` of {@link describeCameraDriver} or
+ * {@link runCameraDriverChecks}); each needs what it names in the fixture and fails without it.
+ */
+export const optionalCameraDriverChecks = {
+  /** A wrong password (`fixture.wrongPasswordSpec`) is `CAMERA_AUTH_FAILED`, not retryable, without the password. */
+  wrongPassword: {
+    name: 'connect with a wrong password rejects with CAMERA_AUTH_FAILED, not retryable, without leaking it',
+    async run(fixture) {
+      const spec = fixture.wrongPasswordSpec;
+      if (!spec) return fail('the fixture has no wrongPasswordSpec');
+      const error = (await expectCodedRejection(fixture.driver.connect(spec), 'connect(wrongPasswordSpec)')) as { code: string; retryable: boolean; message: string; details?: unknown };
+      if (error.code !== 'CAMERA_AUTH_FAILED') fail(`code is ${error.code}, expected CAMERA_AUTH_FAILED`);
+      if (error.retryable !== false) fail('CAMERA_AUTH_FAILED is retryable: the station would retry a wrong password forever');
+      if (leaks(error, spec.connection.password)) fail('the error message or details contain the password');
+    },
+  },
+  /** `connect` with an already aborted signal rejects with `CANCELLED` and opens no session. */
+  cancelled: {
+    name: 'connect with an aborted signal rejects with CANCELLED',
+    async run(fixture) {
+      const controller = new AbortController();
+      controller.abort();
+      const error = (await expectCodedRejection(fixture.driver.connect(fixture.spec, { signal: controller.signal }), 'connect(spec, { signal: aborted })')) as { code: string };
+      if (error.code !== 'CANCELLED') fail(`code is ${error.code}, expected CANCELLED`);
+    },
+  },
+  /** ffmpeg (`fixture.ffmpegPath`) reads one video frame from `streams.main.uri`. */
+  mainStreamPlays: {
+    name: 'the main stream URI plays (ffmpeg reads one frame)',
+    async run(fixture) {
+      const ffmpegPath = fixture.ffmpegPath;
+      if (!ffmpegPath) return fail('the fixture has no ffmpegPath');
+      await withSession(fixture, async (session) => {
+        const problem = await playsOneFrame(ffmpegPath, session.streams.main.uri, fixture.spec.connection.password);
+        if (problem) fail(`ffmpeg could not read a frame of streams.main.uri: ${problem}`);
+      });
+    },
+  },
+} as const satisfies Record<string, CameraDriverCheck>;
 
 /** Runs every check against fresh fixtures and reports each outcome (never throws for a failed check). */
 export async function runCameraDriverChecks(factory: CameraDriverFactory, checks: readonly CameraDriverCheck[] = cameraDriverChecks): Promise<CameraDriverCheckResult[]> {
@@ -199,18 +264,21 @@ export async function runCameraDriverChecks(factory: CameraDriverFactory, checks
 export interface DescribeCameraDriverOptions {
   /** Per-check timeout, ms. @default 30000 */
   timeoutMs?: number;
+  /** The checks to declare, e.g. `[...cameraDriverChecks, optionalCameraDriverChecks.wrongPassword]`. @default cameraDriverChecks */
+  checks?: readonly CameraDriverCheck[];
 }
 
 /**
  * Declares a vitest suite that checks a {@link CameraDriver} against the contract: id, connect and
  * main stream URI, JPEG snapshot, probe ok/not ok, events$ completion, idempotent close, PTZ presence
- * and coded retryable errors for unreachable hosts. Each check gets a fresh fixture from `factory`.
+ * and coded retryable errors for unreachable hosts (plus the {@link optionalCameraDriverChecks} given in `checks`).
+ * Each check gets a fresh fixture from `factory`; a failure says which driver call threw.
  * Needs vitest (loaded on this call); {@link runCameraDriverChecks} runs the same checks without it.
  */
 export function describeCameraDriver(name: string, factory: CameraDriverFactory, options: DescribeCameraDriverOptions = {}): void {
   const { describe, it } = loadVitest('describeCameraDriver');
   describe(`CameraDriver contract: ${name}`, () => {
-    for (const check of cameraDriverChecks) {
+    for (const check of options.checks ?? cameraDriverChecks) {
       it(
         check.name,
         async () => {

@@ -42,6 +42,7 @@ export {
 export {
   cameraDriverChecks,
   describeCameraDriver,
+  optionalCameraDriverChecks,
   runCameraDriverChecks,
 } from './describe-camera-driver.js';
 export type {
