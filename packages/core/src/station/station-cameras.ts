@@ -80,11 +80,14 @@ export function createStationCameras(options: {
     }
     return spec;
   };
-  /** A stored camera not loaded yet (before start), loaded now. */
-  const loadOne = async (id: string): Promise<CameraRuntime | undefined> => {
+  /**
+   * A stored camera not loaded yet (before start), loaded now. A `connection` given by the caller replaces the stored
+   * one before its secrets are opened: re-entering a camera's connection recovers from a lost secret key.
+   */
+  const loadOne = async (id: string, connection?: unknown): Promise<CameraRuntime | undefined> => {
     const stored = await storage.cameras.get(id);
     if (!stored || runtimes.has(id)) return runtimes.get(id);
-    const spec = await openStored(stored);
+    const spec = await openStored(connection === undefined ? stored : ({ ...stored, connection } as CameraSpec));
     if (runtimes.has(id)) return runtimes.get(id);
     const runtime = load(spec);
     publish();
@@ -107,7 +110,7 @@ export function createStationCameras(options: {
       return runtime.handle;
     },
     async update(id, patch) {
-      const runtime = runtimes.get(id) ?? (options.beforeStart() ? await loadOne(id) : undefined);
+      const runtime = runtimes.get(id) ?? (options.beforeStart() ? await loadOne(id, patch.connection) : undefined);
       if (!runtime) throw notFound(id);
       if (patch.id !== undefined && patch.id !== id) {
         throw new WardwatchError('INVALID_ARGUMENT', `Camera id cannot change (from "${id}" to "${String(patch.id)}"); remove and add instead`);
@@ -123,6 +126,12 @@ export function createStationCameras(options: {
     },
     async remove(id) {
       const runtime = runtimes.get(id);
+      if (!runtime && options.beforeStart() && (await storage.cameras.get(id))) {
+        // stored but not loaded yet (its secret may be unreadable): removed without opening it
+        await storage.cameras.delete(id);
+        emit({ type: 'camera.removed', at: clock.now(), cameraId: id });
+        return;
+      }
       if (!runtime) throw notFound(id);
       runtimes.delete(id);
       publish();

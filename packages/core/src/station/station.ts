@@ -30,10 +30,14 @@ export interface Station {
   addCamera(input: CameraSpecInput | CameraSpec): Promise<Camera>;
   /**
    * Replaces fields of a camera's spec (the id cannot change), persists and reconnects it; emits `camera.updated`.
-   * Before `start()` it also updates a stored camera not loaded yet (e.g. one brought up to date from a config file).
+   * Before `start()` it also updates a stored camera not loaded yet (e.g. one brought up to date from a config file);
+   * a patch with a `connection` replaces the stored one unread, so re-entering it recovers from a lost `secrets` key.
    */
   updateCamera(id: string, patch: Partial<CameraSpecInput>): Promise<Camera>;
-  /** Disconnects, forgets and deletes a camera's spec; emits `camera.removed`. Its recordings stay. */
+  /**
+   * Disconnects, forgets and deletes a camera's spec; emits `camera.removed`. Its recordings stay. Before `start()` it
+   * also deletes a stored camera not loaded yet, without reading it (e.g. one whose secret is unreadable).
+   */
   removeCamera(id: string): Promise<void>;
   /** Every station event (hot); each is also persisted in `storage.events` in batches. */
   readonly events$: Observable<StationEvent>;

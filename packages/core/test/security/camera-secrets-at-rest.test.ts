@@ -122,3 +122,30 @@ describe('camera passwords at rest', () => {
     expect((await storage.cameras.get('cam-1'))?.name).toBe('Renamed');
   });
 });
+
+describe('recovering from a lost secret key', () => {
+  it('re-entering the connection before start (config sync) or removing the camera lets the station start again', async () => {
+    const storage = createMemoryStorage();
+    const writer = stationOver(storage, createSecretBox(randomBytes(32)));
+    await writer.addCamera(cam('cam-1'));
+    await writer.addCamera(cam('cam-2', 'other-pass'));
+    await writer.stop();
+
+    const newKey = createSecretBox(randomBytes(32));
+    const refused = stationOver(storage, newKey);
+    expect(await refused.start().then(() => 'started', (e: unknown) => (e as WardwatchError).code)).toBe('SECRET_UNREADABLE');
+    // a patch without a connection still has to read the stored one
+    expect(await refused.updateCamera('cam-1', { name: 'X' }).then(() => 'updated', (e: unknown) => (e as WardwatchError).code)).toBe('SECRET_UNREADABLE');
+
+    const passwords: string[] = [];
+    const station = stationOver(storage, newKey, passwords);
+    await station.updateCamera('cam-1', { connection: { host: 'cam-1.local', username: 'admin', password: 'new-pass' } });
+    await station.removeCamera('cam-2');
+    expect(await storage.cameras.get('cam-2')).toBeUndefined();
+    await station.start();
+    expect(station.camera('cam-1')).toBeDefined();
+    expect(station.camera('cam-2')).toBeUndefined();
+    expect(await newKey.open((await storedPassword(storage, 'cam-1'))!, 'wardwatch/camera/cam-1/connection.password')).toBe('new-pass');
+    await expect.poll(() => passwords).toEqual(['new-pass']);
+  });
+});
