@@ -1,17 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStorage, createSecretBox, createStation, WardwatchError, type CameraSpec, type CameraSpecInput, type SecretBox, type Station, type StorageAdapter } from '../../src/index.js';
-import { createFakeCameraDriver } from '@wardwatch/core/testing';
+import { createFakeCameraDriver, makeCamera } from '@wardwatch/core/testing';
 
-const cam = (id: string, password = 'S3cret-pass'): CameraSpecInput => ({
-  id,
-  name: `Camera ${id}`,
-  site: { ward: 'Ward 1', station: 'Station 1' },
-  location: { lat: 10.776, lon: 106.701 },
-  ownership: 'station',
-  driver: 'fake',
-  connection: { host: `${id}.local`, username: 'admin', password },
-});
+const cam = (id: string, password = 'S3cret-pass'): CameraSpecInput => makeCamera(id, { driver: 'fake', connection: { host: `${id}.local`, username: 'admin', password } });
 
 const stations: Station[] = [];
 afterEach(async () => {
