@@ -3,7 +3,12 @@ import { evidenceRoutes } from '../evidence/evidence-routes.js';
 import type { StationServerPlugin } from '../server/station-server-plugin.js';
 import { auditRoutes } from './audit-routes.js';
 import { authRoutes } from './auth-routes.js';
-import { cameraRoutes } from './camera-routes.js';
+import { cameraAddRoute } from './camera-add-route.js';
+import { cameraDiscoveryRoute } from './camera-discovery-route.js';
+import { cameraEditRoutes } from './camera-edit-routes.js';
+import { cameraListRoutes } from './camera-list-routes.js';
+import { cameraPictureRoutes } from './camera-picture-routes.js';
+import { cameraPtzRoutes } from './camera-ptz-routes.js';
 import { eventRoutes } from './event-routes.js';
 import { exportRoutes } from './export-routes.js';
 import { healthRoutes } from './health-routes.js';
@@ -17,7 +22,12 @@ import { userRoutes } from './user-routes.js';
 export const SERVER_ROUTES: readonly StationServerPlugin[] = [
   authRoutes,
   healthRoutes,
-  cameraRoutes,
+  cameraListRoutes,
+  cameraAddRoute,
+  cameraEditRoutes,
+  cameraDiscoveryRoute,
+  cameraPictureRoutes,
+  cameraPtzRoutes,
   recordingRoutes,
   eventRoutes,
   incidentRoutes,
