@@ -12,7 +12,9 @@ import { cameraPtzRoutes } from './camera-ptz-routes.js';
 import { eventRoutes } from './event-routes.js';
 import { exportRoutes } from './export-routes.js';
 import { healthRoutes } from './health-routes.js';
-import { incidentRoutes } from './incident-routes.js';
+import { incidentEditRoutes } from './incident-edit-routes.js';
+import { incidentReadRoutes } from './incident-read-routes.js';
+import { incidentWorkflowRoutes } from './incident-workflow-routes.js';
 import { recordingRoutes } from './recording-routes.js';
 import { reportRoutes } from './report-routes.js';
 import { sightingRoutes } from './sighting-routes.js';
@@ -30,7 +32,9 @@ export const SERVER_ROUTES: readonly StationServerPlugin[] = [
   cameraPtzRoutes,
   recordingRoutes,
   eventRoutes,
-  incidentRoutes,
+  incidentReadRoutes,
+  incidentEditRoutes,
+  incidentWorkflowRoutes,
   exportRoutes,
   evidenceRoutes,
   evidenceRecordRoutes,
