@@ -14,6 +14,14 @@ const alias = [
   })),
 ];
 
+/**
+ * Projects tested against core's BUILT package (dist, through its `exports`), as an out-of-tree vendor uses it; their
+ * `vitest.build-core.ts` builds core first when its dist is missing or stale, so `pnpm test` needs no prior build.
+ * Only the simulator (test infrastructure, not the code under test) still comes from source.
+ */
+const againstBuiltCore = new Set(['examples/custom-driver']);
+const builtCoreAlias = alias.filter((entry) => String(entry.find).includes('simulator'));
+
 /** Projects whose tests need a system Chromium (checked once, before their tests, with a one-line message). */
 const needsChromium = new Set(['examples/station-server']);
 
@@ -22,12 +30,13 @@ const projects = ['packages', 'examples'].flatMap((group) =>
   readdirSync(`${root}${group}`, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(`${root}${group}/${entry.name}/test`))
     .map((entry) => ({
-      resolve: { alias },
+      resolve: { alias: againstBuiltCore.has(`${group}/${entry.name}`) ? builtCoreAlias : alias },
       test: {
         name: `${group}/${entry.name}`,
         root: `${root}${group}/${entry.name}`,
         include: ['test/**/*.test.ts'],
         ...(needsChromium.has(`${group}/${entry.name}`) ? { globalSetup: [`${root}vitest.require-chromium.ts`] } : {}),
+        ...(againstBuiltCore.has(`${group}/${entry.name}`) ? { globalSetup: [`${root}${group}/${entry.name}/vitest.build-core.ts`] } : {}),
         typecheck: {
           enabled: true,
           include: ['test/**/*.test-d.ts'],

@@ -7,6 +7,7 @@ import {
   type CameraDriver,
   type CameraSession,
   type CameraSpec,
+  type DriverConnectOptions,
   type DriverEvent,
   type FieldProblem,
   type ProbeResult,
@@ -57,8 +58,9 @@ export function createRtspDvrDriver(options: DvrDriverOptions = {}): CameraDrive
   const timeoutMs = options.timeoutMs ?? 3000;
   return {
     id,
-    async connect(spec: CameraSpec, connectOptions?: { signal?: AbortSignal }): Promise<CameraSession> {
-      const logger = (options.logger ?? silentLogger).child({ cameraId: spec.id, driver: id });
+    async connect(spec: CameraSpec, connectOptions?: DriverConnectOptions): Promise<CameraSession> {
+      // The station passes its logger for this camera; a logger given to the driver wins.
+      const logger = (options.logger ?? connectOptions?.logger ?? silentLogger).child({ cameraId: spec.id, driver: id });
       const dvr = parseDvrOptions(spec.connection.options ?? {});
       const templates = DVR_URL_TEMPLATES[dvr.brand];
       const { host, username, password } = spec.connection;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCameraSpec, type CameraSpec } from '@wardwatch/core';
-import { closedPort, describeCameraDriver } from '@wardwatch/core/testing';
+import { cameraDriverChecks, closedPort, describeCameraDriver, optionalCameraDriverChecks } from '@wardwatch/core/testing';
 import { findFfmpeg, startSimulator, type SimCamera, type Simulator } from '@wardwatch/simulator';
 import { spawn } from 'node:child_process';
 import { DVR_URL_TEMPLATES, createRtspDvrDriver, expandTemplate, parseDvrOptions, rtspOptions } from '../src/index.js';
@@ -98,5 +98,8 @@ describeCameraDriver('rtsp-dvr example', async () => {
     supportsPtz: false,
     makeUnreachable: () => cam.stall(),
     cleanup: () => cam.resume(),
+    ffmpegPath: findFfmpeg(),
   };
-});
+  // wrongPassword is not opted into: this driver proves the device with an unauthenticated RTSP OPTIONS, so a wrong
+  // password shows at snapshot (tested above), not at connect.
+}, { checks: [...cameraDriverChecks, optionalCameraDriverChecks.cancelled, optionalCameraDriverChecks.mainStreamPlays] });
