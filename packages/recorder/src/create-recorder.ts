@@ -86,7 +86,8 @@ async function startRecorder(state: RecorderState, deps: { options: ReturnType<t
   if (state.context) throw new WardwatchError('INVALID_STATE', 'recorder already started');
   state.context = ctx;
   state.stopRequested = false;
-  const ownFinisher = createSegmentFinisher();
+  // each closed segment (or one the disk had no room for) checks the disk at once, not only on the retention timer
+  const ownFinisher = createSegmentFinisher({ onWritten: () => state.retention?.checkDisk() });
   state.ticker = createTicker(ctx.clock ?? systemClock, { onError: (error) => ctx.logger.error({ err: error }, 'a recording tick failed') });
   state.finisher = ownFinisher;
   try {

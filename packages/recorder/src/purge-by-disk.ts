@@ -47,6 +47,7 @@ export async function purgeByDisk(context: RecorderContext, config: ResolvedRete
   }
   if (toFree > 0 && !cancelled()) {
     const notDeleted = skipped.size > 0 ? `, ${skipped.size} could not be deleted` : '';
-    await event('alarm', `recording disk ${(used * 100).toFixed(1)} % full after deleting ${removed} segments${notDeleted}; only held (or no) segments remain, nothing more can be deleted`);
+    const left = removed === 0 && skipped.size === 0 ? 'no closed, unheld segment is left to delete (segments still being written are not indexed yet)' : 'only held segments remain, nothing more can be deleted';
+    await event('alarm', `recording disk ${(used * 100).toFixed(1)} % full after deleting ${removed} segments${notDeleted}; ${left}`);
   }
 }

@@ -33,6 +33,11 @@ export interface Retention {
   start(): void;
   /** Stops the schedule; a pass that is running ends after the segment it is deleting (see {@link idle}). */
   stop(): void;
+  /**
+   * Checks the disk watermark soon (a segment was written): at most once a second, and not while a pass runs (which
+   * checks it too).
+   */
+  checkDisk(): void;
   /** One pass: age limits, then the disk watermark. */
   runOnce(): Promise<void>;
   /** Resolves when no pass is running. */
@@ -43,6 +48,9 @@ async function statfsUsage(path: string): Promise<DiskUsage> {
   const s = await statfs(path);
   return { totalBytes: s.blocks * s.bsize, freeBytes: s.bavail * s.bsize };
 }
+
+/** Least time between two disk checks triggered by written segments. */
+const DISK_CHECK_GAP_MS = 1000;
 
 /** The defaults of {@link RetentionOptions}. */
 export const RETENTION_DEFAULTS: Required<RetentionOptions> = {
@@ -72,6 +80,20 @@ export function createRetention(
   const warnings = { lastWarnAt: Number.NEGATIVE_INFINITY };
 
   let runningGeneration = -1;
+  let lastDiskCheck = Number.NEGATIVE_INFINITY;
+  const diskPass = (cancelled: () => boolean): Promise<void> => {
+    lastDiskCheck = context.clock.now();
+    return purgeByDisk(context, config, warnings, cancelled).catch((error: unknown) => context.logger.error({ err: error }, 'retention by disk watermark failed'));
+  };
+  const checkDisk = (): void => {
+    if (running || context.clock.now() - lastDiskCheck < DISK_CHECK_GAP_MS) return;
+    const mine = generation;
+    const pass: Promise<void> = diskPass(() => generation !== mine).finally(() => {
+      if (running === pass) running = undefined;
+    });
+    running = pass;
+    runningGeneration = mine;
+  };
   const runOnce = (): Promise<void> => {
     // a pass of this generation already running is the answer; one cut short by stop() is waited for, then a new one runs
     if (running && runningGeneration === generation) return running;
@@ -82,7 +104,7 @@ export function createRetention(
       try {
         // each stage on its own: an index failure by age must not keep the disk from being watched
         await purgeByAge(context, config, cancelled).catch((error: unknown) => context.logger.error({ err: error }, 'retention by age failed'));
-        if (!cancelled()) await purgeByDisk(context, config, warnings, cancelled).catch((error: unknown) => context.logger.error({ err: error }, 'retention by disk watermark failed'));
+        if (!cancelled()) await diskPass(cancelled);
       } finally {
         if (running === pass) running = undefined;
       }
@@ -106,6 +128,7 @@ export function createRetention(
       timer?.unsubscribe();
       timer = undefined;
     },
+    checkDisk,
     runOnce,
     idle: async () => {
       await running;

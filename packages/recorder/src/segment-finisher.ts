@@ -121,13 +121,19 @@ parentPort.on('message', (job) => {
 });
 `;
 
+/** Options of {@link createSegmentFinisher}. */
+export interface SegmentFinisherOptions {
+  /** Called after each segment placed, and after each that failed for a full disk (e.g. to check the disk at once). */
+  onWritten?: () => void;
+}
+
 type WorkerReply = { id: number } & (FinishResult | { type: 'error'; code?: string; message: string });
 
 /**
  * Creates a {@link SegmentFinisher}. The worker starts with the first job and keeps the process alive only while
  * jobs are out; if it dies, the jobs it held reject (`INTERNAL`) and the next job starts a new one.
  */
-export function createSegmentFinisher(): SegmentFinisher {
+export function createSegmentFinisher(options: SegmentFinisherOptions = {}): SegmentFinisher {
   let worker: Worker | undefined;
   let closed = false;
   let nextId = 0;
@@ -153,8 +159,10 @@ export function createSegmentFinisher(): SegmentFinisher {
       if (reply.type === 'error') {
         // the worker's errno code keeps its meaning (a full disk is DISK_FULL, a vanished file NOT_FOUND)
         const code = reply.code === 'ENOSPC' ? 'DISK_FULL' : reply.code === 'ENOENT' ? 'NOT_FOUND' : 'STORAGE_IO';
+        if (code === 'DISK_FULL') options.onWritten?.();
         p.reject(new WardwatchError(code, reply.message, { details: { path: p.job.src, ...(reply.code ? { errno: reply.code } : {}) } }));
       } else if (reply.type === 'done') {
+        options.onWritten?.();
         p.resolve({ type: 'done', sha256: reply.sha256, bytes: reply.bytes, ...(reply.journalError ? { journalError: reply.journalError } : {}) });
       } else {
         p.resolve({ type: reply.type });

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { VirtualTimeScheduler } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCameraSpec, type Segment, type StationEvent } from '@wardwatch/core';
 import { createRecorder, segmentRelativePath, type DiskUsage } from '../src/index.js';
@@ -37,6 +38,29 @@ function setup(disk: () => DiskUsage, days?: number) {
 const types = (events: StationEvent[]) => events.map((e) => (e.type === 'storage.low' ? `storage.low:${e.action}` : e.type));
 
 describe('retention', () => {
+  it('checks the disk when a segment is written: at most once a second (virtual time), and not while a pass runs', async () => {
+    const clock = new VirtualTimeScheduler();
+    const ctx = { ...makeContext(), clock };
+    let checks = 0;
+    const retention = createRetention({ root: '/nonexistent', context: ctx, retentionDays: async () => undefined, diskUsage: async () => (checks++, { totalBytes: 100, freeBytes: 15 }) });
+    retention.checkDisk();
+    retention.checkDisk(); // while the first runs: nothing more
+    await retention.idle();
+    expect(checks).toBe(1);
+    expect(types(ctx.events)).toEqual(['storage.low:warn']); // 85 % used: warned at once, no timer needed
+    clock.schedule(() => undefined, 999);
+    clock.flush();
+    retention.checkDisk(); // 999 ms after the first: too soon
+    await retention.idle();
+    expect(checks).toBe(1);
+    clock.schedule(() => undefined, 1);
+    clock.flush();
+    retention.checkDisk();
+    await retention.idle();
+    expect(checks).toBe(2);
+  });
+
+
   it('purges segments older than the retention days, except held ones', async () => {
     const { dir, ctx, recorder } = setup(() => ({ totalBytes: 100e9, freeBytes: 90e9 }), 7);
     const now = Date.now();
