@@ -90,7 +90,7 @@ function addCameraForm(onAdded: () => void): HTMLElement {
     type: 'button',
     onclick: () => {
       found.textContent = '…';
-      api<{ items: Array<{ host: string; port?: number; xaddrs: string[]; name?: string; added: boolean }> }>('/cameras/discover', { body: {} })
+      api<{ items: Array<{ host: string; port?: number; xaddrs?: string[]; name?: string; added: boolean }> }>('/cameras/discover', { body: {} })
         .then(({ items }) => {
           found.replaceChildren(
             ...(items.length === 0
@@ -99,10 +99,10 @@ function addCameraForm(onAdded: () => void): HTMLElement {
                   h(
                     'div',
                     {},
-                    `${d.name ?? d.host} — ${d.xaddrs[0] ?? d.host} `,
+                    `${d.name ?? d.host} — ${d.xaddrs?.[0] ?? d.host} `,
                     d.added
                       ? '✓'
-                      : h('button', { type: 'button', onclick: () => ((form.elements.namedItem('onvifUrl') as HTMLInputElement).value = d.xaddrs[0] ?? `http://${d.host}:${d.port ?? 80}/onvif/device_service`, ((form.elements.namedItem('name') as HTMLInputElement).value = d.name ?? d.host)) }, t('add')),
+                      : h('button', { type: 'button', onclick: () => ((form.elements.namedItem('onvifUrl') as HTMLInputElement).value = d.xaddrs?.[0] ?? `http://${d.host}:${d.port ?? 80}/onvif/device_service`, ((form.elements.namedItem('name') as HTMLInputElement).value = d.name ?? d.host)) }, t('add')),
                   ),
                 )),
           );
