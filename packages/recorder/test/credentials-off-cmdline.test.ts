@@ -77,9 +77,14 @@ describe('secrets on ffmpeg command lines (issue 24 #4)', () => {
     const { recorder } = await recordWith(ffmpegBuilds()[0]!, 'cam-digest', PASSWORD, (s) => s.some((x) => x.type === 'connected'));
     const recordingPids = new Set(recorder.pids());
     const seen: string[] = [];
-    // every new ffmpeg (the frame decoder, the snapshot's) is looked at while it runs
+    // every new ffmpeg (the frame decoder, the snapshot's) is looked at while it runs; one that has just exited and
+    // is not reaped yet has an empty command line (nothing to check)
     const watch = setInterval(() => {
-      for (const pid of recorder.pids()) if (!recordingPids.has(pid)) seen.push(cmdline(pid));
+      for (const pid of recorder.pids()) {
+        if (recordingPids.has(pid)) continue;
+        const line = cmdline(pid);
+        if (line.trim() !== '') seen.push(line);
+      }
     }, 20);
     try {
       const frame = await firstValueFrom(recorder.frames('cam-digest', { width: 64, height: 36, fps: 2 }));
