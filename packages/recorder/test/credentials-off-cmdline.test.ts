@@ -36,7 +36,15 @@ afterEach(async () => {
 });
 
 const withCredentials = (url: string, password = PASSWORD): string => url.replace('rtsp://', `rtsp://viewer:${encodeURIComponent(password)}@`);
-const cmdline = (pid: number): string => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+/** The process's command line; '' once it has exited (its /proc entry is empty, then gone). */
+const cmdline = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ESRCH') return '';
+    throw error;
+  }
+};
 
 /** Records one camera with a build of ffmpeg until `until` holds; returns what was seen. */
 async function recordWith(ffmpegPath: string, cameraId: string, password: string, until: (signals: RecorderSignal[]) => boolean, transport: 'tcp' | 'udp' = 'tcp') {
