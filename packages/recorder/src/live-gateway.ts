@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { accessSync, constants as fsConstants } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +13,14 @@ import { createLiveUrlSigner } from './live-url-signer.js';
 export interface LiveGatewayOptions {
   /** RTMP port the recording processes publish to; 0 = ephemeral. @default 0 */
   rtmpPort?: number;
-  /** HTTP-FLV / WS-FLV port viewers play from; 0 = ephemeral. @default 0 */
+  /** HTTP-FLV / WS-FLV port viewers play from (over TLS when `tls` is set); 0 = ephemeral. @default 0 */
   httpPort?: number;
+  /**
+   * Serve viewers over TLS (`wss://` / `https://` play URLs) on `httpPort` instead of plain `ws://` / `http://`: PEM
+   * key and certificate files, checked to be readable at start (`INVALID_CONFIG` otherwise). No plain listener is
+   * opened then. @default undefined (plain, meant for 127.0.0.1 or a TLS proxy in front)
+   */
+  tls?: LiveGatewayTls;
   /** Bind address. @default '127.0.0.1' */
   host?: string;
   /** Secret for signed play and publish URLs; random per gateway when omitted. */
@@ -25,11 +32,19 @@ export interface LiveGatewayOptions {
   logger?: Logger;
 }
 
+/** TLS files of the live relay's viewer listener (see {@link LiveGatewayOptions.tls}). */
+export interface LiveGatewayTls {
+  /** Path of the PEM certificate (chain). */
+  certFile: string;
+  /** Path of the PEM private key. */
+  keyFile: string;
+}
+
 /** Play URLs of one camera's live stream. */
 export interface LivePlayUrls {
-  /** WebSocket FLV (for mpegts.js / flv.js). */
+  /** WebSocket FLV (for mpegts.js / flv.js); `wss://` when the gateway serves TLS. */
   wsFlv: string;
-  /** HTTP FLV. */
+  /** HTTP FLV; `https://` when the gateway serves TLS. */
   httpFlv: string;
   /** When the signature expires, UTC ms. */
   expiresAt: number;
@@ -110,6 +125,17 @@ export function liveStreamName(cameraId: string): string {
   return cameraId.replace(/[^A-Za-z0-9-]/g, (c) => `_${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
+/** Fails with `INVALID_CONFIG` unless both TLS files exist and are readable. */
+function checkTlsFiles(tls: LiveGatewayTls): void {
+  for (const [name, path] of [['certFile', tls.certFile], ['keyFile', tls.keyFile]] as const) {
+    try {
+      accessSync(path, fsConstants.R_OK);
+    } catch (error) {
+      throw new WardwatchError('INVALID_CONFIG', `live gateway TLS ${name} is not a readable file: ${path}`, { cause: error });
+    }
+  }
+}
+
 /** A host as it goes into a URL: IPv6 addresses in brackets. */
 function urlHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
@@ -127,6 +153,14 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
   let nms: NodeMediaServerClass | undefined;
   let ports: { rtmpPort: number; httpPort: number } | undefined;
   const hooks: Array<[string, (s: NmsSession) => void]> = [];
+  const tls = options.tls;
+  /** Open connections of the TLS listener, destroyed at stop. */
+  const tlsSockets = new Set<import('node:net').Socket>();
+  /** The listener viewers connect to: NMS's TLS server when `tls` is set, its plain one otherwise. */
+  const viewerServer = (server: NodeMediaServerClass): Server | undefined => {
+    const own = server.httpServer;
+    return (tls ? own.httpsServer : own.httpServer) as Server | undefined;
+  };
   let playPolicy: ((viewer: LiveViewer) => boolean) | undefined;
   /** Ends a viewer's connection outright (node-media-server's `close()` alone only half-closes HTTP-FLV). */
   const cut = (session: NmsSession): void => {
@@ -159,6 +193,7 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
     },
     async start() {
       if (nms && ports) return ports;
+      if (tls) checkTlsFiles(tls);
       if (activeGateway) throw new WardwatchError('INVALID_STATE', 'a live gateway already runs in this process (node-media-server keeps global state)');
       activeGateway = true;
       let startingServer: NodeMediaServerClass | undefined;
@@ -175,7 +210,8 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
         const server = new NodeMediaServer({
           bind: host,
           rtmp: { port: 1 },
-          http: { port: 1 },
+          // with TLS only the secure listener exists: no plain path to the same streams
+          ...(tls ? { https: { port: 1, key: tls.keyFile, cert: tls.certFile } } : { http: { port: 1 } }),
           webadmin: { enable: false },
           store: { path: join(tmpdir(), `wardwatch-nms-unused-${process.pid}`) },
         });
@@ -207,22 +243,28 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
         server.on('prePublish', onPrePublish);
         hooks.push(['prePlay', onPrePlay], ['prePublish', onPrePublish]);
         const rtmpServer = server.rtmpServer.tcpServer;
-        const httpServer = server.httpServer.httpServer as unknown as Server | undefined;
+        const httpServer = viewerServer(server);
         if (!rtmpServer || !httpServer) throw new WardwatchError('INTERNAL', 'node-media-server did not create its servers');
         // NMS's express app answers every viewer with `Access-Control-Allow-Origin: *` and `X-Powered-By`: not from us
         httpServer.prependListener('request', (_request: unknown, response: import('node:http').ServerResponse) => {
           const setHeader = response.setHeader.bind(response);
           response.setHeader = (name, value) => (/^(access-control-allow-origin|x-powered-by)$/i.test(name) ? response : setHeader(name, value));
         });
+        if (tls) {
+          httpServer.on('connection', (socket: import('node:net').Socket) => {
+            tlsSockets.add(socket);
+            socket.once('close', () => tlsSockets.delete(socket));
+          });
+        }
         const rtmpPort = await listen(rtmpServer, rtmpPortOption);
         const httpPort = await listen(httpServer, httpPortOption);
         nms = server;
         ports = { rtmpPort, httpPort };
-        logger.info({ host, rtmpPort, httpPort }, 'live gateway started');
+        logger.info({ host, rtmpPort, httpPort, tls: Boolean(tls) }, 'live gateway started');
         return ports;
       } catch (error) {
         // nothing half-started stays behind: listening sockets closed, hooks removed
-        for (const listening of [startingServer?.rtmpServer.tcpServer, startingServer?.httpServer.httpServer as unknown as Server | undefined]) {
+        for (const listening of [startingServer?.rtmpServer.tcpServer, startingServer && viewerServer(startingServer)]) {
           if (listening?.listening) listening.close();
         }
         removeHooks();
@@ -236,8 +278,10 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
       nms = undefined;
       ports = undefined;
       await server.stop();
-      // HTTP-FLV viewers hold open responses that `close()` would wait for
+      // HTTP-FLV viewers hold open responses that `close()` would wait for (the TLS server has no closeAllConnections)
       (server.httpServer.httpServer as unknown as import('node:http').Server | undefined)?.closeAllConnections?.();
+      for (const socket of tlsSockets) socket.destroy();
+      tlsSockets.clear();
       const context = removeHooks();
       context.sessions.clear();
       context.broadcasts.clear();
@@ -258,7 +302,8 @@ export function createLiveGateway(options: LiveGatewayOptions = {}): LiveGateway
       const { query, exp } = signer.playQuery(path, ttlSeconds);
       const extra = Object.entries(extraQuery).map(([k, v]) => `&${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('');
       const where = `${urlHost(options.publicHost ?? host)}:${ports.httpPort}${path}.flv?${query}${extra}`;
-      return { wsFlv: `ws://${where}`, httpFlv: `http://${where}`, expiresAt: exp * 1000 };
+      const secure = tls ? 's' : '';
+      return { wsFlv: `ws${secure}://${where}`, httpFlv: `http${secure}://${where}`, expiresAt: exp * 1000 };
     },
     verifyPlay: (streamPath, query) => signer.verifyPlay(streamPath, query),
     setPlayPolicy(policy) {

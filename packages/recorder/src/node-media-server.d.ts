@@ -26,6 +26,8 @@ declare module 'node-media-server' {
     bind?: string;
     rtmp?: { port?: number };
     http?: { port?: number };
+    /** TLS viewer listener (HTTP/2 secure server allowing HTTP/1, with its WebSocket server): key and cert file paths. */
+    https?: { port?: number; key: string; cert: string };
     record?: { path?: string; auto?: boolean };
     store?: { path?: string };
     webadmin?: { enable?: boolean };
@@ -34,7 +36,7 @@ declare module 'node-media-server' {
 
   class NodeMediaServer {
     constructor(config: NmsConfig, configPath?: string);
-    httpServer: { httpServer?: HttpServer; wsServer?: { close(): void; clients: Set<{ close(): void }> } };
+    httpServer: { httpServer?: HttpServer; httpsServer?: import('node:http2').Http2SecureServer; wsServer?: { close(): void; clients: Set<{ close(): void }> } };
     rtmpServer: { tcpServer?: NetServer; stop(): void };
     on(event: 'prePlay' | 'postPlay' | 'donePlay' | 'prePublish' | 'postPublish' | 'donePublish', listener: (session: NmsSession) => void): void;
     run(): Promise<void>;
