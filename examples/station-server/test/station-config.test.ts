@@ -39,6 +39,16 @@ describe('parseStationConfig', () => {
     expect(config.cameras[0]!.recording.retentionDays).toBe(30);
   });
 
+  it('takes live.tls (relay-served wss://) with its files resolved against the config folder', () => {
+    const base = { station: { name: 'CA', ward: 'Hàng Đào' }, cameras: [camera] };
+    const config = parseStationConfig({ ...base, live: { tls: { certFile: 'tls/live.crt', keyFile: '/etc/ww/live.key' } } }, '/srv/station');
+    expect(config.live.tls).toEqual({ certFile: '/srv/station/tls/live.crt', keyFile: '/etc/ww/live.key' });
+    expect(config.live.host).toBe('127.0.0.1');
+    expect(parseStationConfig(base, '/srv/station').live.tls).toBeUndefined();
+    const problems = problemsOf(() => parseStationConfig({ ...base, live: { tls: { certFile: 'a.crt', keyFile: '', port: 8443 } } }, '/srv'));
+    expect(problems.map((p) => p.path)).toEqual(expect.arrayContaining(['live.tls.keyFile', 'live.tls']));
+  });
+
   it('names every bad field, including inside cameras', () => {
     const problems = problemsOf(() =>
       parseStationConfig({

@@ -36,6 +36,8 @@ export const StationConfigSchema = z
         httpPort: port.default(8000),
         /** Host name browsers use to reach the relay (when it differs from `host`). */
         publicHost: z.string().min(1).optional(),
+        /** Serve viewers over TLS itself (`wss://` play URLs on `httpPort`, no plain listener): PEM files, relative to the config. */
+        tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).strict().optional(),
         /** How long a signed play URL may be used to start playing, seconds (an open view lasts while its session keeps the right). */
         urlTtlSeconds: z.number().int().min(10).max(3600).default(60),
         /** The relay's public base URL behind a TLS proxy, e.g. `wss://station.example/live` (browsers refuse ws: from https: pages). */
@@ -108,10 +110,16 @@ export function parseStationConfig(input: unknown, baseDir: string = process.cwd
     ...(data.ffmpegPath ? { ffmpegPath: resolve(baseDir, data.ffmpegPath) } : {}),
     http: {
       ...data.http,
-      ...(data.http.tls ? { tls: { certFile: resolve(baseDir, data.http.tls.certFile), keyFile: resolve(baseDir, data.http.tls.keyFile) } } : {}),
+      ...(data.http.tls ? { tls: resolveTls(baseDir, data.http.tls) } : {}),
     },
+    live: { ...data.live, ...(data.live.tls ? { tls: resolveTls(baseDir, data.live.tls) } : {}) },
     cameras,
   };
+}
+
+/** TLS file paths resolved against the config file's directory. */
+function resolveTls(baseDir: string, tls: { certFile: string; keyFile: string }): { certFile: string; keyFile: string } {
+  return { certFile: resolve(baseDir, tls.certFile), keyFile: resolve(baseDir, tls.keyFile) };
 }
 
 /** Reads and validates a `station.json`; unreadable or non-JSON files are `INVALID_CONFIG` too. */

@@ -101,6 +101,7 @@ export async function startStationRuntime(options: StationRuntimeOptions): Promi
           httpPort: config.live.httpPort,
           playTtlSeconds: config.live.urlTtlSeconds,
           ...(config.live.publicHost ? { publicHost: config.live.publicHost } : {}),
+          ...(config.live.tls ? { tls: config.live.tls } : {}),
           logger,
         });
         await g.start();
