@@ -23,8 +23,10 @@ export interface StationFixture {
   stop(): Promise<void>;
 }
 
-/** Starts the fixture (live relay on when `live`). */
-export async function startFixture(options: { live?: boolean; webRoot?: string; segmentSeconds?: number } = {}): Promise<StationFixture> {
+/** Starts the fixture (live relay on when `live`, serving `wss://` when `liveTls`). */
+export async function startFixture(
+  options: { live?: boolean; liveTls?: { certFile: string; keyFile: string }; webRoot?: string; segmentSeconds?: number } = {},
+): Promise<StationFixture> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ww-station-test-'));
   const small = { width: 320, height: 180, fps: 10, gop: 10, bitrateKbps: 200 };
   const sub = { width: 160, height: 90, fps: 5, gop: 10, bitrateKbps: 60 };
@@ -42,7 +44,7 @@ export async function startFixture(options: { live?: boolean; webRoot?: string; 
       station: { name: site.station, ward: site.ward },
       dataDir,
       http: { host: '127.0.0.1', port: 0 },
-      live: { enabled: options.live ?? false, host: '127.0.0.1', rtmpPort: 0, httpPort: 0 },
+      live: { enabled: options.live ?? false, host: '127.0.0.1', rtmpPort: 0, httpPort: 0, ...(options.liveTls ? { tls: options.liveTls } : {}) },
       recorder: { segmentSeconds: options.segmentSeconds ?? 2 },
       discovery: { port: sim.discoveryPort, address: '127.0.0.1' },
       cameras: sim.cameras.map((c, i) => ({
