@@ -141,4 +141,24 @@ describe('live gateway over TLS', () => {
       gateway.setPlayPolicy(undefined);
     }
   }, 30_000);
+
+  it('stop() ends open wss:// and https:// viewers at once and frees the port', async () => {
+    const urls = gateway.playUrls('cam.tls', 60);
+    const viewing = collect(urls.wsFlv, 20_000);
+    const open = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+      request(urls.httpFlv, { rejectUnauthorized: false }, resolve).on('error', reject).end();
+    });
+    const httpsEnded = new Promise<void>((done) => open.on('close', done).resume());
+    await new Promise((r) => setTimeout(r, 1500));
+    const stopping = Date.now();
+    await gateway.stop();
+    const { bytes, closedAt } = await viewing;
+    await httpsEnded;
+    expect(bytes.subarray(0, 3).toString()).toBe('FLV');
+    expect(closedAt - stopping).toBeLessThan(5000);
+    expect(Date.now() - stopping).toBeLessThan(5000);
+    const again = createLiveGateway({ httpPort, tls: { certFile, keyFile } });
+    await again.start(); // the TLS port is free again
+    await again.stop();
+  }, 30_000);
 });
