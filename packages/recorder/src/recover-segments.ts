@@ -36,9 +36,19 @@ interface PlacedNote {
   bytes: number;
 }
 
+/** A file's text, or `undefined` when it does not exist; any other failure is logged (and also gives `undefined`). */
+async function readIfPresent(path: string, logger: Logger): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn({ path, err: error }, 'recovery note unreadable; treated as absent');
+    return undefined;
+  }
+}
+
 /** Reads a `PLACED_SUFFIX` note; `undefined` when absent or unreadable. */
-async function readPlaced(path: string): Promise<PlacedNote | undefined> {
-  const text = await readFile(path, 'utf8').catch(() => undefined);
+async function readPlaced(path: string, logger: Logger): Promise<PlacedNote | undefined> {
+  const text = await readIfPresent(path, logger);
   if (text === undefined) return undefined;
   try {
     const { start, end, codec, sha256, bytes } = JSON.parse(text) as Record<string, unknown>;
@@ -48,8 +58,9 @@ async function readPlaced(path: string): Promise<PlacedNote | undefined> {
     ) {
       return { start: start as number, end: end as number, codec, sha256, bytes: bytes as number };
     }
-  } catch {
+  } catch (error) {
     // cut short by the crash: as if absent
+    logger.info({ path, err: error }, 'recovery note cut short; treated as absent');
   }
   return undefined;
 }
@@ -68,11 +79,11 @@ export interface RecoveryTools {
  * come from the files), so one bad file never stops the recorder from starting.
  */
 async function readJournal(path: string, logger: Logger): Promise<RunJournal> {
-  const text = await readFile(path, 'utf8').catch(() => undefined);
+  const text = await readIfPresent(path, logger);
   if (text === undefined) return {};
   try {
     const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== 'object' || parsed === null) throw new Error('not an object');
+    if (typeof parsed !== 'object' || parsed === null) throw new WardwatchError('STORAGE_CORRUPT', `run journal ${path} is not a JSON object`);
     const { anchor, lastClosedEnd, codec } = parsed as Record<string, unknown>;
     const journal: RunJournal = {};
     if (typeof anchor === 'number' && Number.isFinite(anchor)) journal.anchor = anchor;
@@ -180,12 +191,15 @@ export async function recoverIncoming(tools: RecoveryTools, cameraId: string): P
       // a file that cannot be recovered now stops its run (`break`): the files after it are placed after it, so
       // they wait (with the journal) for the next recovery rather than take its time
       try {
-        const placed = await readPlaced(note);
+        const placed = await readPlaced(note, tools.logger);
         if (placed) {
           // a crash between placing the repaired copy and removing the original: if the copy is there, intact,
           // it is the segment; otherwise the original is repaired again and whatever has that name is left alone
           const rel = segmentRelativePath(cameraId, placed.start);
-          const found = await hashFile(resolveInside(tools.root, rel)).catch(() => undefined);
+          const found = await hashFile(resolveInside(tools.root, rel)).catch((error: unknown) => {
+            tools.logger.info({ cameraId, path: rel, err: error }, 'placed copy not readable; the original is repaired again');
+            return undefined;
+          });
           if (found && found.sha256 === placed.sha256 && found.bytes === placed.bytes) {
             next = placed.end;
             await writeJournal(journalPath, { ...journal, lastClosedEnd: next });
@@ -237,7 +251,7 @@ export async function recoverIncoming(tools: RecoveryTools, cameraId: string): P
         recovered.push({ cameraId, start, end, path: rel, bytes, codec: info.codec, sha256 });
         tools.logger.info({ cameraId, path: rel, start, end }, 'recovered orphaned segment');
       } catch (error) {
-        await rm(fixed, { force: true }).catch(() => undefined);
+        await rm(fixed, { force: true }).catch((rmError: unknown) => tools.logger.warn({ cameraId, path: fixed, err: rmError }, 'partial repair not removed'));
         // left for the next recovery, which needs the run's timing from its journal
         keepJournal.add(run);
         tools.logger.error({ cameraId, file: file.name, err: error }, 'segment recovery failed; file and journal left in place');
