@@ -5,6 +5,7 @@ import { redactUrlsIn, WardwatchError, type Logger, type Segment, type SerialQue
 import type { CameraRecordingConfig } from './camera-recording.js';
 import { closeSegment } from './close-segment.js';
 import { createLineBuffer } from './line-splitter.js';
+import { nextRunId } from './next-run-id.js';
 import type { ManagedProcess } from './process-runner.js';
 import { createProgressParser, type FfmpegProgress } from './progress-parser.js';
 import { openCameraInput, type CameraInput } from './open-camera-input.js';
@@ -34,6 +35,8 @@ export interface RunContext {
   setProcess(proc: ManagedProcess | undefined): void;
   /** Segments of this camera being finished, in order; the recording waits for it before it completes. */
   closing: SerialQueue;
+  /** The id of the camera's last run (set by each run), below which no later run's id goes. */
+  lastRunId?: number;
 }
 
 /** The journal of a run, as written beside its segments for recovery. */
@@ -48,7 +51,6 @@ function journalOf(run: RunState | undefined): RunJournal {
 /** Step 1: the report pipe and the arguments of a run; `undefined` when a stop came meanwhile. */
 async function prepareRun(ctx: RunContext, runId: string): Promise<{ reports: ReportPipe; input: CameraInput; args: string[]; live: boolean } | undefined> {
   const { config } = ctx;
-  await mkdir(ctx.incoming, { recursive: true, mode: 0o750 });
   if (ctx.state().stopped) return undefined;
   const liveUrl = config.liveUrl?.();
   const reports = await openReportPipe(ctx.incoming, runId);
@@ -189,7 +191,10 @@ async function recoverLeftovers(ctx: RunContext): Promise<readonly Segment[]> {
  */
 export async function runRecordingProcess(ctx: RunContext): Promise<void> {
   const { config } = ctx;
-  const runId = String(config.clock.now());
+  await mkdir(ctx.incoming, { recursive: true, mode: 0o750 });
+  // unique and increasing per camera even when the wall clock steps back: journal and segment names stay apart
+  ctx.lastRunId = await nextRunId(ctx.incoming, ctx.lastRunId, config.clock.now());
+  const runId = String(ctx.lastRunId);
   const prepared = await prepareRun(ctx, runId);
   if (!prepared) return;
   const { reports, input, args, live } = prepared;

@@ -136,6 +136,36 @@ describe('recording loop in virtual time (fake process runner)', () => {
     expect(readdirSync(join(dir, 'cam-v', '.incoming')).filter((n) => n.endsWith('.pipe'))).toEqual([]);
   });
 
+  it('gives a run after the clock stepped back an hour a new, higher id: no journal or segment name reused', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const { clock, next } = virtualClock();
+    let offset = 0;
+    // the wall clock as the recorder reads it; the scheduler's own time runs on unchanged
+    const stepped = Object.assign(Object.create(clock) as VirtualTimeScheduler, { now: () => clock.now() + offset });
+    // a file an earlier recovery held back, from a run that started (by the clock) after this test's first run
+    const incoming = join(dir, 'cam-v', '.incoming');
+    mkdirSync(incoming, { recursive: true });
+    writeFileSync(join(incoming, `${T0 + 500}-000007.mp4.placed.json`), '{}');
+    const runner = createFakeRunner((proc) => queueMicrotask(() => proc.exit(1, null, ['Connection refused'])));
+    record(runner, stepped, dir);
+    await waitFor(() => runner.spawned.length === 1 && clock.actions.length > 0, 10_000, 'first run and its backoff');
+    offset = -3_600_000; // NTP steps the clock back an hour between the runs
+    next();
+    await waitFor(() => runner.spawned.length === 2 && clock.actions.length > 0, 10_000, 'second run and its backoff');
+    offset = 0;
+    next();
+    await waitFor(() => runner.spawned.length === 3, 10_000, 'third run');
+    const runIds = runner.spawned.map((p) => {
+      const pattern = p.args.find((a) => a.endsWith('-%06d.mp4'));
+      return Number(/(\d+)-%06d\.mp4$/.exec(pattern ?? '')?.[1]);
+    });
+    expect(runIds[0]).toBe(T0 + 501); // above the held file's run
+    expect(runIds[1]).toBe(T0 + 502); // the clock said an hour earlier
+    expect(runIds[2]).toBe(T0 + 1000 + 2000); // the clock is ahead again: its time
+    for (let i = 1; i < runIds.length; i++) expect(runIds[i]).toBeGreaterThan(runIds[i - 1]!);
+  });
+
   it('removes the run journal once a run has ended and its segments are finished', async () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
