@@ -104,7 +104,7 @@ export interface OpenEvidenceDataOptions {
 export async function openEvidenceData(options: OpenEvidenceDataOptions): Promise<EvidenceData> {
   const paths = stationDataPaths(options.dataDir);
   const logger = options.logger ?? silentLogger;
-  const storage = await createLevelStorage({ path: paths.db });
+  const storage = await createLevelStorage({ path: paths.db, logger });
   // The CLI cuts clips only: retention stays with the station (its interval is set beyond any CLI run).
   const recorder = createRecorder({ root: paths.recordings, logger, retention: { intervalMs: 2_147_000_000 }, ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}) });
   const events: StationEvent[] = [];

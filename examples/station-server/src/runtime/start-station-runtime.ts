@@ -88,7 +88,7 @@ export async function startStationRuntime(options: StationRuntimeOptions): Promi
 
   try {
     await preparePrivateDataDir(config.dataDir, [paths.db, paths.recordings, paths.evidence, paths.keys, paths.exports]);
-    const storage = options.storage ?? (await createLevelStorage({ path: paths.db }));
+    const storage = options.storage ?? (await createLevelStorage({ path: paths.db, logger }));
     if (!options.storage) cleanups.push(() => storage.close());
 
     let gateway: LiveGateway | undefined;
