@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyEvidencePackage } from '@wardwatch/core';
 import { buildDashboard } from '../src/runtime/build-dashboard.js';
 import { ARTIFACTS, launchChromium } from './browser.js';
-import { Client, waitFor } from './http-client.js';
+import { Client, waitFor, waitForCamerasOnline } from './http-client.js';
 import { LOGINS, startFixture, type StationFixture } from './station-fixture.js';
 
 let fx: StationFixture;
@@ -22,10 +22,7 @@ beforeAll(async () => {
   fx = await startFixture({ live: true, webRoot });
   const api = new Client(fx.url);
   await api.login('admin', LOGINS['admin']!.password);
-  await waitFor('cameras online', async () => {
-    const r = await api.get('/api/cameras');
-    return r.json.items.every((c: any) => c.status.state === 'online') ? true : undefined;
-  }, 60_000);
+  await waitForCamerasOnline(api);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, acceptDownloads: true });
 }, 120_000);

@@ -46,3 +46,11 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** Waits until the station lists every camera as `online` (as seen by `client`, an admin). */
+export async function waitForCamerasOnline(client: Client, timeoutMs = 60_000): Promise<void> {
+  await waitFor('cameras online', async () => {
+    const r = await client.get('/api/cameras');
+    return r.json.items.every((c: { status: { state: string } }) => c.status.state === 'online') ? true : undefined;
+  }, timeoutMs);
+}

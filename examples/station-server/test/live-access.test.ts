@@ -3,7 +3,7 @@
  * or X-Powered-By (item 12): real relay, real recording processes publishing simulator cameras.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, waitFor } from './http-client.js';
+import { Client, waitFor, waitForCamerasOnline } from './http-client.js';
 import { LOGINS, startFixture, type StationFixture } from './station-fixture.js';
 
 let fx: StationFixture;
@@ -13,10 +13,7 @@ beforeAll(async () => {
   fx = await startFixture({ live: true });
   admin = new Client(fx.url);
   await admin.login('admin', LOGINS['admin']!.password);
-  await waitFor('cameras online', async () => {
-    const r = await admin.get('/api/cameras');
-    return r.json.items.every((c: { status: { state: string } }) => c.status.state === 'online') ? true : undefined;
-  }, 60_000);
+  await waitForCamerasOnline(admin);
 }, 120_000);
 afterAll(async () => {
   await fx?.stop();

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, waitFor } from './http-client.js';
+import { Client, waitFor, waitForCamerasOnline } from './http-client.js';
 import { LOGINS, startFixture, type StationFixture } from './station-fixture.js';
 
 const certFile = fileURLToPath(new URL('./fixtures/localhost-cert.pem', import.meta.url));
@@ -19,10 +19,7 @@ beforeAll(async () => {
   fx = await startFixture({ live: true, liveTls: { certFile, keyFile } });
   const admin = new Client(fx.url);
   await admin.login('admin', LOGINS['admin']!.password);
-  await waitFor('cameras online', async () => {
-    const r = await admin.get('/api/cameras');
-    return r.json.items.every((c: { status: { state: string } }) => c.status.state === 'online') ? true : undefined;
-  }, 60_000);
+  await waitForCamerasOnline(admin);
 }, 120_000);
 afterAll(async () => {
   await fx?.stop();
